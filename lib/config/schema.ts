@@ -1,0 +1,98 @@
+/**
+ * The typed configuration of ecs-event-ops, read from the CDK context key {@link CONTEXT_KEY}.
+ *
+ * Shape of the context value (every key optional):
+ * ```json
+ * { "regions": ["cn-hangzhou"], "namePrefix": "ecs-event-ops", "assetsQualifier": "eeo",
+ *   "archive": { ... }, "functions": { ... }, "autoRestart": { ... }, "spotDrain": { ... },
+ *   "cn-shanghai": { "spotDrain": { "vServerGroupIds": ["rsp-..."] } } }
+ * ```
+ * Settings at the top level are shared by every region; a block keyed by a region id overrides them for that
+ * region (objects merge key by key, lists replace). Defaults are in {@link DEFAULT_SETTINGS}.
+ */
+
+/** The context key that holds the whole configuration. */
+export const CONTEXT_KEY = 'ecs-event-ops';
+
+/** The OSS archive bucket. */
+export interface ArchiveSettings {
+  /** Days after which archived events expire. 1 to 36500. @default 365 */
+  readonly retentionDays: number;
+  /** Days after which archived events move to the IA storage class; null keeps them Standard. @default 30 */
+  readonly infrequentAccessAfterDays: number | null;
+}
+
+/** Every Function Compute handler of the region. */
+export interface FunctionSettings {
+  /** Memory per instance, MB: 128 to 3072, a multiple of 64 (FC 2.0 limits). @default 256 */
+  readonly memoryMb: number;
+  /** Timeout, seconds: 10 to 600. @default 60 */
+  readonly timeoutSeconds: number;
+  /** FC asynchronous-invocation retries after a handler error, before the event goes to the DLQ: 0 to 8. @default 2 */
+  readonly asyncRetryAttempts: number;
+  /** Largest allowed handler bundle, KB: 50 to 5000. Synth fails above it. @default 350 */
+  readonly bundleBudgetKb: number;
+}
+
+/** Scenario 2: restart instances that stop, when they opted in by tag. */
+export interface AutoRestartSettings {
+  /** @default true */
+  readonly enabled: boolean;
+  /** Tag key an instance must carry to be restarted. @default "auto-restart" */
+  readonly tagKey: string;
+  /** Value the tag must have. @default "true" */
+  readonly tagValue: string;
+  /** Restarts allowed per instance in any sliding hour (the restart-loop breaker): 1 to 20. @default 3 */
+  readonly maxRestartsPerHour: number;
+}
+
+/** Scenario 3: take spot instances out of SLB vServer groups when they are about to be reclaimed. */
+export interface SpotDrainSettings {
+  /** @default true */
+  readonly enabled: boolean;
+  /** Restrict draining to these vServer groups (`rsp-…`); empty means discover them through the SLB API. @default [] */
+  readonly vServerGroupIds: readonly string[];
+}
+
+/** Settings that may be shared or set per region. */
+export interface RegionSettings {
+  readonly archive: ArchiveSettings;
+  readonly functions: FunctionSettings;
+  readonly autoRestart: AutoRestartSettings;
+  readonly spotDrain: SpotDrainSettings;
+}
+
+/** The settings of one region stack, with the app-wide names it needs. */
+export interface RegionConfig extends RegionSettings {
+  /** Region id, e.g. `cn-hangzhou`. */
+  readonly region: string;
+  /** Prefix of every resource name. */
+  readonly namePrefix: string;
+}
+
+/** The whole validated configuration. */
+export interface AppConfig {
+  /** One entry per deployed region, in the order of `regions`. */
+  readonly regions: readonly RegionConfig[];
+  /** Qualifier of the asset bucket `cdk-<qualifier>-assets-<region>` the ROS CDK CLI uploads code to. */
+  readonly assetsQualifier: string;
+  /** Prefix of every resource name. */
+  readonly namePrefix: string;
+}
+
+/** Defaults applied under the shared settings and region blocks. */
+export const DEFAULT_SETTINGS: RegionSettings = {
+  archive: { retentionDays: 365, infrequentAccessAfterDays: 30 },
+  functions: { memoryMb: 256, timeoutSeconds: 60, asyncRetryAttempts: 2, bundleBudgetKb: 350 },
+  autoRestart: { enabled: true, tagKey: 'auto-restart', tagValue: 'true', maxRestartsPerHour: 3 },
+  spotDrain: { enabled: true, vServerGroupIds: [] },
+};
+
+/** Default name prefix. */
+export const DEFAULT_NAME_PREFIX = 'ecs-event-ops';
+
+/**
+ * Default asset qualifier. OSS bucket names are global, so teams sharing a region with other users of this
+ * project should set their own (README, "Configuration").
+ */
+export const DEFAULT_ASSETS_QUALIFIER = 'eeo';

@@ -1,0 +1,245 @@
+import { didYouMean } from '../private/did-you-mean';
+import { ConfigError, type ConfigProblem, render } from './errors';
+import { type IdKind, idProblem } from './ids';
+import { DEFAULT_REGION, REGION_IDS } from './regions';
+import {
+  type AppConfig,
+  CONTEXT_KEY,
+  DEFAULT_ASSETS_QUALIFIER,
+  DEFAULT_NAME_PREFIX,
+  DEFAULT_SETTINGS,
+  type RegionConfig,
+  type RegionSettings,
+} from './schema';
+
+/** A value checker: returns the value when valid, or records a problem and returns undefined. */
+type Check = (value: unknown, path: string, problems: ConfigProblem[]) => unknown;
+
+const integer =
+  (min: number, max: number, extra?: { multipleOf?: number; nullable?: boolean }): Check =>
+  (value, path, problems) => {
+    if (extra?.nullable && value === null) return null;
+    const ok =
+      typeof value === 'number' &&
+      Number.isInteger(value) &&
+      value >= min &&
+      value <= max &&
+      (extra?.multipleOf === undefined || value % extra.multipleOf === 0);
+    if (ok) return value;
+    const multiple = extra?.multipleOf ? `, a multiple of ${extra.multipleOf}` : '';
+    const nullable = extra?.nullable ? ' (or null to turn it off)' : '';
+    problems.push({ path, received: render(value), allowed: `an integer from ${min} to ${max}${multiple}${nullable}` });
+    return undefined;
+  };
+
+const boolean: Check = (value, path, problems) => {
+  if (typeof value === 'boolean') return value;
+  problems.push({ path, received: render(value), allowed: 'true or false' });
+  return undefined;
+};
+
+const text =
+  (pattern: RegExp, description: string): Check =>
+  (value, path, problems) => {
+    if (typeof value === 'string' && pattern.test(value)) return value;
+    problems.push({ path, received: render(value), allowed: description });
+    return undefined;
+  };
+
+const id =
+  (kind: IdKind): Check =>
+  (value, path, problems) => {
+    const problem = idProblem(kind, value);
+    if (problem === undefined) return value;
+    problems.push({ path, received: render(value), allowed: problem });
+    return undefined;
+  };
+
+const list =
+  (item: Check, maxItems: number): Check =>
+  (value, path, problems) => {
+    if (!Array.isArray(value) || value.length > maxItems) {
+      problems.push({ path, received: render(value), allowed: `a list of at most ${maxItems} items` });
+      return undefined;
+    }
+    const before = problems.length;
+    const items = value.map((v, i) => item(v, `${path}[${i}]`, problems));
+    const seen = new Set<unknown>();
+    value.forEach((v, i) => {
+      if (seen.has(v)) problems.push({ path: `${path}[${i}]`, received: render(v), allowed: 'each item only once' });
+      seen.add(v);
+    });
+    return problems.length === before ? items : undefined;
+  };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Checks the keys present in `value` against `shape` (all optional: this validates partial blocks that are merged
+ * over defaults). Unknown keys are problems, with the nearest known key suggested.
+ */
+const section =
+  (shape: Record<string, Check>): Check =>
+  (value, path, problems) => {
+    if (!isRecord(value)) {
+      problems.push({ path, received: render(value), allowed: `an object with keys ${Object.keys(shape).join(', ')}` });
+      return undefined;
+    }
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) {
+      const check = shape[key];
+      if (check === undefined) {
+        problems.push({
+          path: `${path}.${key}`,
+          received: render(v),
+          allowed: `no such key; known keys are ${Object.keys(shape).join(', ')}${didYouMean(key, Object.keys(shape))}`,
+        });
+        continue;
+      }
+      const checked = check(v, `${path}.${key}`, problems);
+      if (checked !== undefined) out[key] = checked;
+    }
+    return out;
+  };
+
+const SETTINGS_SHAPE: Record<keyof RegionSettings, Check> = {
+  archive: section({
+    retentionDays: integer(1, 36500),
+    infrequentAccessAfterDays: integer(1, 36500, { nullable: true }),
+  }),
+  functions: section({
+    memoryMb: integer(128, 3072, { multipleOf: 64 }),
+    timeoutSeconds: integer(10, 600),
+    asyncRetryAttempts: integer(0, 8),
+    bundleBudgetKb: integer(50, 5000),
+  }),
+  autoRestart: section({
+    enabled: boolean,
+    // ECS tag keys: 1 to 128 characters, not starting with aliyun or acs:, no http:// or https://.
+    tagKey: text(
+      /^(?!aliyun|acs:)(?!.*https?:\/\/).{1,128}$/,
+      'an ECS tag key: 1 to 128 characters, not starting with "aliyun" or "acs:"',
+    ),
+    tagValue: text(/^(?!.*https?:\/\/).{1,128}$/, 'an ECS tag value: 1 to 128 characters'),
+    maxRestartsPerHour: integer(1, 20),
+  }),
+  spotDrain: section({ enabled: boolean, vServerGroupIds: list(id('vServerGroup'), 100) }),
+};
+
+const SETTING_KEYS = Object.keys(SETTINGS_SHAPE);
+const GLOBAL_KEYS = ['regions', 'namePrefix', 'assetsQualifier'];
+
+/** Objects merge key by key; everything else (lists included) is replaced. */
+function merge<T>(base: T, override: unknown): T {
+  if (!isRecord(base) || !isRecord(override)) return (override === undefined ? base : override) as T;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(override)) out[k] = merge(out[k], v);
+  return out as T;
+}
+
+/** Cross-field rules, on the merged settings of one region. */
+function checkRegion(settings: RegionSettings, path: string, problems: ConfigProblem[]): void {
+  const { retentionDays, infrequentAccessAfterDays } = settings.archive;
+  if (infrequentAccessAfterDays !== null && infrequentAccessAfterDays >= retentionDays) {
+    problems.push({
+      path: `${path}.archive.infrequentAccessAfterDays`,
+      received: render(infrequentAccessAfterDays),
+      allowed: `fewer days than archive.retentionDays (${retentionDays}), or null`,
+    });
+  }
+}
+
+/**
+ * Reads and validates the configuration from the raw context value of {@link CONTEXT_KEY}.
+ *
+ * The value may be an object (from `cdk.json` or `cdk.context.json`) or a JSON string (from `-c ecs-event-ops=...`).
+ * Every problem is collected before failing, so one run shows them all.
+ *
+ * @throws ConfigError listing each problem with its context path, the value received and what is allowed.
+ */
+export function loadConfig(raw: unknown): AppConfig {
+  const problems: ConfigProblem[] = [];
+  let value = raw ?? {};
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch (cause) {
+      throw new ConfigError([{ path: CONTEXT_KEY, received: render(raw), allowed: 'a JSON object' }], { cause });
+    }
+  }
+  if (!isRecord(value)) {
+    throw new ConfigError([{ path: CONTEXT_KEY, received: render(value), allowed: 'an object' }]);
+  }
+
+  const regionsCheck = list((v, path, p) => {
+    if (typeof v === 'string' && REGION_IDS.includes(v)) return v;
+    const hint = typeof v === 'string' ? didYouMean(v, REGION_IDS) : '';
+    p.push({
+      path,
+      received: render(v),
+      allowed: `an Alibaba Cloud region id${hint}; known: ${REGION_IDS.join(', ')}`,
+    });
+    return undefined;
+  }, REGION_IDS.length);
+  const regions = (
+    value.regions === undefined ? [DEFAULT_REGION] : regionsCheck(value.regions, `${CONTEXT_KEY}.regions`, problems)
+  ) as string[] | undefined;
+  if (regions !== undefined && regions.length === 0) {
+    problems.push({ path: `${CONTEXT_KEY}.regions`, received: '[]', allowed: 'at least one region id' });
+  }
+  const namePrefix = (
+    value.namePrefix === undefined
+      ? DEFAULT_NAME_PREFIX
+      : text(
+          /^[a-z][a-z0-9-]{1,19}$/,
+          'lowercase letters, digits and hyphens, starting with a letter, 2 to 20 characters',
+        )(value.namePrefix, `${CONTEXT_KEY}.namePrefix`, problems)
+  ) as string;
+  const assetsQualifier = (
+    value.assetsQualifier === undefined
+      ? DEFAULT_ASSETS_QUALIFIER
+      : text(/^[a-z0-9]{2,10}$/, 'lowercase letters and digits, 2 to 10 characters')(
+          value.assetsQualifier,
+          `${CONTEXT_KEY}.assetsQualifier`,
+          problems,
+        )
+  ) as string;
+
+  const shared: Record<string, unknown> = {};
+  const blocks: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (GLOBAL_KEYS.includes(key)) continue;
+    const path = `${CONTEXT_KEY}.${key}`;
+    if (key in SETTINGS_SHAPE) {
+      const checked = SETTINGS_SHAPE[key as keyof RegionSettings](v, path, problems);
+      if (checked !== undefined) shared[key] = checked;
+    } else if (REGION_IDS.includes(key)) {
+      if (regions !== undefined && !regions.includes(key)) {
+        problems.push({
+          path,
+          received: render(v),
+          allowed: `a block only for a region listed in "regions" (${regions.join(', ')})`,
+        });
+      }
+      blocks[key] = section(SETTINGS_SHAPE)(v, path, problems);
+    } else {
+      const known = [...GLOBAL_KEYS, ...SETTING_KEYS];
+      problems.push({
+        path,
+        received: render(v),
+        allowed: `no such key; known keys are ${known.join(', ')}, or a region id${didYouMean(key, [...known, ...REGION_IDS])}`,
+      });
+    }
+  }
+
+  const regionConfigs: RegionConfig[] = [];
+  for (const region of regions ?? []) {
+    const settings = merge(merge(DEFAULT_SETTINGS, shared), blocks[region]);
+    checkRegion(settings, blocks[region] === undefined ? CONTEXT_KEY : `${CONTEXT_KEY}.${region}`, problems);
+    regionConfigs.push({ region, namePrefix, ...settings });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { regions: regionConfigs, namePrefix, assetsQualifier };
+}

@@ -1,0 +1,181 @@
+import * as ros from '@alicloud/ros-cdk-core';
+import * as fc from '@alicloud/ros-cdk-fc';
+import * as ossassets from '@alicloud/ros-cdk-ossassets';
+import * as ram from '@alicloud/ros-cdk-ram';
+import { bundleHandler } from '../private/bundle';
+import type { DeadLetterQueue } from './dead-letter-queue';
+
+/** One RAM policy statement granted to a handler. */
+export interface PolicyStatement {
+  /** RAM actions, each `service:Action` or `service:Prefix*`; `*` and `service:*` are refused. */
+  readonly actions: readonly string[];
+  /** Resource ARNs; `*` only for actions that have no resource-level permission (reads such as Describe*). */
+  readonly resources: readonly string[];
+}
+
+/** Props of {@link HandlerFunction}. */
+export interface HandlerFunctionProps {
+  /** Handler file name without extension: bundles `lambda-src/<handler>.ts`. */
+  readonly handler: string;
+  /** FC service name (one service per function, so each function has its own role). 1 to 128 characters. */
+  readonly serviceName: string;
+  /** FC function name. 1 to 128 characters. */
+  readonly functionName: string;
+  /** RAM role name; RAM names are account-wide, so include the region. At most 64 characters. */
+  readonly roleName: string;
+  /** Queue that receives the events the function still fails on after its asynchronous retries. */
+  readonly deadLetterQueue: DeadLetterQueue;
+  /** Permissions the handler needs. Sending to its dead-letter queue is added here. @default - none */
+  readonly statements?: readonly PolicyStatement[];
+  /** Environment variables. @default - none */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** MB: 128 to 3072, a multiple of 64. @default 256 */
+  readonly memoryMb?: number;
+  /** Seconds: 10 to 600. @default 60 */
+  readonly timeoutSeconds?: number;
+  /** Retries of a failed asynchronous invocation before the event goes to the dead-letter queue: 0 to 8. @default 2 */
+  readonly asyncRetryAttempts?: number;
+  /** Largest allowed bundle, KB (1 KB = 1000 bytes). @default 350 */
+  readonly bundleBudgetKb?: number;
+  /** Description shown in the FC console. @default - none */
+  readonly description?: string;
+}
+
+const NAME = /^[a-zA-Z_][a-zA-Z0-9_-]{0,127}$/;
+
+/** Validates one statement: names the problem and what is allowed. */
+function checkStatement(path: string, statement: PolicyStatement): void {
+  for (const action of statement.actions) {
+    if (action === '*' || /^[a-z0-9-]+:\*$/i.test(action) || !/^[a-z0-9-]+:[A-Za-z0-9*]+$/.test(action)) {
+      throw new Error(
+        `HandlerFunction ${path}: action "${action}" is not allowed: name one action ("ecs:StartInstance") or a prefix ("ecs:Describe*"), never "*" or "service:*"`,
+      );
+    }
+  }
+  if (statement.actions.length === 0 || statement.resources.length === 0) {
+    throw new Error(`HandlerFunction ${path}: a statement needs at least one action and one resource`);
+  }
+}
+
+/**
+ * A TypeScript handler from `lambda-src/`, bundled with esbuild at synth time and deployed as a Function Compute 2.0
+ * function (`nodejs20`) in its own service, with its own least-privilege RAM role.
+ *
+ * The function is invoked asynchronously by EventBridge (see `FcFunctionTarget`): a handler error is retried by FC
+ * `asyncRetryAttempts` times, then the event goes to `deadLetterQueue` through the FC asynchronous-invocation
+ * failure destination, so no event is dropped silently. Synth fails when the bundle exceeds `bundleBudgetKb`.
+ *
+ * @see https://www.alibabacloud.com/help/en/ros/developer-reference/aliyun-fc-function
+ * @example
+ * new HandlerFunction(stack, 'AutoRestart', { handler: 'auto-restart', serviceName: 'eeo-auto-restart',
+ *   functionName: 'auto-restart', roleName: 'eeo-auto-restart-cn-hangzhou', deadLetterQueue: dlq,
+ *   statements: [{ actions: ['ecs:StartInstance'], resources: ['acs:ecs:cn-hangzhou:123:instance/*'] }] });
+ */
+export class HandlerFunction extends ros.Construct {
+  /** FC service name. */
+  readonly serviceName: string;
+  /** FC function name. */
+  readonly functionName: string;
+  /** The dead-letter queue of the function's asynchronous invocations. */
+  readonly deadLetterQueue: DeadLetterQueue;
+  /** Bundle size, bytes. */
+  readonly bundleBytes: number;
+  /** The FC function resource. */
+  readonly function: fc.Function;
+  /** The RAM role the function runs as. */
+  readonly role: ram.Role;
+
+  constructor(scope: ros.Construct, id: string, props: HandlerFunctionProps) {
+    super(scope, id);
+    const memoryMb = props.memoryMb ?? 256;
+    const timeoutSeconds = props.timeoutSeconds ?? 60;
+    const asyncRetryAttempts = props.asyncRetryAttempts ?? 2;
+    const budgetKb = props.bundleBudgetKb ?? 350;
+    const where = this.node.path;
+    for (const [key, value] of Object.entries({ serviceName: props.serviceName, functionName: props.functionName })) {
+      if (!NAME.test(value)) {
+        throw new Error(
+          `HandlerFunction ${where}: ${key} "${value}" is not valid: 1 to 128 letters, digits, "_" or "-", not starting with a digit or "-"`,
+        );
+      }
+    }
+    if (props.roleName.length > 64 || !/^[a-zA-Z0-9.-]+$/.test(props.roleName)) {
+      throw new Error(
+        `HandlerFunction ${where}: roleName "${props.roleName}" is not valid: at most 64 letters, digits, "." or "-"`,
+      );
+    }
+    if (!Number.isInteger(memoryMb) || memoryMb < 128 || memoryMb > 3072 || memoryMb % 64 !== 0) {
+      throw new Error(`HandlerFunction ${where}: memoryMb ${memoryMb} is not valid: 128 to 3072, a multiple of 64`);
+    }
+    if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 10 || timeoutSeconds > 600) {
+      throw new Error(
+        `HandlerFunction ${where}: timeoutSeconds ${timeoutSeconds} is not valid: an integer from 10 to 600`,
+      );
+    }
+    if (!Number.isInteger(asyncRetryAttempts) || asyncRetryAttempts < 0 || asyncRetryAttempts > 8) {
+      throw new Error(
+        `HandlerFunction ${where}: asyncRetryAttempts ${asyncRetryAttempts} is not valid: an integer from 0 to 8`,
+      );
+    }
+    const statements: PolicyStatement[] = [
+      ...(props.statements ?? []),
+      // FC sends failed asynchronous invocations to the queue with the service role.
+      { actions: ['mns:SendMessage'], resources: [props.deadLetterQueue.arn, props.deadLetterQueue.fcDestinationArn] },
+    ];
+    for (const statement of statements) checkStatement(where, statement);
+
+    const bundle = bundleHandler(props.handler);
+    if (bundle.bytes > budgetKb * 1000) {
+      throw new Error(
+        `HandlerFunction ${where}: the bundle of lambda-src/${props.handler}.ts is ${(bundle.bytes / 1000).toFixed(1)} KB, over its budget of ${budgetKb} KB; ` +
+          'import less (a generic @alicloud/openapi-client call instead of a product SDK) or raise functions.bundleBudgetKb',
+      );
+    }
+    this.bundleBytes = bundle.bytes;
+    const code = new ossassets.Asset(this, 'Code', { path: bundle.directory });
+
+    this.role = new ram.Role(this, `${id}Role`, {
+      roleName: props.roleName,
+      description: `Runs FC function ${props.serviceName}/${props.functionName} (ecs-event-ops)`,
+      assumeRolePolicyDocument: {
+        version: '1',
+        statement: [{ action: 'sts:AssumeRole', effect: 'Allow', principal: { service: ['fc.aliyuncs.com'] } }],
+      },
+      policies: [
+        {
+          policyName: `${props.roleName}-policy`.slice(0, 128),
+          policyDocument: {
+            version: '1',
+            statement: statements.map((s) => ({ effect: 'Allow', action: [...s.actions], resource: [...s.resources] })),
+          },
+        },
+      ],
+    });
+    const service = new fc.Service(this, `${id}Service`, {
+      serviceName: props.serviceName,
+      role: this.role.attrArn,
+      description: props.description,
+    });
+    this.function = new fc.Function(this, id, {
+      serviceName: service.attrServiceName,
+      functionName: props.functionName,
+      description: props.description,
+      runtime: 'nodejs20',
+      handler: 'index.handler',
+      code: { ossBucketName: code.bucketName, ossObjectName: code.objectKey },
+      memorySize: memoryMb,
+      timeout: timeoutSeconds,
+      environmentVariables: props.environment ? { ...props.environment } : undefined,
+      asyncConfiguration: {
+        maxAsyncRetryAttempts: asyncRetryAttempts,
+        // One day: as long as EventBridge's own retry horizon.
+        maxAsyncEventAgeInSeconds: 86400,
+        destination: { onFailure: props.deadLetterQueue.fcDestinationArn },
+      },
+    });
+    this.function.addDependency(service);
+    this.serviceName = props.serviceName;
+    this.functionName = props.functionName;
+    this.deadLetterQueue = props.deadLetterQueue;
+  }
+}
