@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ConfigError, DEFAULT_SETTINGS, idProblem, loadConfig } from '../../lib/config';
+
+/** Loads `raw` and returns the problems it has (fails the test when it loads). */
+function problems(raw: unknown): string[] {
+  try {
+    loadConfig(raw);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+    return error.problems.map((p) => `${p.path}: ${p.received}: ${p.allowed}`);
+  }
+  assert.fail('expected the configuration to be refused');
+}
+
+describe('loadConfig', () => {
+  test('gives one cn-hangzhou region with the documented defaults when the context is empty', () => {
+    const config = loadConfig(undefined);
+    assert.equal(config.regions.length, 1);
+    assert.deepEqual(config.regions[0], { region: 'cn-hangzhou', namePrefix: 'ecs-event-ops', ...DEFAULT_SETTINGS });
+    assert.equal(config.assetsQualifier, 'eeo');
+    assert.deepEqual(DEFAULT_SETTINGS, {
+      archive: { retentionDays: 365, infrequentAccessAfterDays: 30 },
+      functions: { memoryMb: 256, timeoutSeconds: 60, asyncRetryAttempts: 2, bundleBudgetKb: 350 },
+      autoRestart: { enabled: true, tagKey: 'auto-restart', tagValue: 'true', maxRestartsPerHour: 3 },
+      spotDrain: { enabled: true, vServerGroupIds: [] },
+    });
+  });
+
+  test('applies shared settings to every region and a region block over them', () => {
+    const config = loadConfig({
+      regions: ['cn-hangzhou', 'cn-shanghai'],
+      autoRestart: { maxRestartsPerHour: 5 },
+      'cn-shanghai': { autoRestart: { tagKey: 'restart-me' }, spotDrain: { vServerGroupIds: ['rsp-bp1abcdefgh0123'] } },
+    });
+    const [hangzhou, shanghai] = config.regions;
+    assert.equal(hangzhou.autoRestart.maxRestartsPerHour, 5);
+    assert.equal(hangzhou.autoRestart.tagKey, 'auto-restart');
+    assert.equal(shanghai.autoRestart.maxRestartsPerHour, 5);
+    assert.equal(shanghai.autoRestart.tagKey, 'restart-me');
+    assert.deepEqual(shanghai.spotDrain.vServerGroupIds, ['rsp-bp1abcdefgh0123']);
+    assert.deepEqual(hangzhou.spotDrain.vServerGroupIds, []);
+  });
+
+  test('accepts the configuration as a JSON string, as a -c flag passes it', () => {
+    const config = loadConfig('{"regions":["ap-southeast-1"]}');
+    assert.deepEqual(
+      config.regions.map((r) => r.region),
+      ['ap-southeast-1'],
+    );
+  });
+
+  test('refuses a JSON string that does not parse', () => {
+    assert.match(problems('{"regions":')[0], /^ecs-event-ops: .*a JSON object/);
+  });
+
+  test('refuses an unknown region id and suggests the nearest one', () => {
+    const [problem] = problems({ regions: ['cn-hangzou'] });
+    assert.match(
+      problem,
+      /^ecs-event-ops\.regions\[0\]: "cn-hangzou": an Alibaba Cloud region id \(did you mean cn-hangzhou\?\)/,
+    );
+  });
+
+  test('refuses an empty or repeated region list', () => {
+    assert.match(problems({ regions: [] })[0], /at least one region id/);
+    assert.match(
+      problems({ regions: ['cn-beijing', 'cn-beijing'] })[0],
+      /regions\[1\]: "cn-beijing": each item only once/,
+    );
+  });
+
+  test('refuses a malformed vServer group id, naming the expected shape', () => {
+    const [problem] = problems({ spotDrain: { vServerGroupIds: ['rsp-bp1abcdefgh0123', 'sg-123'] } });
+    assert.equal(
+      problem,
+      'ecs-event-ops.spotDrain.vServerGroupIds[1]: "sg-123": expected a vServer group id like rsp-bp1abcdefghij0123 ("rsp-" then 8 to 32 lowercase letters or digits)',
+    );
+  });
+
+  test('refuses numbers out of range, with the allowed range', () => {
+    const found = problems({
+      archive: { retentionDays: 0 },
+      functions: { memoryMb: 200, timeoutSeconds: 601, asyncRetryAttempts: 9 },
+      autoRestart: { maxRestartsPerHour: 1.5 },
+    });
+    assert.deepEqual(found, [
+      'ecs-event-ops.archive.retentionDays: 0: an integer from 1 to 36500',
+      'ecs-event-ops.functions.memoryMb: 200: an integer from 128 to 3072, a multiple of 64',
+      'ecs-event-ops.functions.timeoutSeconds: 601: an integer from 10 to 600',
+      'ecs-event-ops.functions.asyncRetryAttempts: 9: an integer from 0 to 8',
+      'ecs-event-ops.autoRestart.maxRestartsPerHour: 1.5: an integer from 1 to 20',
+    ]);
+  });
+
+  test('refuses a value of the wrong type', () => {
+    assert.match(problems({ autoRestart: { enabled: 'yes' } })[0], /autoRestart\.enabled: "yes": true or false/);
+    assert.match(problems({ archive: 'forever' })[0], /^ecs-event-ops\.archive: "forever": an object with keys/);
+  });
+
+  test('refuses unknown keys at every level, suggesting the nearest known key', () => {
+    const found = problems({ autoRestat: {}, autoRestart: { maxRestartPerHour: 2 }, 'cn-hangzhou': { spotDrian: {} } });
+    assert.equal(found.length, 3);
+    assert.match(found[0], /^ecs-event-ops\.autoRestat: \{\}: no such key; .*\(did you mean autoRestart\?\)/);
+    assert.match(
+      found[1],
+      /^ecs-event-ops\.autoRestart\.maxRestartPerHour: 2: no such key; .*\(did you mean maxRestartsPerHour\?\)/,
+    );
+    assert.match(found[2], /^ecs-event-ops\.cn-hangzhou\.spotDrian: \{\}: no such key; .*\(did you mean spotDrain\?\)/);
+  });
+
+  test('refuses a region block for a region that is not deployed', () => {
+    assert.match(
+      problems({ 'cn-beijing': { autoRestart: { enabled: false } } })[0],
+      /^ecs-event-ops\.cn-beijing: .*listed in "regions" \(cn-hangzhou\)/,
+    );
+  });
+
+  test('refuses an IA transition that comes after the expiry, in the region where it happens', () => {
+    const [problem] = problems({
+      regions: ['cn-hangzhou', 'cn-beijing'],
+      'cn-beijing': { archive: { retentionDays: 20 } },
+    });
+    assert.equal(
+      problem,
+      'ecs-event-ops.cn-beijing.archive.infrequentAccessAfterDays: 30: fewer days than archive.retentionDays (20), or null',
+    );
+    assert.equal(
+      loadConfig({ archive: { retentionDays: 20, infrequentAccessAfterDays: null } }).regions[0].archive
+        .infrequentAccessAfterDays,
+      null,
+    );
+  });
+
+  test('refuses a bad name prefix, asset qualifier or tag key', () => {
+    const found = problems({ namePrefix: 'Ops_', assetsQualifier: 'has-dash', autoRestart: { tagKey: 'aliyun:x' } });
+    assert.equal(found.length, 3);
+    assert.match(found[0], /namePrefix: "Ops_": lowercase letters/);
+    assert.match(found[1], /assetsQualifier: "has-dash": lowercase letters and digits/);
+    assert.match(found[2], /tagKey: "aliyun:x": an ECS tag key/);
+  });
+
+  test('reports every problem in one error whose message lists them line by line', () => {
+    try {
+      loadConfig({ regions: ['mars-1'], functions: { memoryMb: 1 } });
+      assert.fail('expected a ConfigError');
+    } catch (error) {
+      assert.ok(error instanceof ConfigError);
+      assert.equal(error.problems.length, 2);
+      assert.match(
+        error.message,
+        /^Invalid configuration \(2 problems\):\n {2}- context "ecs-event-ops\.regions\[0\]": "mars-1"/,
+      );
+    }
+  });
+});
+
+describe('idProblem', () => {
+  const cases = [
+    ['instance', 'i-bp1abcdefghij0123456', 'i-123', /instance id like i-/],
+    ['vServerGroup', 'rsp-bp1abcdefghij0123', 'rsp_bp1abcdefghij', /vServer group id like rsp-/],
+    ['scalingGroup', 'asg-bp1abcdefghij0123', 'sg-bp1abcdefghij0123', /scaling group id like asg-/],
+    ['disk', 'd-bp1abcdefghij0123456', 'd-BP1ABCDEFGHIJ', /disk id like d-/],
+  ] as const;
+  for (const [kind, good, bad, message] of cases) {
+    test(`accepts ${good} and refuses ${bad} as a ${kind} id`, () => {
+      assert.equal(idProblem(kind, good), undefined);
+      assert.match(idProblem(kind, bad) ?? '', message);
+    });
+  }
+});

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { resourcesOfType, synthRegions, type Template } from '../support/synth';
+
+type Statement = { Action: string[]; Resource: unknown[] };
+type Target = { PushRetryStrategy?: string; DeadLetterQueue?: { Arn: unknown }; Type: string };
+
+function statements(template: Template): Statement[] {
+  return Object.values(resourcesOfType(template, 'ALIYUN::RAM::Role')).flatMap((role) =>
+    (role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap(
+      (p) => p.PolicyDocument.Statement,
+    ),
+  );
+}
+
+describe('RegionStack', () => {
+  const templates = synthRegions();
+  const template = templates['ecs-event-ops-cn-hangzhou'];
+
+  test('the zero-config app is one cn-hangzhou stack with the bucket, three functions, three queues and three rules', () => {
+    assert.deepEqual(Object.keys(templates), ['ecs-event-ops-cn-hangzhou']);
+    const count = (type: string) => Object.keys(resourcesOfType(template, type)).length;
+    assert.equal(count('ALIYUN::OSS::Bucket'), 1);
+    assert.equal(count('ALIYUN::FC::Function'), 3);
+    assert.equal(count('ALIYUN::FC::Service'), 3);
+    assert.equal(count('ALIYUN::RAM::Role'), 3);
+    assert.equal(count('ALIYUN::MNS::Queue'), 3);
+    assert.equal(count('ALIYUN::EventBridge::Rule'), 3);
+  });
+
+  test('routes state changes to the audit, stops to auto-restart, and spot notices to spot-drain', () => {
+    const rules = resourcesOfType(template, 'ALIYUN::EventBridge::Rule');
+    assert.deepEqual(
+      Object.fromEntries(Object.values(rules).map((r) => [r.Properties.RuleName, r.Properties.FilterPattern])),
+      {
+        'ecs-event-ops-lifecycle-audit': { source: ['acs.ecs'], type: ['ecs:Instance:StateChange'] },
+        'ecs-event-ops-auto-restart': {
+          source: ['acs.ecs'],
+          type: ['ecs:Instance:StateChange'],
+          data: { state: ['Stopped'] },
+        },
+        'ecs-event-ops-spot-drain': { source: ['acs.ecs'], type: ['ecs:Instance:PreemptibleInstanceInterruption'] },
+      },
+    );
+  });
+
+  test('every rule target has a retry strategy and the dead-letter queue of its automation', () => {
+    const rules = resourcesOfType(template, 'ALIYUN::EventBridge::Rule');
+    for (const [logicalId, rule] of Object.entries(rules)) {
+      for (const target of rule.Properties.Targets as Target[]) {
+        assert.equal(target.PushRetryStrategy, 'EXPONENTIAL_DECAY_RETRY', logicalId);
+        const queue = logicalId.replace(/Rule$/, 'DeadLetterQueue');
+        assert.deepEqual(target.DeadLetterQueue, { Arn: { 'Fn::GetAtt': [queue, 'ARN.WithSlash'] } }, logicalId);
+      }
+    }
+  });
+
+  test('no RAM statement allows "*" or "service:*", and only reads use Resource "*"', () => {
+    for (const statement of statements(template)) {
+      for (const action of statement.Action) assert.doesNotMatch(action, /^\*$|:\*$/);
+      if (statement.Resource.includes('*')) {
+        for (const action of statement.Action) assert.match(action, /:Describe/, `${action} on Resource "*"`);
+      }
+    }
+  });
+
+  test('passes the restart and drain settings to the handlers', () => {
+    const custom = synthRegions({
+      regions: ['cn-shanghai'],
+      autoRestart: { tagKey: 'restart', tagValue: 'yes', maxRestartsPerHour: 5 },
+      spotDrain: { vServerGroupIds: ['rsp-bp1abcdefgh0123', 'rsp-bp1abcdefgh0456'] },
+    })['ecs-event-ops-cn-shanghai'];
+    const env = (id: string) => custom.Resources[id].Properties.EnvironmentVariables as Record<string, unknown>;
+    assert.deepEqual(
+      { ...env('AutoRestartFunction'), ARCHIVE_BUCKET: undefined },
+      {
+        ARCHIVE_BUCKET: undefined,
+        IDEMPOTENCY_WINDOW_SECONDS: '86400',
+        RESTART_TAG_KEY: 'restart',
+        RESTART_TAG_VALUE: 'yes',
+        RESTART_MAX_PER_HOUR: '5',
+      },
+    );
+    assert.equal(env('SpotDrainFunction').DRAIN_VSERVER_GROUP_IDS, 'rsp-bp1abcdefgh0123,rsp-bp1abcdefgh0456');
+    assert.deepEqual(env('LifecycleAuditFunction').ARCHIVE_BUCKET, { 'Fn::GetAtt': ['Archive', 'Name'] });
+  });
+
+  test('leaves out the automations a region turns off', () => {
+    const off = synthRegions({
+      regions: ['cn-hangzhou', 'cn-beijing'],
+      'cn-beijing': { autoRestart: { enabled: false }, spotDrain: { enabled: false } },
+    });
+    assert.equal(Object.keys(resourcesOfType(off['ecs-event-ops-cn-hangzhou'], 'ALIYUN::FC::Function')).length, 3);
+    assert.deepEqual(Object.keys(resourcesOfType(off['ecs-event-ops-cn-beijing'], 'ALIYUN::FC::Function')), [
+      'LifecycleAuditFunction',
+    ]);
+  });
+
+  test('names resources per region, so that account-wide RAM role names do not collide', () => {
+    const two = synthRegions({ regions: ['cn-hangzhou', 'ap-southeast-1'], namePrefix: 'ops' });
+    assert.equal(
+      two['ops-ap-southeast-1'].Resources.SpotDrainFunctionRole.Properties.RoleName,
+      'ops-spot-drain-ap-southeast-1',
+    );
+    assert.equal(
+      two['ops-cn-hangzhou'].Resources.SpotDrainFunctionRole.Properties.RoleName,
+      'ops-spot-drain-cn-hangzhou',
+    );
+    assert.match(JSON.stringify(two['ops-ap-southeast-1'].Resources.SpotDrainRule), /acs:fc:ap-southeast-1:/);
+  });
+});

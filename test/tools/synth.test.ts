@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import * as cxapi from '@alicloud/ros-cdk-cxapi';
+import { mergeContext, parseSynthArgs } from '../../tools/synth';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const COPIED = ['bin', 'lib', 'lambda-src', 'tools', 'cdk.json', 'package.json', 'tsconfig.json'];
+
+/** A copy of the app in a fresh folder (node_modules linked), as another checkout would be. */
+function checkout(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eeo-checkout-'));
+  for (const entry of COPIED) fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+function synth(dir: string, args: string[] = []): { status: number | null; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'tools/synth.ts', ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** Every file of an assembly except tree.json, by relative path, with its bytes. */
+function assemblyFiles(out: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const entry of fs.readdirSync(out, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    files.set(path.relative(out, file), fs.readFileSync(file, 'utf8'));
+  }
+  return files;
+}
+
+describe('npm run synth', () => {
+  test('writes byte-identical assemblies, templates and asset hashes included, from two checkout folders', () => {
+    const [a, b] = [checkout(), checkout()];
+    for (const dir of [a, b]) assert.equal(synth(dir).status, 0);
+    const [filesA, filesB] = [assemblyFiles(path.join(a, 'cdk.out')), assemblyFiles(path.join(b, 'cdk.out'))];
+    assert.ok(filesA.has('ecs-event-ops-cn-hangzhou.template.json'));
+    assert.deepEqual([...filesA.keys()].sort(), [...filesB.keys()].sort());
+    for (const [name, content] of filesA) assert.equal(content, filesB.get(name), `${name} differs between checkouts`);
+    for (const [name, content] of filesA) assert.ok(!content.includes(a), `${name} holds the checkout path`);
+  });
+
+  test('passes -c flags to the app, which writes one loadable stack per region', () => {
+    const dir = checkout();
+    const run = synth(dir, ['-c', 'ecs-event-ops={"regions":["cn-shanghai","eu-central-1"]}', '-o', 'out']);
+    assert.equal(run.status, 0, run.stderr);
+    const assembly = new cxapi.CloudAssembly(path.join(dir, 'out'));
+    assert.deepEqual(assembly.stacks.map((s) => s.stackName).sort(), [
+      'ecs-event-ops-cn-shanghai',
+      'ecs-event-ops-eu-central-1',
+    ]);
+    assert.match(run.stdout, /ecs-event-ops-cn-shanghai: out\/ecs-event-ops-cn-shanghai\.template\.json/);
+  });
+
+  test('fails with the list of problems and exit code 1, without a stack trace, on bad configuration', () => {
+    const dir = checkout();
+    const run = synth(dir, ['-c', 'ecs-event-ops={"regions":["cn-hangzou"],"autoRestart":{"maxRestartsPerHour":0}}']);
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /Invalid configuration \(2 problems\)/);
+    assert.match(
+      run.stderr,
+      /context "ecs-event-ops\.regions\[0\]": "cn-hangzou" is not valid: .*did you mean cn-hangzhou\?/,
+    );
+    assert.match(
+      run.stderr,
+      /context "ecs-event-ops\.autoRestart\.maxRestartsPerHour": 0 is not valid: an integer from 1 to 20/,
+    );
+    assert.doesNotMatch(run.stderr, /\n\s+at /);
+  });
+
+  test('refuses to delete an output folder holding files it did not write', () => {
+    const dir = checkout();
+    fs.mkdirSync(path.join(dir, 'precious'));
+    fs.writeFileSync(path.join(dir, 'precious', 'notes.txt'), 'keep me');
+    const run = synth(dir, ['-o', 'precious']);
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /holds files a synth does not write \(notes\.txt\); refusing to delete it/);
+    assert.ok(fs.existsSync(path.join(dir, 'precious', 'notes.txt')));
+  });
+});
+
+describe('synth arguments and context', () => {
+  test('parses repeated -c key=value flags, keeping "=" in values', () => {
+    assert.deepEqual(parseSynthArgs(['-c', 'a=1', '--context', 'b=x=y', '-o', 'dir']), {
+      context: { a: '1', b: 'x=y' },
+      output: 'dir',
+      quiet: false,
+    });
+  });
+
+  test('refuses a flag it does not know and a context pair without "="', () => {
+    assert.throws(() => parseSynthArgs(['--regions', 'x']), /Unknown option '--regions'.*Usage: npm run synth/);
+    assert.throws(() => parseSynthArgs(['-c', 'novalue']), /-c "novalue" is not valid: expected key=value/);
+  });
+
+  test('gives -c flags precedence over cdk.json, and cdk.json over cdk.context.json', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eeo-context-'));
+    fs.writeFileSync(path.join(dir, 'cdk.json'), JSON.stringify({ app: 'x', context: { a: 'json', b: 'json' } }));
+    fs.writeFileSync(path.join(dir, 'cdk.context.json'), JSON.stringify({ a: 'ctx', b: 'ctx', c: 'ctx' }));
+    assert.deepEqual(mergeContext(dir, { a: 'flag' }), { a: 'flag', b: 'json', c: 'ctx' });
+  });
+
+  test('names the file when cdk.context.json is not valid JSON', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eeo-context-'));
+    fs.writeFileSync(path.join(dir, 'cdk.context.json'), '{');
+    assert.throws(() => mergeContext(dir, {}), /cdk\.context\.json is not valid JSON/);
+  });
+});
+
+test('the real CLI can run the app: cdk.json "app" is a command that synthesizes into CDK_OUTDIR', () => {
+  const dir = checkout();
+  const out = path.join(dir, 'cli-out');
+  const app = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.json'), 'utf8')).app as string;
+  execFileSync('sh', ['-c', app], {
+    cwd: dir,
+    env: { ...process.env, CDK_OUTDIR: out, CDK_CONTEXT_JSON: '{}' },
+    stdio: 'pipe',
+  });
+  assert.ok(fs.existsSync(path.join(out, 'ecs-event-ops-cn-hangzhou.template.json')));
+});
