@@ -1,0 +1,105 @@
+import { ConfigurationError } from './errors';
+
+/** The environment as a plain string map (`process.env` fits). */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** EventBridge EXPONENTIAL_DECAY_RETRY keeps retrying for up to one day, so a shorter window would let a retry run twice. */
+export const MIN_IDEMPOTENCY_WINDOW_SECONDS = 86_400;
+
+/** Settings every handler reads. */
+export interface CommonConfig {
+  /** OSS bucket for archives, idempotency markers and guard state (`ARCHIVE_BUCKET`). */
+  readonly archiveBucket: string;
+  /** How long a completed event id is remembered (`IDEMPOTENCY_WINDOW_SECONDS`). @default 86400 */
+  readonly idempotencyWindowSeconds: number;
+  /** Endpoint overrides (`EEO_ECS_ENDPOINT`, `EEO_SLB_ENDPOINT`, `EEO_OSS_ENDPOINT`); undefined = public default. */
+  readonly endpoints: EndpointOverrides;
+}
+
+/** Full URLs such as `http://127.0.0.1:40123`, used by tests and private endpoints. */
+export interface EndpointOverrides {
+  readonly ecs?: URL;
+  readonly slb?: URL;
+  readonly oss?: URL;
+}
+
+// OSS bucket naming rules: 3-63 chars, lowercase letters, digits and hyphens, starting and ending with a letter/digit.
+const BUCKET_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+
+/** Reads the variables shared by all handlers; throws a {@link ConfigurationError} naming the variable. */
+export function loadCommonConfig(env: Env): CommonConfig {
+  const bucket = env.ARCHIVE_BUCKET;
+  if (bucket === undefined || bucket === '') {
+    throw new ConfigurationError(
+      'environment variable "ARCHIVE_BUCKET" is not set; it must name the OSS bucket for archives and idempotency markers',
+    );
+  }
+  if (!BUCKET_NAME.test(bucket)) {
+    throw new ConfigurationError(
+      `environment variable "ARCHIVE_BUCKET": "${bucket}" is not a valid OSS bucket name (3-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit)`,
+    );
+  }
+  return {
+    archiveBucket: bucket,
+    idempotencyWindowSeconds: readInteger(env, 'IDEMPOTENCY_WINDOW_SECONDS', 86_400, {
+      min: MIN_IDEMPOTENCY_WINDOW_SECONDS,
+      max: 30 * 86_400,
+      why: 'EventBridge retries for up to one day',
+    }),
+    endpoints: {
+      ecs: readEndpoint(env, 'EEO_ECS_ENDPOINT'),
+      slb: readEndpoint(env, 'EEO_SLB_ENDPOINT'),
+      oss: readEndpoint(env, 'EEO_OSS_ENDPOINT'),
+    },
+  };
+}
+
+/** Bounds for {@link readInteger}. */
+export interface IntegerBounds {
+  readonly min: number;
+  readonly max: number;
+  /** Appended to the error message to explain the bounds. */
+  readonly why?: string;
+}
+
+/** Reads an integer variable; unset or empty gives the default. */
+export function readInteger(env: Env, name: string, defaultValue: number, bounds: IntegerBounds): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return defaultValue;
+  const value = Number(raw.trim());
+  if (!Number.isInteger(value) || value < bounds.min || value > bounds.max) {
+    const why = bounds.why === undefined ? '' : ` (${bounds.why})`;
+    throw new ConfigurationError(
+      `environment variable "${name}": "${raw}" is not an integer between ${bounds.min} and ${bounds.max}${why}`,
+    );
+  }
+  return value;
+}
+
+/** Reads a string variable; unset or empty gives the default. */
+export function readString(env: Env, name: string, defaultValue: string, pattern: RegExp, allowed: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return defaultValue;
+  if (!pattern.test(raw)) {
+    throw new ConfigurationError(`environment variable "${name}": "${raw}" is not allowed; expected ${allowed}`);
+  }
+  return raw;
+}
+
+/** Reads an endpoint override: a full `http://` or `https://` URL with host and optional port, no path. */
+export function readEndpoint(env: Env, name: string): URL | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname.length > 1) {
+    throw new ConfigurationError(
+      `environment variable "${name}": "${raw}" is not an endpoint URL; expected http(s)://host[:port] without a path, e.g. http://127.0.0.1:40123`,
+    );
+  }
+  return url;
+}

@@ -1,0 +1,302 @@
+import { MalformedEventError } from './errors';
+
+/**
+ * Envelope parsing: turns the invocation payload into a typed ECS event.
+ *
+ * Two wire formats are accepted:
+ *
+ * 1. EventBridge CloudEvents (rule target with `Body` = ORIGINAL): `specversion`, `id`, `source` (`acs.ecs`),
+ *    `type` (`ecs:Instance:StateChange`), `time`, `data`, `aliyunregionid`, `aliyunaccountid`, `subject`.
+ *    @see https://www.alibabacloud.com/help/en/eventbridge/user-guide/event-overview
+ * 2. Cloud Monitor (CMS) event notifications routed to FC: `id`, `product` (`ECS`), `name`
+ *    (`Instance:StateChange`, `Instance:SystemMaintenance.Reboot:Scheduled`), `content`, `regionId`, `userId`,
+ *    `eventTime` (`20190409T121826.922+0800`), `resourceId` (ARN).
+ *    @see https://help.aliyun.com/en/ecs/user-guide/overview-35
+ *
+ * Mapping CMS -> our normalized fields:
+ *   source = `acs.` + lower-case(product)            (ECS -> acs.ecs)
+ *   type   = lower-case(product) + `:` + name without a trailing `:<status>` segment
+ *            (CMS appends the status only for system events: `Instance:SystemMaintenance.Reboot:Scheduled`
+ *            -> `ecs:Instance:SystemMaintenance.Reboot`)
+ *   data   = content, region = regionId, accountId = userId, time = eventTime
+ * ASSUMPTION: Alibaba does not document that the EventBridge `data` object equals the CMS `content` object
+ * (UNCONFIRMED, see alibaba-facts.md 2.2); we assume it does, as public FC handlers read the same keys from both.
+ */
+
+/** Which wire format an event arrived in. */
+export type EnvelopeFormat = 'eventbridge' | 'cloudmonitor';
+
+/** The envelope fields common to both formats, normalized. */
+export interface EventEnvelope {
+  readonly format: EnvelopeFormat;
+  /** Event id; together with `source` it identifies the event (used for idempotency). */
+  readonly id: string;
+  /** e.g. `acs.ecs`. */
+  readonly source: string;
+  /** EventBridge-style type, e.g. `ecs:Instance:StateChange`. */
+  readonly type: string;
+  /** The time string exactly as received (not always RFC 3339, e.g. `2020-08-17T16:04:46.149Asia/Shanghai`). */
+  readonly time?: string;
+  /** `time` parsed best-effort to epoch milliseconds; undefined when it could not be parsed. */
+  readonly timeMs?: number;
+  /** Region of the event source; undefined if the envelope does not say. */
+  readonly region?: string;
+  readonly accountId?: string;
+  /** The event payload: EventBridge `data` / CMS `content`. */
+  readonly data: Readonly<Record<string, unknown>>;
+  /** The complete original envelope as received, for archiving. */
+  readonly raw: Readonly<Record<string, unknown>>;
+}
+
+/** ECS instance lifecycle states carried by `ecs:Instance:StateChange` (`Created` appears in the CMS docs). */
+export const INSTANCE_STATES = ['Pending', 'Created', 'Starting', 'Running', 'Stopping', 'Stopped', 'Deleted'] as const;
+/** One of {@link INSTANCE_STATES}. */
+export type InstanceState = (typeof INSTANCE_STATES)[number];
+
+/** EventBridge type of instance state changes. */
+export const INSTANCE_STATE_CHANGE = 'ecs:Instance:StateChange';
+/** EventBridge type of the spot-instance release notice (about 5 minutes before release). */
+export const PREEMPTIBLE_INSTANCE_INTERRUPTION = 'ecs:Instance:PreemptibleInstanceInterruption';
+
+/** `ecs:Instance:StateChange`; instance id from `data.resourceId`. */
+export interface InstanceStateChangeEvent extends EventEnvelope {
+  readonly kind: 'InstanceStateChange';
+  readonly instanceId: string;
+  readonly state: InstanceState;
+}
+
+/** `ecs:Instance:PreemptibleInstanceInterruption`; instance id from `data.instanceId`. */
+export interface PreemptibleInstanceInterruptionEvent extends EventEnvelope {
+  readonly kind: 'PreemptibleInstanceInterruption';
+  readonly instanceId: string;
+  /** `delete` is the only documented value; kept as a string so new actions can be skipped, not rejected. */
+  readonly action: string;
+}
+
+/** Any other event: parsed envelope, payload not interpreted. */
+export interface OtherEvent extends EventEnvelope {
+  readonly kind: 'Other';
+}
+
+/** Discriminated (by `kind`) union of the events our handlers understand. */
+export type EcsEvent = InstanceStateChangeEvent | PreemptibleInstanceInterruptionEvent | OtherEvent;
+/** The `kind` values of {@link EcsEvent}. */
+export type EcsEventKind = EcsEvent['kind'];
+
+/** The EventBridge `type` each kind corresponds to, for error messages and archive keys. */
+export const TYPE_OF_KIND: Readonly<Record<Exclude<EcsEventKind, 'Other'>, string>> = {
+  InstanceStateChange: INSTANCE_STATE_CHANGE,
+  PreemptibleInstanceInterruption: PREEMPTIBLE_INSTANCE_INTERRUPTION,
+};
+
+/**
+ * ECS instance ids: `i-` followed by lower-case letters and digits. Masked ids from the documentation
+ * (`i-bp1ecr********5go2go`) are deliberately rejected: a real event never contains `*`, and calling an API with
+ * a masked id could only fail later with a less clear error.
+ */
+export const INSTANCE_ID = /^i-[a-z0-9]{1,62}$/;
+
+/**
+ * Parses an invocation payload into an {@link EcsEvent}.
+ *
+ * @throws MalformedEventError naming the field when the payload is not JSON, is neither envelope format,
+ * or a known event type lacks or garbles a field.
+ * @example
+ * const event = parseEvent(Buffer.from(JSON.stringify(cloudEvent)));
+ * if (event.kind === 'InstanceStateChange') console.log(event.instanceId, event.state);
+ */
+export function parseEvent(payload: Buffer | string): EcsEvent {
+  const envelope = parseEnvelope(payload);
+  switch (envelope.type) {
+    case INSTANCE_STATE_CHANGE:
+      return {
+        ...envelope,
+        kind: 'InstanceStateChange',
+        instanceId: instanceIdField(envelope, 'resourceId'),
+        state: enumField(envelope, 'state', INSTANCE_STATES),
+      };
+    case PREEMPTIBLE_INSTANCE_INTERRUPTION:
+      return {
+        ...envelope,
+        kind: 'PreemptibleInstanceInterruption',
+        instanceId: instanceIdField(envelope, 'instanceId'),
+        action: stringField(envelope.data, dataPath(envelope, 'action')),
+      };
+    default:
+      return { ...envelope, kind: 'Other' };
+  }
+}
+
+/** Parses only the envelope (either format), without interpreting the payload. */
+export function parseEnvelope(payload: Buffer | string): EventEnvelope {
+  const text = typeof payload === 'string' ? payload : payload.toString('utf8');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new MalformedEventError(`event payload is not valid JSON (${(error as Error).message})`, { cause: error });
+  }
+  if (!isRecord(json)) {
+    throw new MalformedEventError(`event payload must be a JSON object, got ${describe(json)}`);
+  }
+  if ('specversion' in json) return parseCloudEvent(json);
+  if ('product' in json && 'name' in json) return parseCloudMonitorEvent(json);
+  throw new MalformedEventError(
+    'event payload is neither an EventBridge CloudEvent (no "specversion") nor a Cloud Monitor event (no "product"/"name")',
+  );
+}
+
+function parseCloudEvent(json: Record<string, unknown>): EventEnvelope {
+  const data = json.data;
+  if (!isRecord(data)) throw new MalformedEventError(`field "data" must be a JSON object, got ${describe(data)}`);
+  const time = optionalString(json, 'time');
+  return {
+    format: 'eventbridge',
+    id: stringField(json, 'id'),
+    source: stringField(json, 'source'),
+    type: stringField(json, 'type'),
+    time,
+    timeMs: time === undefined ? undefined : parseEventTime(time),
+    region: optionalString(json, 'aliyunregionid'),
+    accountId: optionalString(json, 'aliyunaccountid'),
+    data,
+    raw: json,
+  };
+}
+
+function parseCloudMonitorEvent(json: Record<string, unknown>): EventEnvelope {
+  const product = stringField(json, 'product');
+  const name = stringField(json, 'name');
+  const content = json.content;
+  if (!isRecord(content)) {
+    throw new MalformedEventError(`field "content" must be a JSON object, got ${describe(content)}`);
+  }
+  // `<resource>:<event>` or, for system events, `<resource>:<event>:<status>`; the status lives in content too.
+  const segments = name.split(':');
+  if (segments.length < 2 || segments.length > 3 || segments.some((s) => s === '')) {
+    throw new MalformedEventError(
+      `field "name": "${name}" is not a Cloud Monitor event name; expected <resource>:<event>[:<status>]`,
+    );
+  }
+  const time = optionalString(json, 'eventTime');
+  return {
+    format: 'cloudmonitor',
+    id: stringField(json, 'id'),
+    source: `acs.${product.toLowerCase()}`,
+    type: `${product.toLowerCase()}:${segments[0]}:${segments[1]}`,
+    time,
+    timeMs: time === undefined ? undefined : parseEventTime(time),
+    region: optionalString(json, 'regionId'),
+    accountId: optionalString(json, 'userId'),
+    data: content,
+    raw: json,
+  };
+}
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+const CMS_TIME = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\.\d+)?([+-]\d{2})(\d{2})$/;
+const ZONE_NAME_TIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?([A-Za-z][A-Za-z_/+-]*)$/;
+
+/**
+ * Parses the event time formats seen in Alibaba events, best effort:
+ * RFC 3339 (`2020-11-19T21:04:41+08:00`), CMS compact (`20181226T220114.058+0800`) and ISO local time followed by
+ * a time-zone name (`2020-08-17T16:04:46.149Asia/Shanghai`, `...179PRC`).
+ *
+ * @returns epoch milliseconds, or undefined when the string matches none of these.
+ */
+export function parseEventTime(time: string): number | undefined {
+  if (RFC3339.test(time)) return Date.parse(time);
+  const cms = CMS_TIME.exec(time);
+  if (cms !== null) {
+    const [, y, mo, d, h, mi, s, frac, oh, om] = cms;
+    return Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${s}${frac ?? ''}${oh}:${om}`);
+  }
+  const zoned = ZONE_NAME_TIME.exec(time);
+  if (zoned !== null) {
+    const [, local, frac, zone] = zoned;
+    const asUtc = Date.parse(`${local}${frac ?? ''}Z`);
+    const offset = zoneOffsetMs(zone, asUtc);
+    return offset === undefined ? undefined : asUtc - offset;
+  }
+  return undefined;
+}
+
+/** Offset of an IANA zone from UTC at the given instant, via Intl (Node ships full ICU). */
+function zoneOffsetMs(zone: string, instant: number): number | undefined {
+  let format: Intl.DateTimeFormat;
+  try {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+  } catch {
+    return undefined;
+  }
+  const parts: Record<string, number> = {};
+  for (const part of format.formatToParts(instant)) parts[part.type] = Number(part.value);
+  const wallClock = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
+  return wallClock - Math.floor(instant / 1000) * 1000;
+}
+
+function instanceIdField(envelope: EventEnvelope, key: string): string {
+  const path = dataPath(envelope, key);
+  const value = stringField(envelope.data, path);
+  if (!INSTANCE_ID.test(value)) {
+    throw new MalformedEventError(
+      `field "${path}": "${value}" is not an ECS instance id; expected "i-" followed by lower-case letters and digits`,
+    );
+  }
+  return value;
+}
+
+function enumField<T extends string>(envelope: EventEnvelope, key: string, allowed: readonly T[]): T {
+  const path = dataPath(envelope, key);
+  const value = stringField(envelope.data, path);
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new MalformedEventError(`field "${path}": "${value}" is not one of ${allowed.join(', ')}`);
+  }
+  return value as T;
+}
+
+/** The field path as the sender wrote it: `data.x` for EventBridge, `content.x` for Cloud Monitor. */
+function dataPath(envelope: EventEnvelope, key: string): string {
+  return `${envelope.format === 'eventbridge' ? 'data' : 'content'}.${key}`;
+}
+
+/** Reads a required non-empty string; `path` may be dotted, only its last segment is looked up in `record`. */
+function stringField(record: Readonly<Record<string, unknown>>, path: string): string {
+  const key = path.slice(path.lastIndexOf('.') + 1);
+  const value = record[key];
+  if (value === undefined || value === null) throw new MalformedEventError(`field "${path}" is missing`);
+  if (typeof value !== 'string' || value === '') {
+    throw new MalformedEventError(`field "${path}" must be a non-empty string, got ${describe(value)}`);
+  }
+  return value;
+}
+
+function optionalString(record: Readonly<Record<string, unknown>>, key: string): string | undefined {
+  const value = record[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') {
+    throw new MalformedEventError(`field "${key}" must be a string, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** Narrows to a plain JSON object. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `"${value.length > 80 ? `${value.slice(0, 80)}...` : value}"`;
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+}

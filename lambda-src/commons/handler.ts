@@ -1,0 +1,147 @@
+import type { CommonConfig, Env } from './config';
+import type { FcContext, HandlerResult } from './context';
+import { type EcsEvent, type EcsEventKind, parseEvent, TYPE_OF_KIND } from './envelope';
+import { ConfigurationError, HandlerError, isRetryable, PermanentError } from './errors';
+import { runIdempotent } from './idempotency';
+import { consoleSink, type LogSink, writeLog } from './logger';
+import { createOssClient, type ObjectStore } from './oss';
+
+/** The FC entry point signature. */
+export type FcHandler = (event: Buffer, context: FcContext) => Promise<HandlerResult>;
+
+/** The event a handler of kind `K` receives. */
+export type EventOfKind<K extends EcsEventKind> = Extract<EcsEvent, { kind: K }>;
+
+/** Dependencies every core gets. */
+export interface BaseDeps {
+  /** The archive bucket (archives, idempotency markers, guard state). */
+  readonly store: ObjectStore;
+  /** @default Date.now */
+  readonly now: () => number;
+}
+
+/** How one deployed function is assembled from a pure core. */
+export interface HandlerSpec<K extends Exclude<EcsEventKind, 'Other'>, C extends CommonConfig, D> {
+  /** Handler name for logs, e.g. `auto-restart`. */
+  readonly name: string;
+  /** The only event kind this function accepts. */
+  readonly kind: K;
+  /** Reads and validates the environment; throws ConfigurationError. */
+  readonly loadConfig: (env: Env) => C;
+  /** Builds the core's dependencies (clients are cached per container inside the factories). */
+  readonly buildDeps: (config: C, context: FcContext, base: BaseDeps) => D;
+  /** The pure core. */
+  readonly handle: (event: EventOfKind<K>, deps: D) => Promise<HandlerResult>;
+}
+
+/** Test seams of {@link createFcHandler}. */
+export interface HandlerOptions {
+  /** @default console.log */
+  readonly log?: LogSink;
+  /** @default Date.now */
+  readonly now?: () => number;
+}
+
+/**
+ * Assembles an FC handler: parse -> check type and region -> idempotency -> core -> one log line.
+ *
+ * The environment is validated when this is called (module load = container start); a configuration error is
+ * logged then and rethrown on every invocation, so the event goes through FC's retries to the dead-letter queue
+ * instead of being dropped.
+ *
+ * Errors are logged with `errorName` and `retryable`, then rethrown (see errors.ts for why permanent errors are
+ * rethrown too). Validation happens before any side effect, so a permanent failure never acts on the cloud.
+ */
+export function createFcHandler<K extends Exclude<EcsEventKind, 'Other'>, C extends CommonConfig, D>(
+  spec: HandlerSpec<K, C, D>,
+  env: Env,
+  options: HandlerOptions = {},
+): FcHandler {
+  const sink = options.log ?? consoleSink;
+  const now = options.now ?? Date.now;
+  let config: C | undefined;
+  let configError: HandlerError | undefined;
+  try {
+    config = spec.loadConfig(env);
+  } catch (error) {
+    configError = error instanceof HandlerError ? error : new ConfigurationError(String(error), { cause: error });
+    writeLog(sink, {
+      level: 'error',
+      handler: spec.name,
+      requestId: 'container-start',
+      durationMs: 0,
+      errorName: configError.name,
+      errorMessage: configError.message,
+      retryable: false,
+    });
+  }
+
+  return async (payload, context) => {
+    const started = now();
+    let event: EcsEvent | undefined;
+    try {
+      if (config === undefined) throw configError ?? new ConfigurationError('configuration missing');
+      event = parseEvent(payload);
+      const expectedType = TYPE_OF_KIND[spec.kind];
+      if (event.kind !== spec.kind) {
+        throw new PermanentError(
+          `handler "${spec.name}" handles "${expectedType}" events, got "${event.type}" (source "${event.source}")`,
+        );
+      }
+      if (event.region !== undefined && event.region !== context.region) {
+        throw new PermanentError(
+          `event ${event.id} comes from region "${event.region}" but this function runs in "${context.region}"; it only acts on its own region`,
+        );
+      }
+      const store = createOssClient({
+        bucket: config.archiveBucket,
+        region: context.region,
+        credentials: context.credentials,
+        endpoint: config.endpoints.oss,
+      });
+      const deps = spec.buildDeps(config, context, { store, now });
+      const typed = event as EventOfKind<K>;
+      const result = await runIdempotent(
+        event,
+        { store, functionName: context.function.name, windowSeconds: config.idempotencyWindowSeconds, now },
+        () => spec.handle(typed, deps),
+      );
+      const common = {
+        level: result.warning === undefined ? ('info' as const) : ('warn' as const),
+        handler: spec.name,
+        requestId: context.requestId,
+        eventId: event.id,
+        type: event.type,
+        instanceId: instanceIdOf(event),
+        region: event.region ?? context.region,
+        outcome: result.outcome,
+        durationMs: now() - started,
+      };
+      // Handler-specific fields follow the common ones and can never overwrite them.
+      const extra = Object.fromEntries(Object.entries(result).filter(([key]) => !(key in common)));
+      writeLog(sink, { ...common, ...extra });
+      return result;
+    } catch (error) {
+      writeLog(sink, {
+        level: 'error',
+        handler: spec.name,
+        requestId: context.requestId,
+        eventId: event?.id,
+        type: event?.type,
+        instanceId: event === undefined ? undefined : instanceIdOf(event),
+        region: event?.region ?? context.region,
+        durationMs: now() - started,
+        errorName: error instanceof Error ? error.name : 'Error',
+        errorMessage: error instanceof Error ? error.message : String(error),
+        errorCode: error instanceof HandlerError ? error.api?.code : undefined,
+        apiRequestId: error instanceof HandlerError ? error.api?.requestId : undefined,
+        retryable: isRetryable(error),
+      });
+      throw error;
+    }
+  };
+}
+
+function instanceIdOf(event: EcsEvent): string | undefined {
+  return event.kind === 'Other' ? undefined : event.instanceId;
+}

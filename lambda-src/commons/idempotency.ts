@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import type { HandlerResult } from './context';
+import { isRecord } from './envelope';
+import type { ObjectStore } from './oss';
+
+/**
+ * Idempotency by event: the same event (same `source` + `id`) delivered twice has the effect of one.
+ *
+ * EventBridge may deliver an event more than once (re-sends and retries keep source + id), so each handler
+ * records completion in a marker object `idempotency/<function-name>/<sha256(source \n id)>.json` in the archive
+ * bucket:
+ *
+ * 1. GET the marker; present and younger than the window -> `duplicate`, no side effect.
+ * 2. Otherwise run the work.
+ * 3. PUT the marker with `x-oss-forbid-overwrite` (409 = a concurrent duplicate finished first: fine).
+ *    The archive bucket is versioned, and OSS ignores `x-oss-forbid-overwrite` on versioned buckets (PutObject
+ *    reference): the second marker then becomes a new version. That is harmless, because correctness rests on the
+ *    GET before the work, not on the 409.
+ *
+ * The marker is written only after success, so a failed attempt is retried for real. Two concurrent deliveries of
+ * the same event can both pass step 1 and both run: that is accepted because every action we take is itself
+ * idempotent (StartInstance on a started instance is a no-op for us, removing an already removed backend server is
+ * ignored by SLB, archiving writes the same key). The bucket lifecycle rule (infrastructure side) expires
+ * `idempotency/` after 2 days; the age check below enforces the exact window.
+ */
+
+/** What identifies an event. */
+export interface EventIdentity {
+  readonly source: string;
+  readonly id: string;
+  readonly type: string;
+}
+
+/** Options of {@link runIdempotent}. */
+export interface IdempotencyOptions {
+  readonly store: ObjectStore;
+  /** Function name; markers are per function, so two functions handling one event do not shadow each other. */
+  readonly functionName: string;
+  readonly windowSeconds: number;
+  /** @default Date.now */
+  readonly now?: () => number;
+}
+
+/** Stored marker content. */
+interface Marker {
+  readonly source: string;
+  readonly id: string;
+  readonly type: string;
+  readonly completedAt: number;
+  readonly outcome: string;
+}
+
+/** The marker key for an event. */
+export function idempotencyKey(functionName: string, event: Pick<EventIdentity, 'source' | 'id'>): string {
+  const digest = createHash('sha256').update(`${event.source}\n${event.id}`, 'utf8').digest('hex');
+  return `idempotency/${functionName}/${digest}.json`;
+}
+
+/**
+ * Runs `work` once per event within the window.
+ *
+ * @returns the work's result, or `{ outcome: 'duplicate', firstOutcome, firstCompletedAt }` for a repeat.
+ */
+export async function runIdempotent(
+  event: EventIdentity,
+  options: IdempotencyOptions,
+  work: () => Promise<HandlerResult>,
+): Promise<HandlerResult> {
+  const now = options.now ?? Date.now;
+  const key = idempotencyKey(options.functionName, event);
+  const existing = parseMarker(await options.store.getObject(key));
+  if (existing !== undefined && now() - existing.completedAt < options.windowSeconds * 1000) {
+    return {
+      outcome: 'duplicate',
+      firstOutcome: existing.outcome,
+      firstCompletedAt: new Date(existing.completedAt).toISOString(),
+    };
+  }
+  const result = await work();
+  const marker: Marker = {
+    source: event.source,
+    id: event.id,
+    type: event.type,
+    completedAt: now(),
+    outcome: result.outcome,
+  };
+  // An expired marker is replaced; otherwise never overwrite a marker a concurrent duplicate wrote.
+  await options.store.putObject(key, JSON.stringify(marker), {
+    contentType: 'application/json',
+    forbidOverwrite: existing === undefined,
+  });
+  return result;
+}
+
+/** A marker we cannot read is treated as absent: running again is safe, skipping a real event is not. */
+function parseMarker(text: string | undefined): Marker | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    if (isRecord(value) && typeof value.completedAt === 'number' && typeof value.outcome === 'string') {
+      return value as unknown as Marker;
+    }
+  } catch {
+    // fall through
+  }
+  return undefined;
+}

@@ -1,0 +1,233 @@
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { createFcHandler } from '../../lambda-src/commons/handler';
+import { spec } from '../../lambda-src/spot-drain';
+import type { FakeCloud, World } from '../../tools/fake-cloud';
+import {
+  context,
+  fixture,
+  INSTANCE_ID,
+  logCapture,
+  payload,
+  rejection,
+  startCloud,
+  variantOf,
+  world,
+} from '../support/harness';
+
+const INTERRUPTION = payload(fixture('acs.ecs', 'instance-preemptibleinstanceinterruption'));
+const INTERRUPTION_CMS = payload(fixture('acs.ecs', 'instance-preemptibleinstanceinterruption.cms'));
+const OTHER = 'i-bp1otherinstance00001';
+
+/** Two load balancers; the instance serves on ports 80 and 8080 in one group and 443 in another. */
+function slbWorld(): World {
+  return world({
+    instances: [{ id: INSTANCE_ID, status: 'Running', tags: {} }],
+    loadBalancers: [
+      {
+        id: 'lb-bp1first000000000001',
+        vServerGroups: [
+          {
+            id: 'rsp-bp1web',
+            backendServers: [
+              { serverId: INSTANCE_ID, port: 80, weight: 100 },
+              { serverId: INSTANCE_ID, port: 8080, weight: 50 },
+              { serverId: OTHER, port: 80, weight: 100 },
+            ],
+          },
+          { id: 'rsp-bp1unrelated', backendServers: [{ serverId: OTHER, port: 80, weight: 100 }] },
+        ],
+      },
+      {
+        id: 'lb-bp1second00000000002',
+        vServerGroups: [{ id: 'rsp-bp1tls', backendServers: [{ serverId: INSTANCE_ID, port: 443, weight: 100 }] }],
+      },
+      { id: 'lb-bp1third000000000003', vServerGroups: [{ id: 'rsp-bp1idle', backendServers: [] }] },
+    ],
+  });
+}
+
+let cloud: FakeCloud | undefined;
+afterEach(async () => {
+  await cloud?.stop();
+  cloud = undefined;
+});
+
+async function setup(w: World = slbWorld(), extraEnv: Record<string, string> = {}) {
+  const started = await startCloud(w, extraEnv);
+  cloud = started.cloud;
+  const logs = logCapture();
+  return { cloud: started.cloud, handler: createFcHandler(spec, started.env, { log: logs.sink }), logs };
+}
+
+function backends(c: FakeCloud, groupId: string): string[] {
+  for (const lb of c.world.loadBalancers) {
+    const group = lb.vServerGroups.find((g) => g.id === groupId);
+    if (group !== undefined) return group.backendServers.map((s) => `${s.serverId}:${s.port}`);
+  }
+  throw new Error(`no group ${groupId}`);
+}
+
+const removals = (c: FakeCloud) => c.calls('slb').filter((call) => call.action === 'RemoveVServerGroupBackendServers');
+
+describe('spot-drain', () => {
+  it('removes the instance on every port from every discovered vServer group', async () => {
+    const { cloud, handler, logs } = await setup();
+
+    const result = await handler(INTERRUPTION, context('spot-drain'));
+
+    assert.equal(result.outcome, 'ok');
+    assert.equal(result.discovery, 'discovered');
+    assert.deepEqual(result.removed, [
+      { vServerGroupId: 'rsp-bp1web', ports: [80, 8080] },
+      { vServerGroupId: 'rsp-bp1tls', ports: [443] },
+    ]);
+    assert.deepEqual(backends(cloud, 'rsp-bp1web'), [`${OTHER}:80`]);
+    assert.deepEqual(backends(cloud, 'rsp-bp1tls'), []);
+    assert.deepEqual(backends(cloud, 'rsp-bp1unrelated'), [`${OTHER}:80`]);
+    const lookup = cloud.calls('slb').find((c) => c.action === 'DescribeLoadBalancers');
+    assert.equal(lookup?.params.ServerId, INSTANCE_ID);
+    assert.equal(lookup?.params.PageSize, '100');
+    const [first] = removals(cloud);
+    assert.equal(first.params.RegionId, 'cn-hangzhou');
+    assert.equal(first.params.VServerGroupId, 'rsp-bp1web');
+    assert.deepEqual(JSON.parse(first.params.BackendServers), [
+      { ServerId: INSTANCE_ID, Port: '80', Weight: '100', Type: 'ecs' },
+      { ServerId: INSTANCE_ID, Port: '8080', Weight: '50', Type: 'ecs' },
+    ]);
+    assert.ok(cloud.calls().every((c) => c.signed && c.securityToken === 'test-security-token'));
+    assert.deepEqual(logs.lines[0].removed, result.removed);
+  });
+
+  it('accepts the Cloud Monitor format of the same event', async () => {
+    const { cloud, handler } = await setup();
+
+    const result = await handler(INTERRUPTION_CMS, context('spot-drain'));
+
+    assert.equal(result.outcome, 'ok');
+    assert.equal(removals(cloud).length, 2);
+  });
+
+  it('only touches the groups listed in DRAIN_VSERVER_GROUP_IDS', async () => {
+    const { cloud, handler } = await setup(slbWorld(), { DRAIN_VSERVER_GROUP_IDS: ' rsp-bp1tls , rsp-bp1idle' });
+
+    const result = await handler(INTERRUPTION, context('spot-drain'));
+
+    assert.equal(result.discovery, 'configured');
+    assert.deepEqual(result.removed, [{ vServerGroupId: 'rsp-bp1tls', ports: [443] }]);
+    assert.deepEqual(backends(cloud, 'rsp-bp1web'), [`${INSTANCE_ID}:80`, `${INSTANCE_ID}:8080`, `${OTHER}:80`]);
+    assert.ok(!cloud.calls('slb').some((c) => c.action === 'DescribeLoadBalancers'));
+  });
+
+  it('succeeds with nothing removed when the instance is in no group', async () => {
+    const { cloud, handler } = await setup(world({ loadBalancers: slbWorld().loadBalancers.slice(2) }));
+
+    const result = await handler(INTERRUPTION, context('spot-drain'));
+
+    assert.equal(result.outcome, 'ok');
+    assert.deepEqual(result.removed, []);
+    assert.equal(removals(cloud).length, 0);
+  });
+
+  it('removes more than 20 registrations in batches of at most 20', async () => {
+    const ports = Array.from({ length: 25 }, (_, i) => 8000 + i);
+    const { cloud, handler } = await setup(
+      world({
+        loadBalancers: [
+          {
+            id: 'lb-bp1many',
+            vServerGroups: [
+              {
+                id: 'rsp-bp1many',
+                backendServers: ports.map((port) => ({ serverId: INSTANCE_ID, port, weight: 100 })),
+              },
+            ],
+          },
+        ],
+      }),
+    );
+
+    await handler(INTERRUPTION, context('spot-drain'));
+
+    assert.deepEqual(
+      removals(cloud).map((c) => JSON.parse(c.params.BackendServers).length),
+      [20, 5],
+    );
+    assert.deepEqual(backends(cloud, 'rsp-bp1many'), []);
+  });
+
+  it('answers a second delivery as duplicate without removing again', async () => {
+    const { cloud, handler } = await setup();
+    await handler(INTERRUPTION, context('spot-drain'));
+
+    const second = await handler(INTERRUPTION, context('spot-drain'));
+
+    assert.equal(second.outcome, 'duplicate');
+    assert.equal(removals(cloud).length, 2);
+  });
+
+  it('skips interruption actions other than delete', async () => {
+    const { cloud, handler } = await setup();
+    const event = variantOf('acs.ecs', 'instance-preemptibleinstanceinterruption', (e) => {
+      e.data!.action = 'stop';
+    });
+
+    const result = await handler(event, context('spot-drain'));
+
+    assert.equal(result.outcome, 'skipped');
+    assert.deepEqual(cloud.calls('slb'), []);
+  });
+
+  it('fails with a RetryableError when SLB answers ServiceUnavailable, and retries for real', async () => {
+    const { cloud, handler } = await setup();
+    cloud.failNext('RemoveVServerGroupBackendServers', { status: 503, code: 'ServiceUnavailable' });
+
+    const error = await rejection(handler(INTERRUPTION, context('spot-drain')));
+    const retry = await handler(INTERRUPTION, context('spot-drain'));
+
+    assert.equal(error.name, 'RetryableError');
+    assert.equal(retry.outcome, 'ok');
+    assert.deepEqual(backends(cloud, 'rsp-bp1tls'), []);
+  });
+
+  it('rejects an event without data.instanceId with a MalformedEventError naming the field, calling nothing', async () => {
+    const { cloud, handler } = await setup();
+    const event = variantOf('acs.ecs', 'instance-preemptibleinstanceinterruption', (e) => {
+      delete e.data!.instanceId;
+    });
+
+    const error = await rejection(handler(event, context('spot-drain')));
+
+    assert.equal(error.name, 'MalformedEventError');
+    assert.match(error.message, /"data\.instanceId" is missing/);
+    assert.deepEqual(cloud.calls(), []);
+  });
+
+  it('rejects a state-change event with a PermanentError naming the expected type', async () => {
+    const { cloud, handler } = await setup();
+
+    const error = await rejection(
+      handler(payload(fixture('acs.ecs', 'instance-statechange-stopped')), context('spot-drain')),
+    );
+
+    assert.equal(error.name, 'PermanentError');
+    assert.match(
+      error.message,
+      /handles "ecs:Instance:PreemptibleInstanceInterruption" events, got "ecs:Instance:StateChange"/,
+    );
+    assert.deepEqual(cloud.calls(), []);
+  });
+
+  it('fails with a ConfigurationError naming DRAIN_VSERVER_GROUP_IDS when an id is invalid', async () => {
+    const handler = createFcHandler(
+      spec,
+      { ARCHIVE_BUCKET: 'eeo-archive-test', DRAIN_VSERVER_GROUP_IDS: 'rsp-ok,lb-wrong' },
+      { log: () => {} },
+    );
+
+    const error = await rejection(handler(INTERRUPTION, context('spot-drain')));
+
+    assert.equal(error.name, 'ConfigurationError');
+    assert.match(error.message, /"DRAIN_VSERVER_GROUP_IDS": "rsp-ok,lb-wrong" contains "lb-wrong"/);
+  });
+});

@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FcContext } from '../../lambda-src/commons/context';
+import { FakeCloud, TEST_CREDENTIALS, type World } from '../../tools/fake-cloud';
+
+/** The instance id used by the fixtures. */
+export const INSTANCE_ID = 'i-bp1abcdefghij0123456';
+/** The archive bucket used by tests. */
+export const BUCKET = 'eeo-archive-test';
+/** Region of the fixtures and the fake world. */
+export const REGION = 'cn-hangzhou';
+
+const FIXTURES = join(__dirname, '..', 'fixtures', 'events');
+
+/** A fixture as a parsed JSON object (a fresh copy, safe to modify). */
+export function fixture(source: string, variant: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(FIXTURES, source, `${variant}.json`), 'utf8')) as Record<string, unknown>;
+}
+
+/** The invocation payload FC passes: the event JSON as a Buffer. */
+export function payload(event: unknown): Buffer {
+  return Buffer.from(JSON.stringify(event));
+}
+
+/** A fixture open for modification; `data` (EventBridge) / `content` (Cloud Monitor) typed as objects. */
+export type MutableEvent = Record<string, unknown> & {
+  data?: Record<string, unknown>;
+  content?: Record<string, unknown>;
+};
+
+/** A clone of a fixture with `change` applied: the way negative fixtures are built. */
+export function variantOf(source: string, variant: string, change: (event: MutableEvent) => void): Buffer {
+  const event = fixture(source, variant) as MutableEvent;
+  change(event);
+  return payload(event);
+}
+
+let requestCounter = 0;
+
+/** An FC context carrying the fake's credentials. */
+export function context(functionName: string, overrides: Partial<FcContext> = {}): FcContext {
+  requestCounter += 1;
+  return {
+    requestId: `req-${requestCounter}`,
+    region: REGION,
+    accountId: '1234567890123456',
+    credentials: TEST_CREDENTIALS,
+    function: { name: functionName },
+    ...overrides,
+  };
+}
+
+/** A world with one instance, tweakable per test. */
+export function world(overrides: Partial<World> = {}): World {
+  return {
+    region: REGION,
+    accountId: '1234567890123456',
+    instances: [
+      { id: INSTANCE_ID, status: 'Stopped', tags: { 'auto-restart': 'true' }, diskIds: ['d-bp1disk0000000000001'] },
+    ],
+    loadBalancers: [],
+    scalingGroups: [],
+    ...overrides,
+  };
+}
+
+/** Starts a fake and returns the environment for a handler pointing at it. */
+export async function startCloud(
+  w: World,
+  extraEnv: Record<string, string> = {},
+  options: { ossListPageSize?: number } = {},
+): Promise<{ cloud: FakeCloud; env: Record<string, string> }> {
+  const cloud = await FakeCloud.start({ world: w, ...options });
+  return { cloud, env: { ARCHIVE_BUCKET: BUCKET, ...cloud.endpointEnv(), ...extraEnv } };
+}
+
+/** Collects log lines written by a handler. */
+export function logCapture(): { lines: Record<string, unknown>[]; sink: (line: string) => void } {
+  const lines: Record<string, unknown>[] = [];
+  return { lines, sink: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) };
+}
+
+/** Awaits a promise expected to reject and returns the error. */
+export async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the promise to reject');
+}

@@ -1,0 +1,294 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ECS_ACTIONS, FakeApiError, PRODUCT_BY_VERSION, type RpcAction, SLB_ACTIONS } from './rpc-actions';
+import { verifyAcs3, verifyOssV1 } from './signatures';
+import { cloneWorld, type World } from './world';
+
+/** A service the fake serves. */
+export type FakeService = 'ecs' | 'slb' | 'oss' | 'ess';
+
+/** One recorded API call. */
+export interface RecordedCall {
+  readonly service: FakeService;
+  /** RPC action, or `GetObject` / `PutObject` / `ListObjectsV2` for OSS. */
+  readonly action: string;
+  /** RPC parameters (query + form body), or for OSS `{ bucket, key, ...query }`. */
+  readonly params: Readonly<Record<string, string>>;
+  /** The signature verified against the configured secret. */
+  readonly signed: boolean;
+  /** `x-acs-security-token` / `x-oss-security-token` as received. */
+  readonly securityToken?: string;
+  readonly status: number;
+}
+
+/** An injected failure. */
+export interface Fault {
+  readonly status: number;
+  readonly code: string;
+  readonly message?: string;
+  /** Applied to the world before answering, to simulate a concurrent change. */
+  readonly mutate?: (world: World) => void;
+}
+
+/** Credentials the fake accepts. */
+export interface FakeCredentials {
+  readonly accessKeyId: string;
+  readonly accessKeySecret: string;
+  readonly securityToken?: string;
+}
+
+/** Options of {@link FakeCloud}. */
+export interface FakeCloudOptions {
+  readonly world: World;
+  /** @default a fixed test key pair with an STS token */
+  readonly credentials?: FakeCredentials;
+  /** Max keys per ListObjectsV2 page (small values exercise pagination). @default 1000 */
+  readonly ossListPageSize?: number;
+}
+
+/** The default test credentials. */
+export const TEST_CREDENTIALS: FakeCredentials = {
+  accessKeyId: 'STS.TestAccessKeyId',
+  accessKeySecret: 'test-access-key-secret',
+  securityToken: 'test-security-token',
+};
+
+/**
+ * A loopback fake of Alibaba Cloud ECS, SLB and OSS for tests and local replay.
+ *
+ * One HTTP server on 127.0.0.1 serves all products: RPC calls are told apart by `x-acs-version` /
+ * `x-acs-action`, OSS calls (path style `/<bucket>/<key>`) by their `OSS ` Authorization. Signatures are verified
+ * (ACS3-HMAC-SHA256 for RPC, V1 for OSS); a bad one gets 400 SignatureDoesNotMatch.
+ *
+ * @example
+ * const cloud = await FakeCloud.start({ world });
+ * Object.assign(env, cloud.endpointEnv());
+ * ... run a handler ...
+ * assert.deepEqual(cloud.calls('ecs').map((c) => c.action), ['DescribeInstances', 'StartInstance']);
+ * await cloud.stop();
+ */
+export class FakeCloud {
+  /** The live world state; handlers' calls mutate it. */
+  readonly world: World;
+  readonly credentials: FakeCredentials;
+  private readonly server: Server;
+  private readonly objects = new Map<string, { body: Buffer; contentType: string; lastModified: Date }>();
+  private readonly recorded: RecordedCall[] = [];
+  private readonly faults = new Map<string, Fault[]>();
+  private readonly listPageSize: number;
+  private port = 0;
+
+  private constructor(options: FakeCloudOptions) {
+    this.world = cloneWorld(options.world);
+    this.credentials = options.credentials ?? TEST_CREDENTIALS;
+    this.listPageSize = options.ossListPageSize ?? 1000;
+    this.server = createServer((req, res) => {
+      this.dispatch(req, res).catch((error: unknown) => {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ RequestId: randomUUID(), Code: 'InternalError', Message: String(error) }));
+      });
+    });
+  }
+
+  /** Starts a fake on an ephemeral loopback port. */
+  static async start(options: FakeCloudOptions): Promise<FakeCloud> {
+    const cloud = new FakeCloud(options);
+    await new Promise<void>((resolve) => cloud.server.listen(0, '127.0.0.1', resolve));
+    cloud.port = (cloud.server.address() as AddressInfo).port;
+    return cloud;
+  }
+
+  /** Stops the server. */
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve, reject) => this.server.close((e) => (e ? reject(e) : resolve())));
+  }
+
+  /** Base URL, e.g. `http://127.0.0.1:40123`. */
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** `EEO_ECS_ENDPOINT`, `EEO_SLB_ENDPOINT`, `EEO_OSS_ENDPOINT` pointing at this fake. */
+  endpointEnv(): Record<string, string> {
+    return { EEO_ECS_ENDPOINT: this.url, EEO_SLB_ENDPOINT: this.url, EEO_OSS_ENDPOINT: this.url };
+  }
+
+  /** Recorded calls, optionally of one service. */
+  calls(service?: FakeService): RecordedCall[] {
+    return this.recorded.filter((c) => service === undefined || c.service === service);
+  }
+
+  /** Forgets recorded calls (not state). */
+  clearCalls(): void {
+    this.recorded.length = 0;
+  }
+
+  /** Makes the next call of `action` fail; queue several by calling repeatedly. */
+  failNext(action: string, fault: Fault): void {
+    const queue = this.faults.get(action) ?? [];
+    queue.push(fault);
+    this.faults.set(action, queue);
+  }
+
+  /** Reads an object (tests). */
+  getObject(bucket: string, key: string): string | undefined {
+    return this.objects.get(`${bucket}/${key}`)?.body.toString('utf8');
+  }
+
+  /** Writes an object (tests seeding state). */
+  putObject(bucket: string, key: string, body: string, contentType = 'application/json'): void {
+    this.objects.set(`${bucket}/${key}`, { body: Buffer.from(body), contentType, lastModified: new Date() });
+  }
+
+  /** Keys of a bucket under a prefix, sorted. */
+  listKeys(bucket: string, prefix = ''): string[] {
+    return [...this.objects.keys()]
+      .filter((k) => k.startsWith(`${bucket}/${prefix}`))
+      .map((k) => k.slice(bucket.length + 1))
+      .sort();
+  }
+
+  private secretFor = (accessKeyId: string): string | undefined =>
+    accessKeyId === this.credentials.accessKeyId ? this.credentials.accessKeySecret : undefined;
+
+  private takeFault(action: string): Fault | undefined {
+    const queue = this.faults.get(action);
+    const fault = queue?.shift();
+    if (queue !== undefined && queue.length === 0) this.faults.delete(action);
+    if (fault?.mutate !== undefined) fault.mutate(this.world);
+    return fault;
+  }
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const url = new URL(req.url ?? '/', this.url);
+    const auth = req.headers.authorization ?? '';
+    if (auth.startsWith('OSS ')) return this.handleOss(req, res, url, body);
+    return this.handleRpc(req, res, url, body);
+  }
+
+  /** Answers an RPC call; returns true once a response was written. */
+  private handleRpc(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): boolean {
+    const headerOf = (name: string) => {
+      const v = req.headers[name];
+      return Array.isArray(v) ? v[0] : v;
+    };
+    const version = headerOf('x-acs-version') ?? url.searchParams.get('Version') ?? '';
+    const action = headerOf('x-acs-action') ?? url.searchParams.get('Action') ?? '';
+    const service = PRODUCT_BY_VERSION[version];
+    const params: Record<string, string> = Object.fromEntries(url.searchParams);
+    if ((headerOf('content-type') ?? '').startsWith('application/x-www-form-urlencoded')) {
+      Object.assign(params, Object.fromEntries(new URLSearchParams(body.toString('utf8'))));
+    }
+    const check = verifyAcs3(
+      { method: req.method ?? 'GET', pathname: url.pathname, query: url.searchParams, headers: req.headers, body },
+      this.secretFor,
+    );
+    const securityToken = headerOf('x-acs-security-token');
+    const answer = (status: number, payload: Record<string, unknown>) => {
+      this.recorded.push({ service: service ?? 'ecs', action, params, signed: check.ok, securityToken, status });
+      res.writeHead(status, { 'content-type': 'application/json;charset=utf-8' });
+      res.end(JSON.stringify(payload));
+      return true;
+    };
+    const error = (status: number, code: string, message: string) =>
+      answer(status, { RequestId: randomUUID().toUpperCase(), Code: code, Message: message });
+
+    if (!check.ok) return error(400, 'SignatureDoesNotMatch', `signature check failed: ${check.reason}`);
+    if (this.credentials.securityToken !== undefined && securityToken !== this.credentials.securityToken) {
+      return error(400, 'InvalidSecurityToken.Mismatch', 'x-acs-security-token missing or wrong');
+    }
+    const actions: Readonly<Record<string, RpcAction>> | undefined =
+      service === 'ecs' ? ECS_ACTIONS : service === 'slb' ? SLB_ACTIONS : undefined;
+    const implementation = actions?.[action];
+    if (implementation === undefined) {
+      return error(404, 'InvalidAction.NotFound', `the fake does not implement ${version} ${action}`);
+    }
+    const fault = this.takeFault(action);
+    if (fault !== undefined) return error(fault.status, fault.code, fault.message ?? `injected ${fault.code}`);
+    try {
+      return answer(200, implementation(this.world, params));
+    } catch (e) {
+      if (e instanceof FakeApiError) return error(e.status, e.code, e.message);
+      throw e;
+    }
+  }
+
+  /** Answers an OSS call; returns true once a response was written. */
+  private handleOss(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): boolean {
+    const [, bucket = '', ...rest] = url.pathname.split('/');
+    const key = rest.map(decodeURIComponent).join('/');
+    const method = req.method ?? 'GET';
+    const action = method === 'PUT' ? 'PutObject' : key === '' ? 'ListObjectsV2' : 'GetObject';
+    const check = verifyOssV1({ method, bucket, key, query: url.searchParams, headers: req.headers }, this.secretFor);
+    const tokenHeader = req.headers['x-oss-security-token'];
+    const securityToken = Array.isArray(tokenHeader) ? tokenHeader[0] : tokenHeader;
+    const params = { bucket, key, ...Object.fromEntries(url.searchParams) };
+    const reply = (status: number, text: string, contentType = 'application/xml') => {
+      this.recorded.push({ service: 'oss', action, params, signed: check.ok, securityToken, status });
+      res.writeHead(status, { 'content-type': contentType, 'x-oss-request-id': randomUUID().toUpperCase() });
+      res.end(text);
+      return true;
+    };
+    const error = (status: number, code: string, message: string) =>
+      reply(
+        status,
+        `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xml(message)}</Message><RequestId>${randomUUID().toUpperCase()}</RequestId></Error>`,
+      );
+
+    if (!check.ok) return error(403, 'SignatureDoesNotMatch', `signature check failed: ${check.reason}`);
+    if (this.credentials.securityToken !== undefined && securityToken !== this.credentials.securityToken) {
+      return error(403, 'InvalidAccessKeyId', 'x-oss-security-token missing or wrong');
+    }
+    const fault = this.takeFault(action);
+    if (fault !== undefined) return error(fault.status, fault.code, fault.message ?? `injected ${fault.code}`);
+
+    const id = `${bucket}/${key}`;
+    if (action === 'GetObject') {
+      const object = this.objects.get(id);
+      if (object === undefined) return error(404, 'NoSuchKey', 'The specified key does not exist.');
+      return reply(200, object.body.toString('utf8'), object.contentType);
+    }
+    if (action === 'PutObject') {
+      const md5 = req.headers['content-md5'];
+      if (md5 !== undefined && md5 !== createHash('md5').update(body).digest('base64')) {
+        return error(400, 'InvalidDigest', 'Content-MD5 does not match the body');
+      }
+      if (req.headers['x-oss-forbid-overwrite'] === 'true' && this.objects.has(id)) {
+        return error(409, 'FileAlreadyExists', 'The object you specified already exists and can not be overwritten.');
+      }
+      this.objects.set(id, {
+        body,
+        contentType: req.headers['content-type'] ?? 'application/octet-stream',
+        lastModified: new Date(),
+      });
+      return reply(200, '');
+    }
+    // ListObjectsV2; the continuation token is simply the last key returned.
+    if (url.searchParams.get('list-type') !== '2') return error(400, 'InvalidArgument', 'only list-type=2 is faked');
+    const prefix = url.searchParams.get('prefix') ?? '';
+    const after = url.searchParams.get('continuation-token') ?? '';
+    const maxKeys = Math.min(Number(url.searchParams.get('max-keys') ?? '100'), this.listPageSize);
+    const all = this.listKeys(bucket, prefix).filter((k) => k > after);
+    const page = all.slice(0, maxKeys);
+    const truncated = all.length > page.length;
+    const contents = page
+      .map(
+        (k) =>
+          `<Contents><Key>${xml(k)}</Key><Size>${this.objects.get(`${bucket}/${k}`)?.body.length ?? 0}</Size></Contents>`,
+      )
+      .join('');
+    return reply(
+      200,
+      `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult><Name>${xml(bucket)}</Name><Prefix>${xml(prefix)}</Prefix><MaxKeys>${maxKeys}</MaxKeys><KeyCount>${page.length}</KeyCount><IsTruncated>${truncated}</IsTruncated>${truncated ? `<NextContinuationToken>${xml(page[page.length - 1])}</NextContinuationToken>` : ''}${contents}</ListBucketResult>`,
+    );
+  }
+}
+
+function xml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}

@@ -1,0 +1,21 @@
+export {
+  FakeCloud,
+  type FakeCloudOptions,
+  type FakeCredentials,
+  type FakeService,
+  type Fault,
+  type RecordedCall,
+  TEST_CREDENTIALS,
+} from './fake-cloud';
+export { FakeApiError } from './rpc-actions';
+export { ossV1StringToSign, verifyAcs3, verifyOssV1 } from './signatures';
+export {
+  cloneWorld,
+  parseWorld,
+  type World,
+  type WorldBackendServer,
+  type WorldInstance,
+  type WorldLoadBalancer,
+  type WorldScalingGroup,
+  type WorldVServerGroup,
+} from './world';
