@@ -40,8 +40,12 @@ export function totalBundlingMs(): number {
  * stack reuses the same bundle.
  *
  * The output is deterministic and location-independent: esbuild runs with the repository root as working directory,
- * no source map and no legal comments, so the same sources give the same bytes in any checkout folder. Minified
- * because the smaller file loads faster (`npm run bench` measures it).
+ * no source map and no legal comments, so the same sources give the same bytes in any checkout folder.
+ *
+ * Minified: module load time measured the same within noise either way (median of 11 fresh processes, 2026-11-22:
+ * auto-restart 36.4 ms minified vs 36.8 ms not, spot-drain 40.8 vs 35.4, lifecycle-audit 9.8 vs 11.7), and the
+ * minified file is half the size (256 KB vs 542 KB: the unminified openapi handlers would exceed the 350 KB budget)
+ * and is what FC downloads on a cold start.
  */
 export function bundleHandler(name: string): HandlerBundle {
   const cached = cache.get(name);
