@@ -1,6 +1,7 @@
 import * as ros from '@alicloud/ros-cdk-core';
 import * as eventbridge from '@alicloud/ros-cdk-eventbridge';
 import type { EventPattern } from '../events/pattern';
+import { validatePattern } from '../patterns/validate';
 import { DeadLetterQueue } from './dead-letter-queue';
 
 /** How EventBridge retries a target that fails to accept an event. */
@@ -48,7 +49,25 @@ export interface EventRuleProps {
   readonly enabled?: boolean;
   /** @default - none */
   readonly description?: string;
+  /**
+   * Escape hatch for event types Alibaba added after the catalogue was written: these exact `type` values are
+   * accepted although the catalogue does not know them, and their `data` is not checked. The types and the reason
+   * are written into the rule's template metadata (`EcsEventOps::UncataloguedTypes`, visible in every diff), and
+   * synth prints a warning. Prefer adding the type to `lib/events/catalogue.ts`.
+   * @default - every type must be in the catalogue
+   */
+  readonly uncataloguedTypes?: UncataloguedTypes;
 }
+
+/** Types accepted outside the catalogue, and why. */
+export interface UncataloguedTypes {
+  readonly types: readonly string[];
+  /** Why the catalogue cannot be used (e.g. a link to the announcement of the new type). Required. */
+  readonly reason: string;
+}
+
+/** Template metadata key under which a rule records its uncatalogued types. */
+export const UNCATALOGUED_METADATA_KEY = 'EcsEventOps::UncataloguedTypes';
 
 const RULE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-]{0,126}$/;
 
@@ -84,6 +103,17 @@ export class EventRule extends ros.Construct {
     if (props.targets.length < 1 || props.targets.length > 5) {
       throw new Error(`EventRule ${this.node.path}: ${props.targets.length} targets given; a rule takes 1 to 5`);
     }
+    const hatch = props.uncataloguedTypes;
+    if (hatch !== undefined && (hatch.types.length === 0 || hatch.reason.trim() === '')) {
+      throw new Error(`EventRule ${props.ruleName}: uncataloguedTypes needs at least one type and a reason`);
+    }
+    const problems = validatePattern(props.pattern, { uncataloguedTypes: hatch?.types });
+    if (problems.length > 0) {
+      throw new Error(
+        `EventRule ${props.ruleName} (${this.node.path}): the pattern has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
+          problems.map((p) => `  - at "${p.path || '(pattern)'}": ${p.message}`).join('\n'),
+      );
+    }
     this.ruleName = props.ruleName;
     this.pattern = props.pattern;
     this.deadLetterQueue =
@@ -116,6 +146,12 @@ export class EventRule extends ros.Construct {
       },
       true,
     );
+    if (hatch !== undefined) {
+      this.resource.addMetaData(UNCATALOGUED_METADATA_KEY, { types: [...hatch.types], reason: hatch.reason });
+      this.node.addWarning(
+        `EventRule ${props.ruleName}: accepts uncatalogued types ${hatch.types.join(', ')} (${hatch.reason})`,
+      );
+    }
   }
 
   protected override validate(): string[] {
