@@ -32,6 +32,8 @@ export interface FunctionSettings {
   readonly asyncRetryAttempts: number;
   /** Largest allowed handler bundle, KB: 50 to 5000. Synth fails above it. @default 350 */
   readonly bundleBudgetKb: number;
+  /** Days the functions' logs are kept in SLS: 1 to 3650. @default 30 */
+  readonly logRetentionDays: number;
 }
 
 /** Scenario 2: restart instances that stop, when they opted in by tag. */
@@ -83,7 +85,7 @@ export interface AppConfig {
 /** Defaults applied under the shared settings and region blocks. */
 export const DEFAULT_SETTINGS: RegionSettings = {
   archive: { retentionDays: 365, infrequentAccessAfterDays: 30 },
-  functions: { memoryMb: 256, timeoutSeconds: 60, asyncRetryAttempts: 2, bundleBudgetKb: 350 },
+  functions: { memoryMb: 256, timeoutSeconds: 60, asyncRetryAttempts: 2, bundleBudgetKb: 350, logRetentionDays: 30 },
   autoRestart: { enabled: true, tagKey: 'auto-restart', tagValue: 'true', maxRestartsPerHour: 3 },
   spotDrain: { enabled: true, vServerGroupIds: [] },
 };

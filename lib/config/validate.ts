@@ -114,6 +114,7 @@ const SETTINGS_SHAPE: Record<keyof RegionSettings, Check> = {
     timeoutSeconds: integer(10, 600),
     asyncRetryAttempts: integer(0, 8),
     bundleBudgetKb: integer(50, 5000),
+    logRetentionDays: integer(1, 3650),
   }),
   autoRestart: section({
     enabled: boolean,

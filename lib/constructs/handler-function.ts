@@ -4,6 +4,7 @@ import * as ossassets from '@alicloud/ros-cdk-ossassets';
 import * as ram from '@alicloud/ros-cdk-ram';
 import { bundleHandler } from '../private/bundle';
 import type { DeadLetterQueue } from './dead-letter-queue';
+import type { FunctionLogs } from './function-logs';
 
 /** One RAM policy statement granted to a handler. */
 export interface PolicyStatement {
@@ -25,6 +26,8 @@ export interface HandlerFunctionProps {
   readonly roleName: string;
   /** Queue that receives the events the function still fails on after its asynchronous retries. */
   readonly deadLetterQueue: DeadLetterQueue;
+  /** Where FC writes the function's logs (with request metrics). */
+  readonly logs: FunctionLogs;
   /** Permissions the handler needs. Sending to its dead-letter queue is added here. @default - none */
   readonly statements?: readonly PolicyStatement[];
   /** Environment variables. @default - none */
@@ -121,6 +124,8 @@ export class HandlerFunction extends ros.Construct {
       ...(props.statements ?? []),
       // FC sends failed asynchronous invocations to the queue with the service role.
       { actions: ['mns:SendMessage'], resources: [props.deadLetterQueue.arn, props.deadLetterQueue.fcDestinationArn] },
+      // FC writes the function's logs with the service role.
+      { actions: ['log:PostLogStoreLogs'], resources: [props.logs.logstoreArn] },
     ];
     for (const statement of statements) checkStatement(where, statement);
 
@@ -155,7 +160,10 @@ export class HandlerFunction extends ros.Construct {
       serviceName: props.serviceName,
       role: this.role.attrArn,
       description: props.description,
+      logConfig: { project: props.logs.projectName, logstore: props.logs.logstoreName, enableRequestMetrics: true },
     });
+    // FC checks the log configuration when the service is created: the logstore must exist by then.
+    service.node.addDependency(props.logs);
     this.function = new fc.Function(this, id, {
       serviceName: service.attrServiceName,
       functionName: props.functionName,

@@ -4,6 +4,7 @@ import { DeadLetterQueue } from '../constructs/dead-letter-queue';
 import { ARCHIVE_PREFIXES, EventArchiveBucket } from '../constructs/event-archive-bucket';
 import { EventRule } from '../constructs/event-rule';
 import { FcFunctionTarget } from '../constructs/fc-function-target';
+import { FunctionLogs } from '../constructs/function-logs';
 import { HandlerFunction, type PolicyStatement } from '../constructs/handler-function';
 import { instanceStateChange, preemptibleInstanceInterruption } from '../events/ecs-patterns';
 import type { EventPattern } from '../events/pattern';
@@ -56,6 +57,10 @@ export class RegionStack extends ros.Stack {
       description: 'OSS bucket holding the event archive',
     });
 
+    const logs = new FunctionLogs(this, 'FunctionLogs', {
+      namePrefix: config.namePrefix,
+      retentionDays: config.functions.logRetentionDays,
+    });
     const archive = this.archive;
     const idempotency: PolicyStatement[] = [
       { actions: ['oss:GetObject', 'oss:PutObject'], resources: [archive.objectsArn(ARCHIVE_PREFIXES.idempotency)] },
@@ -131,6 +136,7 @@ export class RegionStack extends ros.Stack {
         roleName: `${resourceName}-${config.region}`,
         description: spec.description,
         deadLetterQueue,
+        logs,
         statements: spec.statements,
         environment: { ARCHIVE_BUCKET: archive.bucketName, IDEMPOTENCY_WINDOW_SECONDS: '86400', ...spec.environment },
         memoryMb: config.functions.memoryMb,

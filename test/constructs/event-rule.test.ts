@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { DeadLetterQueue } from '../../lib/constructs/dead-letter-queue';
 import { EventRule, type IRuleTarget, RetryStrategy } from '../../lib/constructs/event-rule';
 import { FcFunctionTarget } from '../../lib/constructs/fc-function-target';
+import { FunctionLogs } from '../../lib/constructs/function-logs';
 import { HandlerFunction } from '../../lib/constructs/handler-function';
 import { instanceStateChange } from '../../lib/events/ecs-patterns';
 import { synthStack } from '../support/synth';
@@ -112,6 +113,7 @@ describe('EventRule', () => {
         functionName: 'fn',
         roleName: 'role',
         deadLetterQueue,
+        logs: new FunctionLogs(stack, 'Logs'),
       });
       new EventRule(stack, 'Rule', {
         ruleName: 'r',

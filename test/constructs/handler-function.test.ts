@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type * as ros from '@alicloud/ros-cdk-core';
 import { DeadLetterQueue } from '../../lib/constructs/dead-letter-queue';
+import { FunctionLogs } from '../../lib/constructs/function-logs';
 import { HandlerFunction, type HandlerFunctionProps } from '../../lib/constructs/handler-function';
 import { synthStack, type Template } from '../support/synth';
 
@@ -14,6 +15,7 @@ function synthHandler(overrides: Partial<HandlerFunctionProps> = {}): Template {
       functionName: 'lifecycle-audit',
       roleName: 'ops-lifecycle-audit-cn-hangzhou',
       deadLetterQueue,
+      logs: new FunctionLogs(stack, 'Logs', { namePrefix: 'ops', retentionDays: 7 }),
       statements: [{ actions: ['ecs:StartInstance'], resources: ['acs:ecs:cn-hangzhou:1:instance/*'] }],
       environment: { A: 'b' },
       ...overrides,
@@ -63,8 +65,22 @@ describe('HandlerFunction', () => {
     const statements = role.Policies[0].PolicyDocument.Statement;
     assert.deepEqual(
       statements.map((s) => s.Action),
-      [['ecs:StartInstance'], ['mns:SendMessage']],
+      [['ecs:StartInstance'], ['mns:SendMessage'], ['log:PostLogStoreLogs']],
     );
+  });
+
+  test('logs to the SLS logstore, kept the configured days and searchable by full text', () => {
+    const template = synthHandler();
+    assert.deepEqual(template.Resources.FnService.Properties.LogConfig, {
+      Project: { 'Fn::GetAtt': ['LogsProject', 'Name'] },
+      Logstore: 'functions',
+      EnableRequestMetrics: true,
+    });
+    assert.equal(template.Resources.LogsLogstore.Properties.TTL, 7);
+    assert.deepEqual(template.Resources.LogsIndex.Properties.FullTextIndex, { Enable: true });
+    assert.deepEqual(template.Resources.LogsProject.Properties.Name, {
+      'Fn::Join': ['-', ['ops-logs', { Ref: 'ALIYUN::AccountId' }, 'cn-hangzhou']],
+    });
   });
 
   test('refuses wildcard actions', () => {

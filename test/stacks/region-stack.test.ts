@@ -17,7 +17,7 @@ describe('RegionStack', () => {
   const templates = synthRegions();
   const template = templates['ecs-event-ops-cn-hangzhou'];
 
-  test('the zero-config app is one cn-hangzhou stack with the bucket, three functions, three queues and three rules', () => {
+  test('the zero-config app is one cn-hangzhou stack with the bucket, the log store, three functions, three queues and three rules', () => {
     assert.deepEqual(Object.keys(templates), ['ecs-event-ops-cn-hangzhou']);
     const count = (type: string) => Object.keys(resourcesOfType(template, type)).length;
     assert.equal(count('ALIYUN::OSS::Bucket'), 1);
@@ -26,6 +26,8 @@ describe('RegionStack', () => {
     assert.equal(count('ALIYUN::RAM::Role'), 3);
     assert.equal(count('ALIYUN::MNS::Queue'), 3);
     assert.equal(count('ALIYUN::EventBridge::Rule'), 3);
+    assert.equal(count('ALIYUN::SLS::Project'), 1);
+    assert.equal(count('ALIYUN::SLS::Logstore'), 1);
   });
 
   test('routes state changes to the audit, stops to auto-restart, and spot notices to spot-drain', () => {

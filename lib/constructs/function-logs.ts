@@ -1,0 +1,58 @@
+import * as ros from '@alicloud/ros-cdk-core';
+import * as sls from '@alicloud/ros-cdk-sls';
+
+/** Props of {@link FunctionLogs}. */
+export interface FunctionLogsProps {
+  /**
+   * Prefix of the SLS project name; the account id and region are appended because project names are unique across
+   * Alibaba Cloud. The whole name must stay within 63 characters: a prefix of at most 20 fits every region.
+   * @default "ecs-event-ops"
+   */
+  readonly namePrefix?: string;
+  /** Days logs are kept: 1 to 3650. @default 30 */
+  readonly retentionDays?: number;
+}
+
+/**
+ * An SLS project and logstore that Function Compute writes the handlers' logs to, with a full-text index so that
+ * they can be searched (each handler writes one JSON line per invocation).
+ *
+ * @see https://www.alibabacloud.com/help/en/ros/developer-reference/aliyun-sls-logstore
+ */
+export class FunctionLogs extends ros.Construct {
+  /** SLS project name (a token: it includes the account id). */
+  readonly projectName: string;
+  /** Logstore name. */
+  readonly logstoreName: string;
+  /** Days logs are kept. */
+  readonly retentionDays: number;
+  /** RAM resource ARN of the logstore, for `log:PostLogStoreLogs`. */
+  readonly logstoreArn: string;
+
+  constructor(scope: ros.Construct, id: string, props: FunctionLogsProps = {}) {
+    super(scope, id);
+    const retentionDays = props.retentionDays ?? 30;
+    if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 3650) {
+      throw new Error(`FunctionLogs ${this.node.path}: retentionDays ${retentionDays} is not an integer from 1 to 3650`);
+    }
+    const stack = ros.Stack.of(this);
+    const project = new sls.Project(this, `${id}Project`, {
+      name: ros.Fn.join('-', [`${props.namePrefix ?? 'ecs-event-ops'}-logs`, stack.account, stack.region]),
+      description: 'Function Compute logs of ecs-event-ops',
+    });
+    const logstore = new sls.Logstore(this, `${id}Logstore`, {
+      projectName: project.attrName,
+      logstoreName: 'functions',
+      ttl: retentionDays,
+    });
+    new sls.Index(this, `${id}Index`, {
+      projectName: project.attrName,
+      logstoreName: logstore.attrLogstoreName,
+      fullTextIndex: { enable: true },
+    });
+    this.projectName = ros.Token.asString(project.attrName);
+    this.logstoreName = 'functions';
+    this.retentionDays = retentionDays;
+    this.logstoreArn = ros.Fn.join('', ['acs:log:', stack.region, ':', stack.account, ':project/', this.projectName, '/logstore/functions']);
+  }
+}
