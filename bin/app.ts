@@ -1,18 +1,26 @@
 #!/usr/bin/env node
 import * as ros from '@alicloud/ros-cdk-core';
 import { CONTEXT_KEY, ConfigError, loadConfig } from '../lib/config';
+import { formatPolicyReport } from '../lib/policy';
+import { checkAssembly } from '../lib/policy/check-assembly';
 import { RegionStack } from '../lib/stacks/region-stack';
 
 // Entry point run by `ros-cdk synth|diff|deploy` (see cdk.json) and by `npm run synth`: reads the context, builds one
-// stack per configured region, nothing else. Stack traces are left out of the cloud assembly: they hold absolute
-// paths, which would make synth depend on the checkout folder.
+// stack per configured region, then checks the synthesized assembly against the policy (lib/policy): a finding fails
+// synth, so it fails `ros-cdk deploy` too. Stack traces are left out of the cloud assembly: they hold absolute paths,
+// which would make synth depend on the checkout folder.
 const app = new ros.App({ stackTraces: false });
 try {
   const config = loadConfig(app.node.tryGetContext(CONTEXT_KEY));
   for (const region of config.regions) {
     new RegionStack(app, { config: region, assetsQualifier: config.assetsQualifier });
   }
-  app.synth();
+  const assembly = app.synth();
+  const report = checkAssembly(assembly.directory, config);
+  if (report.findings.length > 0 || report.suppressed.length > 0 || report.unused.length > 0) {
+    process.stderr.write(formatPolicyReport(report));
+  }
+  if (report.findings.length > 0) process.exitCode = 1;
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   process.stderr.write(`${error.message}\n`);

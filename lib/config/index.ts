@@ -10,6 +10,7 @@ export {
   DEFAULT_NAME_PREFIX,
   DEFAULT_SETTINGS,
   type FunctionSettings,
+  type PolicySuppression,
   type RegionConfig,
   type RegionSettings,
   type SpotDrainSettings,

@@ -72,8 +72,20 @@ export interface RegionConfig extends RegionSettings {
   readonly namePrefix: string;
 }
 
+/** A deliberate exception to a synth-time policy rule. */
+export interface PolicySuppression {
+  /** Rule id, e.g. `ram-least-privilege`. */
+  readonly rule: string;
+  /** `<stack>/<logicalId>`, or `<logicalId>` for every region. */
+  readonly resource: string;
+  /** Why the exception is safe: shown in every policy report. */
+  readonly reason: string;
+}
+
 /** The whole validated configuration. */
 export interface AppConfig {
+  /** Suppressed policy findings. @default [] */
+  readonly policySuppressions: readonly PolicySuppression[];
   /** One entry per deployed region, in the order of `regions`. */
   readonly regions: readonly RegionConfig[];
   /** Qualifier of the asset bucket `cdk-<qualifier>-assets-<region>` the ROS CDK CLI uploads code to. */

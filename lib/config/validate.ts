@@ -1,3 +1,4 @@
+import { POLICY_RULE_IDS } from '../policy';
 import { didYouMean } from '../private/did-you-mean';
 import { ConfigError, type ConfigProblem, render } from './errors';
 import { type IdKind, idProblem } from './ids';
@@ -8,6 +9,7 @@ import {
   DEFAULT_ASSETS_QUALIFIER,
   DEFAULT_NAME_PREFIX,
   DEFAULT_SETTINGS,
+  type PolicySuppression,
   type RegionConfig,
   type RegionSettings,
 } from './schema';
@@ -130,7 +132,31 @@ const SETTINGS_SHAPE: Record<keyof RegionSettings, Check> = {
 };
 
 const SETTING_KEYS = Object.keys(SETTINGS_SHAPE);
-const GLOBAL_KEYS = ['regions', 'namePrefix', 'assetsQualifier'];
+const GLOBAL_KEYS = ['regions', 'namePrefix', 'assetsQualifier', 'policy'];
+
+const POLICY_SHAPE = section({
+  suppressions: list((value, path, problems) => {
+    const checked = section({
+      rule: (v, p, pr) => {
+        if (typeof v === 'string' && POLICY_RULE_IDS.includes(v)) return v;
+        pr.push({
+          path: p,
+          received: render(v),
+          allowed: `a policy rule id: ${POLICY_RULE_IDS.join(', ')}${typeof v === 'string' ? didYouMean(v, POLICY_RULE_IDS) : ''}`,
+        });
+        return undefined;
+      },
+      resource: text(/^([A-Za-z0-9-]+\/)?[A-Za-z0-9]+$/, 'a logical id, or <stack>/<logical id>'),
+      reason: text(/\S{3,}/, 'a reason of a few words: it is printed in every policy report'),
+    })(value, path, problems) as Record<string, unknown> | undefined;
+    for (const key of ['rule', 'resource', 'reason']) {
+      if (checked !== undefined && !(key in (value as Record<string, unknown>))) {
+        problems.push({ path: `${path}.${key}`, received: 'undefined', allowed: `a suppression needs "${key}"` });
+      }
+    }
+    return checked;
+  }, 100),
+});
 
 /** Objects merge key by key; everything else (lists included) is replaced. */
 function merge<T>(base: T, override: unknown): T {
@@ -208,6 +234,10 @@ export function loadConfig(raw: unknown): AppConfig {
         )
   ) as string;
 
+  const policy = (value.policy === undefined ? {} : POLICY_SHAPE(value.policy, `${CONTEXT_KEY}.policy`, problems)) as
+    | { suppressions?: PolicySuppression[] }
+    | undefined;
+
   const shared: Record<string, unknown> = {};
   const blocks: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
@@ -242,5 +272,5 @@ export function loadConfig(raw: unknown): AppConfig {
     regionConfigs.push({ region, namePrefix, ...settings });
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return { regions: regionConfigs, namePrefix, assetsQualifier };
+  return { regions: regionConfigs, namePrefix, assetsQualifier, policySuppressions: policy?.suppressions ?? [] };
 }

@@ -33,7 +33,9 @@ export class FunctionLogs extends ros.Construct {
     super(scope, id);
     const retentionDays = props.retentionDays ?? 30;
     if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 3650) {
-      throw new Error(`FunctionLogs ${this.node.path}: retentionDays ${retentionDays} is not an integer from 1 to 3650`);
+      throw new Error(
+        `FunctionLogs ${this.node.path}: retentionDays ${retentionDays} is not an integer from 1 to 3650`,
+      );
     }
     const stack = ros.Stack.of(this);
     const project = new sls.Project(this, `${id}Project`, {
@@ -53,6 +55,14 @@ export class FunctionLogs extends ros.Construct {
     this.projectName = ros.Token.asString(project.attrName);
     this.logstoreName = 'functions';
     this.retentionDays = retentionDays;
-    this.logstoreArn = ros.Fn.join('', ['acs:log:', stack.region, ':', stack.account, ':project/', this.projectName, '/logstore/functions']);
+    this.logstoreArn = ros.Fn.join('', [
+      'acs:log:',
+      stack.region,
+      ':',
+      stack.account,
+      ':project/',
+      this.projectName,
+      '/logstore/functions',
+    ]);
   }
 }

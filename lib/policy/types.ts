@@ -1,0 +1,49 @@
+/** A ROS resource of a synthesized template, loosely typed for checks. */
+export interface TemplateResource {
+  readonly Type: string;
+  readonly Properties?: Readonly<Record<string, unknown>>;
+  readonly Metadata?: Readonly<Record<string, unknown>>;
+}
+
+/** A synthesized ROS template. */
+export interface RosTemplate {
+  readonly Parameters?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  readonly Resources?: Readonly<Record<string, TemplateResource>>;
+}
+
+/** What a rule checks: one stack of a cloud assembly. */
+export interface PolicyTarget {
+  /** Stack name, e.g. `ecs-event-ops-cn-hangzhou`. */
+  readonly stack: string;
+  readonly template: RosTemplate;
+  /** Size in bytes of a code asset's `index.js`, by asset hash; undefined when the asset is not in the assembly. */
+  readonly assetBytes: (hash: string) => number | undefined;
+  /** Largest allowed handler bundle, KB (1 KB = 1000 bytes). */
+  readonly bundleBudgetKb: number;
+}
+
+/** One violation. */
+export interface Finding {
+  /** Rule id, e.g. `target-dlq-retry`. */
+  readonly rule: string;
+  readonly stack: string;
+  /** Logical id of the offending resource (or parameter). */
+  readonly resource: string;
+  readonly message: string;
+}
+
+/** A synth-time check. */
+export interface PolicyRule {
+  /** Stable id, used in suppressions. */
+  readonly id: string;
+  /** What the rule requires, one sentence. */
+  readonly description: string;
+  check(target: PolicyTarget): Finding[];
+}
+
+/** A deliberate exception: rule id, resource (`<stack>/<logicalId>` or `<logicalId>` for every stack), and why. */
+export interface Suppression {
+  readonly rule: string;
+  readonly resource: string;
+  readonly reason: string;
+}

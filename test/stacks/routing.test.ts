@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import { PatternIndex } from '../../lib/patterns/matcher';
+import { resourcesOfType, synthRegions } from '../support/synth';
+
+/**
+ * Routing coverage: every rule of every region stack matches at least one catalogue fixture, and the table below
+ * pins which rules each fixture must reach. A fixture missing from the table must reach no rule. A change of
+ * routing shows up here as a failing, readable diff.
+ */
+
+const FIXTURES = path.join(__dirname, '..', 'fixtures', 'events');
+const PREFIX = 'ecs-event-ops-';
+
+/** Fixture (source/name) → rules (without the name prefix) it must reach, in stack order. */
+const EXPECTED: Record<string, readonly string[]> = {
+  'acs.ecs/instance-statechange-stopped': ['lifecycle-audit', 'auto-restart'],
+  'acs.ecs/instance-statechange-running': ['lifecycle-audit'],
+  'acs.ecs/instance-statechange-pending': ['lifecycle-audit'],
+  'acs.ecs/instance-statechange-deleted': ['lifecycle-audit'],
+  'acs.ecs/instance-preemptibleinstanceinterruption': ['spot-drain'],
+};
+
+/** Every EventBridge-form fixture, by `source/name`. */
+function fixtures(): Map<string, unknown> {
+  const found = new Map<string, unknown>();
+  for (const source of fs.readdirSync(FIXTURES)) {
+    for (const file of fs.readdirSync(path.join(FIXTURES, source))) {
+      if (!file.endsWith('.json') || file.endsWith('.cms.json')) continue;
+      found.set(
+        `${source}/${file.slice(0, -'.json'.length)}`,
+        JSON.parse(fs.readFileSync(path.join(FIXTURES, source, file), 'utf8')),
+      );
+    }
+  }
+  return found;
+}
+
+describe('routing of the catalogue fixtures', () => {
+  const templates = synthRegions({ regions: ['cn-hangzhou', 'ap-southeast-1'] });
+  const events = fixtures();
+
+  for (const [stackName, template] of Object.entries(templates)) {
+    const rules = Object.values(resourcesOfType(template, 'ALIYUN::EventBridge::Rule')).map((r) => ({
+      id: String(r.Properties.RuleName).slice(PREFIX.length),
+      pattern: r.Properties.FilterPattern,
+    }));
+    const index = new PatternIndex(rules);
+
+    test(`every rule of ${stackName} matches at least one fixture`, () => {
+      const reached = new Set([...events.values()].flatMap((event) => index.match(event)));
+      assert.deepEqual(
+        rules.map((r) => r.id).filter((id) => !reached.has(id)),
+        [],
+      );
+    });
+
+    test(`each fixture reaches exactly the expected rules of ${stackName}`, () => {
+      const actual = Object.fromEntries(
+        [...events].map(([name, event]) => [name, index.match(event)]).filter(([, ids]) => ids.length > 0),
+      );
+      assert.deepEqual(actual, EXPECTED);
+    });
+  }
+
+  test('the table names only fixtures that exist', () => {
+    assert.deepEqual(
+      Object.keys(EXPECTED).filter((name) => !events.has(name)),
+      [],
+    );
+  });
+});
