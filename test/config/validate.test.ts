@@ -21,7 +21,13 @@ describe('loadConfig', () => {
     assert.equal(config.assetsQualifier, 'eeo');
     assert.deepEqual(DEFAULT_SETTINGS, {
       archive: { retentionDays: 365, infrequentAccessAfterDays: 30 },
-      functions: { memoryMb: 256, timeoutSeconds: 60, asyncRetryAttempts: 2, bundleBudgetKb: 350, logRetentionDays: 30 },
+      functions: {
+        memoryMb: 256,
+        timeoutSeconds: 60,
+        asyncRetryAttempts: 2,
+        bundleBudgetKb: 350,
+        logRetentionDays: 30,
+      },
       autoRestart: { enabled: true, tagKey: 'auto-restart', tagValue: 'true', maxRestartsPerHour: 3 },
       spotDrain: { enabled: true, vServerGroupIds: [] },
     });
