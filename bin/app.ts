@@ -1,8 +1,10 @@
 #!/usr/bin/env node
+import { writeFileSync } from 'node:fs';
 import * as ros from '@alicloud/ros-cdk-core';
 import { CONTEXT_KEY, ConfigError, loadConfig } from '../lib/config';
 import { formatPolicyReport } from '../lib/policy';
 import { checkAssembly } from '../lib/policy/check-assembly';
+import { totalBundlingMs } from '../lib/private/bundle';
 import { RegionStack } from '../lib/stacks/region-stack';
 
 // Entry point run by `ros-cdk synth|diff|deploy` (see cdk.json) and by `npm run synth`: reads the context, builds one
@@ -16,6 +18,13 @@ try {
     new RegionStack(app, { config: region, assetsQualifier: config.assetsQualifier });
   }
   const assembly = app.synth();
+  // For the benchmark (tools/bench): how much of synth was spent bundling handlers.
+  if (process.env.EEO_SYNTH_TIMINGS) {
+    writeFileSync(
+      process.env.EEO_SYNTH_TIMINGS,
+      JSON.stringify({ bundlingMs: totalBundlingMs(), stacks: config.regions.length }),
+    );
+  }
   const report = checkAssembly(assembly.directory, config);
   if (report.findings.length > 0 || report.suppressed.length > 0 || report.unused.length > 0) {
     process.stderr.write(formatPolicyReport(report));

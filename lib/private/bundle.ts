@@ -36,6 +36,27 @@ export function totalBundlingMs(): number {
 }
 
 /**
+ * The esbuild options of every handler bundle: one CommonJS file for the `nodejs20` runtime, built relative to the
+ * repository root. Shared with the benchmark, so that its baseline is bundled exactly like the handlers.
+ */
+export function bundleOptions(entry: string, outfile: string): esbuild.BuildOptions {
+  return {
+    entryPoints: [entry],
+    absWorkingDir: PROJECT_ROOT,
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    sourcemap: false,
+    legalComments: 'none',
+    charset: 'utf8',
+    logLevel: 'silent',
+  };
+}
+
+/**
  * Bundles `lambda-src/<name>.ts` into one CommonJS file for the `nodejs20` runtime, once per process: every region
  * stack reuses the same bundle.
  *
@@ -56,20 +77,7 @@ export function bundleHandler(name: string): HandlerBundle {
   }
   const directory = path.join(scratchFolder(), name);
   const started = process.hrtime.bigint();
-  esbuild.buildSync({
-    entryPoints: [entry],
-    absWorkingDir: PROJECT_ROOT,
-    outfile: path.join(directory, 'index.js'),
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    minify: true,
-    sourcemap: false,
-    legalComments: 'none',
-    charset: 'utf8',
-    logLevel: 'silent',
-  });
+  esbuild.buildSync(bundleOptions(entry, path.join(directory, 'index.js')));
   const buildMs = Number(process.hrtime.bigint() - started) / 1e6;
   bundlingMs += buildMs;
   const code = fs.readFileSync(path.join(directory, 'index.js'), 'utf8');
