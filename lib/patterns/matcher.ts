@@ -151,6 +151,7 @@ export class PatternIndex<T> {
   /** Per pattern, the `match` call that last tested it: a pattern filed under several keys is tested once. */
   private readonly seen: Uint32Array;
   private stamp = 0;
+  private readonly scratch: number[] = [];
 
   constructor(entries: ReadonlyArray<IndexEntry<T>>) {
     this.seen = new Uint32Array(entries.length);
@@ -201,7 +202,9 @@ export class PatternIndex<T> {
       this.seen.fill(0);
       this.stamp = 1;
     }
-    const matched: number[] = [];
+    // One scratch array per index, reused: `match` is synchronous and never re-entered by a compiled test.
+    const matched = this.scratch;
+    matched.length = 0;
     this.test(this.fallback, event, matched);
     const source = event.source;
     if (typeof source === 'string') {
@@ -209,8 +212,10 @@ export class PatternIndex<T> {
     } else if (Array.isArray(source)) {
       for (const s of leafValues(source)) if (typeof s === 'string') this.matchSource(s, event, matched);
     }
+    const count = matched.length;
+    if (count === 0) return [];
     let sorted = true;
-    for (let k = 1; k < matched.length; k++) {
+    for (let k = 1; k < count; k++) {
       if (matched[k] < matched[k - 1]) {
         sorted = false;
         break;
@@ -218,8 +223,8 @@ export class PatternIndex<T> {
     }
     if (!sorted) matched.sort((a, b) => a - b);
     const ids = this.ids;
-    const result: T[] = new Array(matched.length);
-    for (let k = 0; k < matched.length; k++) result[k] = ids[matched[k]];
+    const result: T[] = [];
+    for (let k = 0; k < count; k++) result.push(ids[matched[k]]);
     return result;
   }
 

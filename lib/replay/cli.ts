@@ -1,0 +1,222 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseWorld, type World } from '../../tools/fake-cloud';
+import { REGION_IDS } from '../config';
+import { didYouMean } from '../private/did-you-mean';
+import { type AssemblyStack, readAssembly } from './assembly';
+import { AssemblyError, ReplayUsageError } from './errors';
+import { type ReplayFault, type ReplayResult, replayEvents, replaySucceeded } from './replay';
+
+/** Usage line. */
+export const USAGE = 'usage: replay [--assembly cdk.out] [--region R] [--world world.json] [--json] <event.json ...>';
+
+const FLAGS = ['--assembly', '--region', '--world', '--json'];
+
+/** Parsed command line. */
+export interface ReplayArgs {
+  readonly assembly: string;
+  readonly region?: string;
+  readonly world?: string;
+  readonly json: boolean;
+  readonly files: readonly string[];
+}
+
+/** Where the CLI writes. */
+export interface ReplayIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** Resolves relative paths. @default process.cwd() */
+  readonly cwd?: string;
+}
+
+/**
+ * Parses and checks the command line: flags, that the files exist, that the region is a region id.
+ *
+ * @throws ReplayUsageError naming the value and what is allowed.
+ */
+export function parseReplayArgs(argv: readonly string[], cwd = process.cwd()): ReplayArgs {
+  let parsed: { values: { assembly?: string; region?: string; world?: string; json?: boolean }; positionals: string[] };
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        assembly: { type: 'string' },
+        region: { type: 'string' },
+        world: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const flag = /'(-[^']*)'/.exec((error as Error).message)?.[1] ?? '';
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      throw new ReplayUsageError(`unknown flag "${flag}"${didYouMean(flag, FLAGS)}; allowed: ${FLAGS.join(', ')}`);
+    }
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      throw new ReplayUsageError(`flag "${flag.split(' ')[0]}" needs a value; ${USAGE}`);
+    }
+    throw new ReplayUsageError(`${(error as Error).message}; ${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length === 0) throw new ReplayUsageError(`no event file given; ${USAGE}`);
+  for (const file of positionals) {
+    if (!fs.existsSync(path.resolve(cwd, file))) {
+      throw new ReplayUsageError(`event file "${file}" does not exist`);
+    }
+  }
+  const assembly = values.assembly ?? 'cdk.out';
+  if (!fs.existsSync(path.resolve(cwd, assembly, 'manifest.json'))) {
+    throw new ReplayUsageError(
+      `--assembly "${assembly}" is not a cloud assembly (no manifest.json); run npm run synth first or pass the folder it wrote`,
+    );
+  }
+  if (values.world !== undefined && !fs.existsSync(path.resolve(cwd, values.world))) {
+    throw new ReplayUsageError(`--world "${values.world}": the file does not exist`);
+  }
+  if (values.region !== undefined && !REGION_IDS.includes(values.region)) {
+    throw new ReplayUsageError(
+      `--region "${values.region}" is not an Alibaba Cloud region id${didYouMean(values.region, REGION_IDS)}; known: ${REGION_IDS.join(', ')}`,
+    );
+  }
+  return { assembly, region: values.region, world: values.world, json: values.json === true, files: positionals };
+}
+
+/** The stacks of `--region`, or all. */
+export function selectStacks(stacks: readonly AssemblyStack[], region: string | undefined): AssemblyStack[] {
+  if (region === undefined) return [...stacks];
+  const selected = stacks.filter((s) => s.region === region);
+  if (selected.length === 0) {
+    throw new ReplayUsageError(
+      `--region "${region}": the assembly has no stack for it; stacks: ${stacks.map((s) => `${s.name} (${s.region})`).join(', ')}`,
+    );
+  }
+  return selected;
+}
+
+/**
+ * Reads a world file (tools/fake-cloud/world.ts) with an optional replay-only `faults` list:
+ * `"faults": [{ "action": "DescribeInstances", "status": 503, "code": "ServiceUnavailable", "times": 10 }]`
+ * makes the next `times` calls of `action` fail (default 1).
+ *
+ * @throws ReplayUsageError naming the file and the bad field.
+ */
+export function loadWorldFile(file: string): { world: World; faults: ReplayFault[] } {
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ReplayUsageError(`--world "${file}" is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+  const faults: ReplayFault[] = [];
+  if (typeof json === 'object' && json !== null && !Array.isArray(json) && 'faults' in json) {
+    const { faults: raw, ...rest } = json as Record<string, unknown>;
+    json = rest;
+    if (!Array.isArray(raw)) throw new ReplayUsageError(`--world "${file}": "faults" must be a list`);
+    raw.forEach((item, i) => {
+      const f = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
+      const times = f.times ?? 1;
+      if (
+        typeof f.action !== 'string' ||
+        typeof f.code !== 'string' ||
+        typeof f.status !== 'number' ||
+        !Number.isInteger(f.status) ||
+        f.status < 400 ||
+        f.status > 599 ||
+        typeof times !== 'number' ||
+        !Number.isInteger(times) ||
+        times < 1 ||
+        times > 1000 ||
+        (f.message !== undefined && typeof f.message !== 'string')
+      ) {
+        throw new ReplayUsageError(
+          `--world "${file}": "faults[${i}]": ${JSON.stringify(item)} is not valid: { "action": string, "status": 400-599, "code": string, "message"?: string, "times"?: 1-1000 }`,
+        );
+      }
+      faults.push({
+        action: f.action,
+        status: f.status,
+        code: f.code,
+        message: f.message as string | undefined,
+        times,
+      });
+    });
+  }
+  try {
+    return { world: parseWorld(json), faults };
+  } catch (error) {
+    throw new ReplayUsageError(`--world "${file}": ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/**
+ * The replay command: exit code 0 when every event was read and every delivery ended `ok`, else 1.
+ *
+ * @example await runReplayCli(['--json', 'test/fixtures/events/acs.ecs/instance-statechange-stopped.json'], io)
+ */
+export async function runReplayCli(argv: readonly string[], io: ReplayIo): Promise<number> {
+  const cwd = io.cwd ?? process.cwd();
+  try {
+    const args = parseReplayArgs(argv, cwd);
+    const stacks = selectStacks(readAssembly(path.resolve(cwd, args.assembly)), args.region);
+    const loaded = args.world === undefined ? undefined : loadWorldFile(path.resolve(cwd, args.world));
+    if (loaded !== undefined && !stacks.some((s) => s.region === loaded.world.region)) {
+      throw new ReplayUsageError(
+        `--world "${args.world}": region "${loaded.world.region}" has no stack in the replay; stacks: ${stacks.map((s) => `${s.name} (${s.region})`).join(', ')}`,
+      );
+    }
+    const result = await replayEvents({
+      stacks,
+      files: args.files.map((f) => path.resolve(cwd, f)),
+      world: loaded?.world,
+      faults: loaded?.faults,
+    });
+    // Files are reported as given on the command line.
+    const events = result.report.events.map((e, i) => ({ ...e, file: args.files[i] }));
+    const report = { events };
+    if (args.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    else io.stdout(formatHuman({ ...result, report }));
+    for (const event of events) {
+      if (event.error !== undefined) io.stderr(`replay: event file ${event.file}: ${event.error}\n`);
+    }
+    return replaySucceeded(report) ? 0 : 1;
+  } catch (error) {
+    if (error instanceof ReplayUsageError || error instanceof AssemblyError) {
+      io.stderr(`replay: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+/** The human output: per event its file, id and type; per delivery the target, outcome, calls and handler logs. */
+export function formatHuman(result: Pick<ReplayResult, 'report' | 'details'>): string {
+  const lines: string[] = [];
+  for (const event of result.report.events) {
+    if (event.error !== undefined) {
+      lines.push(`${event.file}: not replayed: ${event.error}`, '');
+      continue;
+    }
+    lines.push(`${event.file}: id ${event.eventId}, type ${event.type}`);
+    if (event.deliveries.length === 0) lines.push('  no rule matched');
+    for (const d of event.deliveries) {
+      const attempts = `${d.attempts} attempt${d.attempts === 1 ? '' : 's'}`;
+      lines.push(
+        `  ${d.stack} / rule ${d.rule} -> ${d.target.type}${d.target.function ? ` ${d.target.function}` : ''}: ${d.outcome} (${attempts})`,
+      );
+      for (const call of d.calls) {
+        const params = Object.entries(call.params)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ');
+        lines.push(`      call ${call.service} ${call.action} ${params}`);
+      }
+      const detail = result.details.get(d);
+      for (const log of detail?.logs ?? []) lines.push(`      log  ${log}`);
+      if (detail?.error !== undefined && d.outcome !== 'ok') lines.push(`      last error: ${detail.error}`);
+    }
+    lines.push('');
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,350 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { before, describe, test } from 'node:test';
+import { loadConfig } from '../../lib/config';
+import { runReplayCli } from '../../lib/replay';
+import { RegionStack } from '../../lib/stacks/region-stack';
+import { fixture, INSTANCE_ID, type MutableEvent, world } from '../support/harness';
+import { testApp } from '../support/synth';
+
+const FIXTURES = path.join(__dirname, '..', 'fixtures', 'events', 'acs.ecs');
+const STOPPED = path.join(FIXTURES, 'instance-statechange-stopped.json');
+const STOPPED_CMS = path.join(FIXTURES, 'instance-statechange-stopped.cms.json');
+const SPOT = path.join(FIXTURES, 'instance-preemptibleinstanceinterruption.json');
+const UNTAGGED_ID = 'i-bp1untagged000000001';
+
+let assembly = '';
+let scratch = '';
+
+before(() => {
+  // One real assembly for the file, synthesized in-process as bin/app.ts does, with the default configuration.
+  const app = testApp();
+  const config = loadConfig({});
+  for (const region of config.regions)
+    new RegionStack(app, { config: region, assetsQualifier: config.assetsQualifier });
+  assembly = app.synth().directory;
+  scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'eeo-replay-'));
+});
+
+/** Writes a JSON file to the scratch folder and returns its path. */
+function writeJson(name: string, value: unknown): string {
+  const file = path.join(scratch, name);
+  fs.writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value));
+  return file;
+}
+
+/** A clone of a fixture with `change` applied, written to the scratch folder. */
+function variantFile(name: string, variant: string, change: (event: MutableEvent) => void): string {
+  const event = fixture('acs.ecs', variant) as MutableEvent;
+  change(event);
+  return writeJson(name, event);
+}
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+async function replay(...argv: string[]): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runReplayCli(argv, {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+  });
+  return { code, stdout, stderr };
+}
+
+interface JsonCall {
+  service: string;
+  action: string;
+  params: Record<string, string>;
+}
+interface JsonDelivery {
+  stack: string;
+  rule: string;
+  target: { type: string; function?: string };
+  outcome: string;
+  attempts: number;
+  calls: JsonCall[];
+}
+interface JsonEvent {
+  file: string;
+  eventId: string | null;
+  type: string | null;
+  deliveries: JsonDelivery[];
+  error?: string;
+}
+
+async function replayJson(...argv: string[]): Promise<{ code: number; events: JsonEvent[]; stderr: string }> {
+  const run = await replay('--assembly', assembly, '--json', ...argv);
+  return { code: run.code, events: (JSON.parse(run.stdout) as { events: JsonEvent[] }).events, stderr: run.stderr };
+}
+
+const actions = (delivery: JsonDelivery | undefined, service: string) =>
+  (delivery?.calls ?? []).filter((c) => c.service === service).map((c) => c.action);
+const byRule = (event: JsonEvent, rule: string) => event.deliveries.find((d) => d.rule === rule);
+
+describe('npm run replay', () => {
+  test('routes a Stopped state change to lifecycle-audit and auto-restart, not to spot-drain', async () => {
+    const { code, events } = await replayJson(STOPPED);
+
+    assert.equal(code, 0);
+    assert.deepEqual(
+      events[0].deliveries.map((d) => [d.rule, d.target.function, d.outcome]),
+      [
+        ['ecs-event-ops-lifecycle-audit', 'ecs-event-ops-lifecycle-audit/lifecycle-audit', 'ok'],
+        ['ecs-event-ops-auto-restart', 'ecs-event-ops-auto-restart/auto-restart', 'ok'],
+      ],
+    );
+    const archived = byRule(events[0], 'ecs-event-ops-lifecycle-audit')?.calls.find((c) => c.action === 'PutObject');
+    assert.equal(archived?.params.bucket, 'ecs-event-ops-cn-hangzhou-archive');
+    assert.match(archived?.params.key ?? '', /^archive\/acs\.ecs\/ecs:Instance:StateChange\/region=cn-hangzhou\//);
+  });
+
+  test('starts an opted-in stopped instance of the world, not one without the tag, and keeps state between events', async () => {
+    const worldFile = writeJson(
+      'world-restart.json',
+      world({
+        instances: [
+          { id: INSTANCE_ID, status: 'Stopped', tags: { 'auto-restart': 'true' } },
+          { id: UNTAGGED_ID, status: 'Stopped', tags: {} },
+        ],
+      }),
+    );
+    const untagged = variantFile('stopped-untagged.json', 'instance-statechange-stopped', (e) => {
+      e.id = 'stopped-untagged-0001';
+      e.data = { ...e.data, resourceId: UNTAGGED_ID };
+    });
+    const again = variantFile('stopped-again.json', 'instance-statechange-stopped', (e) => {
+      e.id = 'stopped-again-0001';
+    });
+
+    const { code, events } = await replayJson('--world', worldFile, STOPPED, untagged, again);
+
+    assert.equal(code, 0);
+    const [tagged, other, second] = events.map((e) => byRule(e, 'ecs-event-ops-auto-restart'));
+    assert.deepEqual(actions(tagged, 'ecs'), ['DescribeInstances', 'StartInstance']);
+    assert.equal(tagged?.calls.find((c) => c.action === 'StartInstance')?.params.InstanceId, INSTANCE_ID);
+    assert.deepEqual(actions(other, 'ecs'), ['DescribeInstances']);
+    // The fake started the instance on the first event: the third finds it Running and leaves it alone.
+    assert.deepEqual(actions(second, 'ecs'), ['DescribeInstances']);
+  });
+
+  test('drains a spot instance from its vServer group on both ports', async () => {
+    const worldFile = writeJson(
+      'world-spot.json',
+      world({
+        loadBalancers: [
+          {
+            id: 'lb-bp1loadbalancer0001',
+            vServerGroups: [
+              {
+                id: 'rsp-bp1group000001',
+                backendServers: [
+                  { serverId: INSTANCE_ID, port: 80, weight: 100 },
+                  { serverId: INSTANCE_ID, port: 443, weight: 100 },
+                  { serverId: UNTAGGED_ID, port: 80, weight: 100 },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    );
+
+    const { code, events } = await replayJson('--world', worldFile, SPOT);
+
+    assert.equal(code, 0);
+    assert.deepEqual(
+      events[0].deliveries.map((d) => d.rule),
+      ['ecs-event-ops-spot-drain'],
+    );
+    const removals = events[0].deliveries[0].calls.filter((c) => c.action === 'RemoveVServerGroupBackendServers');
+    assert.equal(removals.length, 1);
+    assert.equal(removals[0].params.VServerGroupId, 'rsp-bp1group000001');
+    const removed = (JSON.parse(removals[0].params.BackendServers) as { ServerId: string; Port: number }[])
+      .map((s) => `${s.ServerId}:${s.Port}`)
+      .sort();
+    assert.deepEqual(removed, [`${INSTANCE_ID}:443`, `${INSTANCE_ID}:80`]);
+  });
+
+  test('routes a Cloud Monitor event like its EventBridge twin', async () => {
+    const { code, events } = await replayJson(STOPPED, STOPPED_CMS);
+
+    assert.equal(code, 0);
+    const [eventBridge, cloudMonitor] = events;
+    assert.equal(cloudMonitor.type, 'ecs:Instance:StateChange');
+    assert.equal(cloudMonitor.eventId, '9435EAD6-3CF6-4494-8F7A-3A5B6C7D0001');
+    const route = (e: JsonEvent) => e.deliveries.map((d) => [d.stack, d.rule, d.target.function, d.outcome]);
+    assert.deepEqual(route(cloudMonitor), route(eventBridge));
+    assert.deepEqual(
+      cloudMonitor.deliveries.map((d) => actions(d, 'ecs')),
+      eventBridge.deliveries.map((d) => actions(d, 'ecs')),
+    );
+  });
+
+  test('routes every Cloud Monitor fixture like its EventBridge twin', async () => {
+    const twins = fs
+      .readdirSync(FIXTURES)
+      .filter((f) => f.endsWith('.cms.json') && fs.existsSync(path.join(FIXTURES, f.replace('.cms.json', '.json'))))
+      .flatMap((f) => [path.join(FIXTURES, f.replace('.cms.json', '.json')), path.join(FIXTURES, f)]);
+
+    const { events } = await replayJson(...twins);
+
+    assert.ok(twins.length >= 10);
+    const route = (e: JsonEvent) => [e.type, ...e.deliveries.map((d) => `${d.rule} -> ${d.target.function}`)];
+    for (let i = 0; i < events.length; i += 2) {
+      assert.deepEqual(route(events[i + 1]), route(events[i]), `${events[i + 1].file} vs ${events[i].file}`);
+    }
+  });
+
+  test('reports a malformed file, replays the others, and exits 1', async () => {
+    const broken = writeJson('broken.json', '{"specversion": "1.0", "id": ');
+    const neither = writeJson('neither.json', { hello: 'world' });
+
+    const { code, events, stderr } = await replayJson(broken, STOPPED, neither);
+
+    assert.equal(code, 1);
+    assert.match(events[0].error ?? '', /not valid JSON/);
+    assert.deepEqual(events[0].deliveries, []);
+    assert.equal(events[1].deliveries.length, 2);
+    assert.match(events[2].error ?? '', /neither an EventBridge event .* nor a Cloud Monitor event/);
+    assert.match(stderr, /event file .*broken\.json: not valid JSON/);
+  });
+
+  test('retries a handler while the cloud keeps failing, then dead-letters the event', async () => {
+    const worldFile = writeJson('world-faults.json', {
+      ...world(),
+      faults: [{ action: 'DescribeInstances', status: 503, code: 'ServiceUnavailable', times: 50 }],
+    });
+
+    const { code, events } = await replayJson('--world', worldFile, STOPPED);
+
+    assert.equal(code, 1);
+    const restart = byRule(events[0], 'ecs-event-ops-auto-restart');
+    // functions.asyncRetryAttempts defaults to 2: one attempt and two FC retries.
+    assert.equal(restart?.outcome, 'dead-lettered');
+    assert.equal(restart?.attempts, 3);
+    assert.ok(actions(restart, 'ecs').every((a) => a === 'DescribeInstances'));
+    assert.ok(actions(restart, 'ecs').length >= 3);
+    assert.equal(byRule(events[0], 'ecs-event-ops-lifecycle-audit')?.outcome, 'ok');
+  });
+
+  test('--json follows the documented schema exactly', async () => {
+    const broken = writeJson('broken-schema.json', 'not json');
+
+    const { events } = await replayJson(STOPPED, broken);
+
+    const sorted = (o: object) => Object.keys(o).sort();
+    assert.deepEqual(sorted(events[0]), ['deliveries', 'eventId', 'file', 'type']);
+    assert.equal(events[0].file, STOPPED);
+    assert.deepEqual(sorted(events[1]), ['deliveries', 'error', 'eventId', 'file', 'type']);
+    for (const delivery of events[0].deliveries) {
+      assert.deepEqual(sorted(delivery), ['attempts', 'calls', 'outcome', 'rule', 'stack', 'target']);
+      assert.deepEqual(sorted(delivery.target), ['function', 'type']);
+      assert.equal(delivery.target.type, 'acs.fc.function');
+      assert.ok(['ok', 'failed', 'dead-lettered'].includes(delivery.outcome));
+      assert.equal(typeof delivery.attempts, 'number');
+      for (const call of delivery.calls) {
+        assert.deepEqual(sorted(call), ['action', 'params', 'service']);
+        assert.ok(Object.values(call.params).every((v) => typeof v === 'string'));
+      }
+    }
+  });
+
+  test('prints a readable report with the handler log lines by default', async () => {
+    const run = await replay('--assembly', assembly, STOPPED);
+
+    assert.equal(run.code, 0);
+    assert.match(
+      run.stdout,
+      /instance-statechange-stopped\.json: id 7adc8c1a-645d-4476-bdef-5d6fb57f0001, type ecs:Instance:StateChange/,
+    );
+    assert.match(
+      run.stdout,
+      /rule ecs-event-ops-auto-restart -> acs\.fc\.function ecs-event-ops-auto-restart\/auto-restart: ok \(1 attempt\)/,
+    );
+    assert.match(run.stdout, /call ecs DescribeInstances/);
+    assert.match(run.stdout, /log {2}\{"level":"info","handler":"auto-restart"/);
+  });
+
+  test("--region restricts the replay to that region's stack", async () => {
+    const { code, events } = await replayJson('--region', 'cn-hangzhou', STOPPED);
+
+    assert.equal(code, 0);
+    assert.ok(events[0].deliveries.every((d) => d.stack === 'ecs-event-ops-cn-hangzhou'));
+  });
+
+  describe('refuses a bad command line with a clear message and exit code 1', () => {
+    const cases: [string, () => string[], RegExp][] = [
+      [
+        'an unknown flag',
+        () => ['--jsn', STOPPED],
+        /unknown flag "--jsn" \(did you mean --json\?\); allowed: --assembly, --region, --world, --json/,
+      ],
+      ['no event file', () => [], /no event file given; usage: replay/],
+      ['a missing event file', () => [path.join(scratch, 'nope.json')], /event file ".*nope\.json" does not exist/],
+      [
+        'a region that is not a region id',
+        () => ['--region', 'cn-hangzou', STOPPED],
+        /--region "cn-hangzou" is not an Alibaba Cloud region id \(did you mean cn-hangzhou\?\); known: .*cn-shanghai/,
+      ],
+      [
+        'a region without a stack',
+        () => ['--region', 'cn-beijing', STOPPED],
+        /--region "cn-beijing": the assembly has no stack for it; stacks: ecs-event-ops-cn-hangzhou \(cn-hangzhou\)/,
+      ],
+      [
+        'a missing world file',
+        () => ['--world', path.join(scratch, 'no-world.json'), STOPPED],
+        /--world ".*no-world\.json": the file does not exist/,
+      ],
+      [
+        'an invalid world file',
+        () => ['--world', writeJson('bad-world.json', { region: 'cn-hangzhou' }), STOPPED],
+        /--world ".*bad-world\.json": world file: "accountId" must be a string/,
+      ],
+      [
+        'an invalid fault',
+        () => [
+          '--world',
+          writeJson('bad-fault.json', { ...world(), faults: [{ action: 'X', status: 200, code: 'C' }] }),
+          STOPPED,
+        ],
+        /"faults\[0\]": .* is not valid/,
+      ],
+      [
+        'a world of a region without a stack',
+        () => ['--world', writeJson('shanghai.json', world({ region: 'cn-shanghai' })), STOPPED],
+        /region "cn-shanghai" has no stack in the replay/,
+      ],
+    ];
+    for (const [name, argv, message] of cases) {
+      test(name, async () => {
+        const run = await replay('--assembly', assembly, ...argv());
+
+        assert.equal(run.code, 1);
+        assert.equal(run.stdout, '');
+        assert.match(run.stderr, message);
+      });
+    }
+
+    test('a folder that is not a cloud assembly', async () => {
+      const run = await replay('--assembly', scratch, STOPPED);
+
+      assert.equal(run.code, 1);
+      assert.match(
+        run.stderr,
+        /--assembly ".*" is not a cloud assembly \(no manifest\.json\); run npm run synth first/,
+      );
+    });
+  });
+});
