@@ -1,3 +1,4 @@
+import { archiveRecord, putArchive, archiveKey as sharedArchiveKey } from './commons/archive';
 import { type CommonConfig, type Env, loadCommonConfig } from './commons/config';
 import type { HandlerResult } from './commons/context';
 import type { InstanceStateChangeEvent } from './commons/envelope';
@@ -7,11 +8,8 @@ import { type BaseDeps, createFcHandler, type HandlerSpec } from './commons/hand
  * lifecycle-audit: archives every `ecs:Instance:StateChange` event to OSS (seed scenario 1, "log instance creation
  * and release"). Released instances vanish from the console; the archive is the audit trail.
  *
- * Archive key scheme (stable; consumers and lifecycle rules depend on it):
- * `archive/<source>/<type>/region=<region>/date=<yyyy-mm-dd>/instance=<instanceId>/<eventId>.json`
- * - `date` is the UTC day of the event time, or of the processing time when the event time cannot be parsed;
- * - the event id as file name makes a repeated write land on the same key (idempotent);
- * - `key=value` folders let SLS/MaxCompute/Athena-style tools treat them as partitions.
+ * Archive key: `archive/<source>/<type>/region=<region>/date=<yyyy-mm-dd>/instance=<instanceId>/<eventId>.json`,
+ * the scheme of commons/archive.ts, shared with event-archive.
  */
 
 /** Dependencies of {@link handle}. */
@@ -26,16 +24,13 @@ export function lifecycleOf(state: InstanceStateChangeEvent['state']): 'created'
 
 /** The archive object key for an event. */
 export function archiveKey(event: InstanceStateChangeEvent, region: string, nowMs: number): string {
-  const day = new Date(event.timeMs ?? nowMs).toISOString().slice(0, 10);
-  return [
-    'archive',
-    event.source,
-    event.type,
-    `region=${region}`,
-    `date=${day}`,
-    `instance=${event.instanceId}`,
-    `${encodeURIComponent(event.id)}.json`,
-  ].join('/');
+  return sharedArchiveKey({
+    folders: [event.source, event.type],
+    region,
+    event,
+    nowMs,
+    instanceId: event.instanceId,
+  });
 }
 
 /** Core: writes the original envelope plus normalized fields. */
@@ -43,25 +38,12 @@ export async function handle(event: InstanceStateChangeEvent, deps: LifecycleAud
   const region = event.region ?? 'unknown-region';
   const key = archiveKey(event, region, deps.now());
   const lifecycle = lifecycleOf(event.state);
-  const record = {
-    normalized: {
-      id: event.id,
-      source: event.source,
-      type: event.type,
-      format: event.format,
-      time: event.time ?? null,
-      timeIso: event.timeMs === undefined ? null : new Date(event.timeMs).toISOString(),
-      region,
-      accountId: event.accountId ?? null,
-      instanceId: event.instanceId,
-      state: event.state,
-      lifecycle: lifecycle ?? null,
-      archivedAt: new Date(deps.now()).toISOString(),
-    },
-    original: event.raw,
-  };
-  // No forbid-overwrite: a redelivery (after an expired idempotency marker) rewrites identical content.
-  await deps.store.putObject(key, `${JSON.stringify(record)}\n`, { contentType: 'application/json' });
+  const record = archiveRecord(event, region, deps.now(), {
+    instanceId: event.instanceId,
+    state: event.state,
+    lifecycle: lifecycle ?? null,
+  });
+  await putArchive(deps.store, key, record);
   return { outcome: 'ok', state: event.state, lifecycle, archiveKey: key };
 }
 

@@ -12,7 +12,7 @@ export interface CommonConfig {
   readonly archiveBucket: string;
   /** How long a completed event id is remembered (`IDEMPOTENCY_WINDOW_SECONDS`). @default 86400 */
   readonly idempotencyWindowSeconds: number;
-  /** Endpoint overrides (`EEO_ECS_ENDPOINT`, `EEO_SLB_ENDPOINT`, `EEO_OSS_ENDPOINT`); undefined = public default. */
+  /** Endpoint overrides (`EEO_ECS_ENDPOINT`, `EEO_SLB_ENDPOINT`, `EEO_ESS_ENDPOINT`, `EEO_OSS_ENDPOINT`); undefined = public default. */
   readonly endpoints: EndpointOverrides;
 }
 
@@ -20,6 +20,8 @@ export interface CommonConfig {
 export interface EndpointOverrides {
   readonly ecs?: URL;
   readonly slb?: URL;
+  /** Auto Scaling; default `https://ess.<region>.aliyuncs.com`. */
+  readonly ess?: URL;
   readonly oss?: URL;
 }
 
@@ -46,11 +48,17 @@ export function loadCommonConfig(env: Env): CommonConfig {
       max: 30 * 86_400,
       why: 'EventBridge retries for up to one day',
     }),
-    endpoints: {
-      ecs: readEndpoint(env, 'EEO_ECS_ENDPOINT'),
-      slb: readEndpoint(env, 'EEO_SLB_ENDPOINT'),
-      oss: readEndpoint(env, 'EEO_OSS_ENDPOINT'),
-    },
+    endpoints: loadEndpointOverrides(env),
+  };
+}
+
+/** Reads the endpoint overrides only (for functions without an archive bucket, e.g. a custom-resource provider). */
+export function loadEndpointOverrides(env: Env): EndpointOverrides {
+  return {
+    ecs: readEndpoint(env, 'EEO_ECS_ENDPOINT'),
+    slb: readEndpoint(env, 'EEO_SLB_ENDPOINT'),
+    ess: readEndpoint(env, 'EEO_ESS_ENDPOINT'),
+    oss: readEndpoint(env, 'EEO_OSS_ENDPOINT'),
   };
 }
 

@@ -73,20 +73,137 @@ export interface PreemptibleInstanceInterruptionEvent extends EventEnvelope {
   readonly action: string;
 }
 
+/** Statuses of a system event documented by ECS (`data.eventStatus`). */
+export const SYSTEM_EVENT_STATUSES = [
+  'Scheduled',
+  'Avoided',
+  'Executing',
+  'Executed',
+  'Canceled',
+  'Failed',
+  'Inquiring',
+] as const;
+/** One of {@link SYSTEM_EVENT_STATUSES}. */
+export type SystemEventStatus = (typeof SYSTEM_EVENT_STATUSES)[number];
+/** Categories of system events: the part of `eventType` before the dot. */
+export type SystemEventCategory = 'SystemMaintenance' | 'SystemFailure' | 'InstanceFailure';
+
+/**
+ * A system event (maintenance, system failure, instance failure), in any of its three documented type forms:
+ * - `ecs:Instance:<eventType>` with the status in `data.eventStatus` (ECS event list; Cloud Monitor names map here);
+ * - `ecs:Instance:<eventType>:<status>` (status in the type, as in Cloud Monitor notification names);
+ * - `ecs:SystemEvent:<status>` with the action in `data.eventType` (simulated system events tutorial).
+ * Actions are not restricted to the documented list: a new `SystemMaintenance.X` still parses (and alerts).
+ */
+export interface SystemEventEvent extends EventEnvelope {
+  readonly kind: 'SystemEvent';
+  readonly instanceId: string;
+  readonly category: SystemEventCategory;
+  /** e.g. `SystemMaintenance.Reboot`. */
+  readonly eventType: string;
+  readonly eventStatus: SystemEventStatus;
+  /** Scheduled execution time as sent (UTC), maintenance events only. */
+  readonly notBefore?: string;
+  /** `notBefore` in epoch milliseconds. */
+  readonly notBeforeMs?: number;
+  /** The system event id (`e-…`), when sent. */
+  readonly systemEventId?: string;
+  /** Which of the three type forms the event came in. */
+  readonly form: 'status-in-data' | 'status-in-type' | 'simulated';
+}
+
+/** The instance notices of {@link InstanceNoticeEvent}. */
+export const INSTANCE_NOTICES = [
+  'LiveMigrationAcrossDDH',
+  'PerformanceModeChange',
+  'BurstablePerformanceRestricted',
+] as const;
+/** One of {@link INSTANCE_NOTICES}. */
+export type InstanceNotice = (typeof INSTANCE_NOTICES)[number];
+
+/** `ecs:Instance:LiveMigrationAcrossDDH`, `…:PerformanceModeChange`, `…:BurstablePerformanceRestricted`. */
+export interface InstanceNoticeEvent extends EventEnvelope {
+  readonly kind: 'InstanceNotice';
+  readonly notice: InstanceNotice;
+  readonly instanceId: string;
+  /** `data.status` of a live migration (`started`, `failed`, `accomplished`); undefined for the other notices. */
+  readonly status?: string;
+}
+
+/** The disk notices of {@link DiskNoticeEvent}. */
+export const DISK_NOTICES = ['ErrorDetected', 'Stalled'] as const;
+/** One of {@link DISK_NOTICES}. */
+export type DiskNotice = (typeof DISK_NOTICES)[number];
+
+/** `ecs:Disk:ErrorDetected` (local disk damaged) and `ecs:Disk:Stalled` (disk performance critically impacted). */
+export interface DiskNoticeEvent extends EventEnvelope {
+  readonly kind: 'DiskNotice';
+  readonly notice: DiskNotice;
+  readonly diskId: string;
+  /** The instance the disk is attached to, when the event says. */
+  readonly instanceId?: string;
+}
+
+/** EventBridge type of snapshot completion (success and failure alike, see `result`). */
+export const CREATE_SNAPSHOT_COMPLETED = 'ecs:Snapshot:CreateSnapshotCompleted';
+
+/** `ecs:Snapshot:CreateSnapshotCompleted`; there is no CreateSnapshotFailed type, a failure has `result: failed`. */
+export interface SnapshotCompletedEvent extends EventEnvelope {
+  readonly kind: 'SnapshotCompleted';
+  readonly result: 'accomplished' | 'failed';
+  readonly snapshotId: string;
+  readonly diskId: string;
+  readonly snapshotName?: string;
+  /** `user`, `timer`, `copied`, `imported`. */
+  readonly snapshotType?: string;
+}
+
+/** Prefix of Auto Scaling activity types (`ess:ScalingActivity:ScaleOutSuccess`, …). */
+export const SCALING_ACTIVITY_PREFIX = 'ess:ScalingActivity:';
+
+/**
+ * `ess:ScalingActivity:<activity>`. The `data` of Auto Scaling events is not documented (UNCONFIRMED): we read
+ * `scalingGroupId`, `scalingActivityId` and `instanceIds` when present and require one of the two ids, so the
+ * handler can look up the rest.
+ */
+export interface ScalingActivityEvent extends EventEnvelope {
+  readonly kind: 'ScalingActivity';
+  /** e.g. `ScaleOutSuccess`. */
+  readonly activity: string;
+  readonly scalingGroupId?: string;
+  readonly scalingActivityId?: string;
+  /** Instances of the activity, when the event lists them. */
+  readonly instanceIds?: readonly string[];
+}
+
 /** Any other event: parsed envelope, payload not interpreted. */
 export interface OtherEvent extends EventEnvelope {
   readonly kind: 'Other';
 }
 
 /** Discriminated (by `kind`) union of the events our handlers understand. */
-export type EcsEvent = InstanceStateChangeEvent | PreemptibleInstanceInterruptionEvent | OtherEvent;
+export type EcsEvent =
+  | InstanceStateChangeEvent
+  | PreemptibleInstanceInterruptionEvent
+  | SystemEventEvent
+  | InstanceNoticeEvent
+  | DiskNoticeEvent
+  | SnapshotCompletedEvent
+  | ScalingActivityEvent
+  | OtherEvent;
 /** The `kind` values of {@link EcsEvent}. */
 export type EcsEventKind = EcsEvent['kind'];
 
-/** The EventBridge `type` each kind corresponds to, for error messages and archive keys. */
-export const TYPE_OF_KIND: Readonly<Record<Exclude<EcsEventKind, 'Other'>, string>> = {
+/** The EventBridge types each kind corresponds to, for error messages. */
+export const TYPE_OF_KIND: Readonly<Record<EcsEventKind, string>> = {
   InstanceStateChange: INSTANCE_STATE_CHANGE,
   PreemptibleInstanceInterruption: PREEMPTIBLE_INSTANCE_INTERRUPTION,
+  SystemEvent: 'ecs:Instance:<SystemMaintenance|SystemFailure|InstanceFailure>.*',
+  InstanceNotice: INSTANCE_NOTICES.map((n) => `ecs:Instance:${n}`).join('|'),
+  DiskNotice: DISK_NOTICES.map((n) => `ecs:Disk:${n}`).join('|'),
+  SnapshotCompleted: CREATE_SNAPSHOT_COMPLETED,
+  ScalingActivity: `${SCALING_ACTIVITY_PREFIX}*`,
+  Other: '*',
 };
 
 /**
@@ -106,7 +223,33 @@ export const INSTANCE_ID = /^i-[a-z0-9]{1,62}$/;
  * if (event.kind === 'InstanceStateChange') console.log(event.instanceId, event.state);
  */
 export function parseEvent(payload: Buffer | string): EcsEvent {
-  const envelope = parseEnvelope(payload);
+  return typeEnvelope(parseEnvelope(payload));
+}
+
+/** Interprets the payload of an already parsed envelope (see {@link parseEvent}). */
+export function typeEnvelope(envelope: EventEnvelope): EcsEvent {
+  const systemEvent = systemEventForm(envelope.type);
+  if (systemEvent !== undefined) return parseSystemEvent(envelope, systemEvent);
+  const [product, resource, name] = envelope.type.split(':');
+  if (product === 'ecs' && resource === 'Instance' && (INSTANCE_NOTICES as readonly string[]).includes(name)) {
+    return {
+      ...envelope,
+      kind: 'InstanceNotice',
+      notice: name as InstanceNotice,
+      instanceId: instanceIdField(envelope, 'instanceId'),
+      status: name === 'LiveMigrationAcrossDDH' ? optionalDataString(envelope, 'status') : undefined,
+    };
+  }
+  if (product === 'ecs' && resource === 'Disk' && (DISK_NOTICES as readonly string[]).includes(name)) {
+    return {
+      ...envelope,
+      kind: 'DiskNotice',
+      notice: name as DiskNotice,
+      diskId: idField(envelope, 'diskId', DISK_ID, 'a disk id ("d-…")'),
+      instanceId: envelope.data.instanceId === undefined ? undefined : instanceIdField(envelope, 'instanceId'),
+    };
+  }
+  if (envelope.type.startsWith(SCALING_ACTIVITY_PREFIX)) return parseScalingActivity(envelope);
   switch (envelope.type) {
     case INSTANCE_STATE_CHANGE:
       return {
@@ -121,6 +264,16 @@ export function parseEvent(payload: Buffer | string): EcsEvent {
         kind: 'PreemptibleInstanceInterruption',
         instanceId: instanceIdField(envelope, 'instanceId'),
         action: stringField(envelope.data, dataPath(envelope, 'action')),
+      };
+    case CREATE_SNAPSHOT_COMPLETED:
+      return {
+        ...envelope,
+        kind: 'SnapshotCompleted',
+        result: enumField(envelope, 'result', ['accomplished', 'failed'] as const),
+        snapshotId: idField(envelope, 'snapshotId', SNAPSHOT_ID, 'a snapshot id ("s-…")'),
+        diskId: idField(envelope, 'diskId', DISK_ID, 'a disk id ("d-…")'),
+        snapshotName: optionalDataString(envelope, 'snapshotName'),
+        snapshotType: optionalDataString(envelope, 'snapshotType'),
       };
     default:
       return { ...envelope, kind: 'Other' };
@@ -242,6 +395,133 @@ function zoneOffsetMs(zone: string, instant: number): number | undefined {
   for (const part of format.formatToParts(instant)) parts[part.type] = Number(part.value);
   const wallClock = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
   return wallClock - Math.floor(instant / 1000) * 1000;
+}
+
+const DISK_ID = /^d-[a-z0-9]{1,62}$/;
+const SNAPSHOT_ID = /^s-[a-z0-9]{1,62}$/;
+const SCALING_GROUP_ID = /^asg-[a-z0-9]{1,62}$/;
+const SCALING_ACTIVITY_ID = /^asa-[a-z0-9]{1,62}$/;
+const SYSTEM_EVENT_TYPE = /^(SystemMaintenance|SystemFailure|InstanceFailure)\.[A-Za-z]+$/;
+
+/** Which system-event form a type is, with what the type itself says; undefined for other types. */
+function systemEventForm(
+  type: string,
+): { form: SystemEventEvent['form']; eventType?: string; status?: string } | undefined {
+  const segments = type.split(':');
+  if (segments[0] !== 'ecs') return undefined;
+  if (segments[1] === 'SystemEvent' && segments.length === 3) return { form: 'simulated', status: segments[2] };
+  if (segments[1] !== 'Instance' || !SYSTEM_EVENT_TYPE.test(segments[2] ?? '')) return undefined;
+  if (segments.length === 3) return { form: 'status-in-data', eventType: segments[2] };
+  if (segments.length === 4) return { form: 'status-in-type', eventType: segments[2], status: segments[3] };
+  return undefined;
+}
+
+function parseSystemEvent(
+  envelope: EventEnvelope,
+  fromType: { form: SystemEventEvent['form']; eventType?: string; status?: string },
+): SystemEventEvent {
+  const eventTypePath = dataPath(envelope, 'eventType');
+  const dataEventType = optionalDataString(envelope, 'eventType');
+  const eventType = fromType.eventType ?? stringField(envelope.data, eventTypePath);
+  if (!SYSTEM_EVENT_TYPE.test(eventType)) {
+    throw new MalformedEventError(
+      `field "${eventTypePath}": "${eventType}" is not a system event type; expected <SystemMaintenance|SystemFailure|InstanceFailure>.<Action>`,
+    );
+  }
+  if (dataEventType !== undefined && dataEventType !== eventType) {
+    throw new MalformedEventError(
+      `field "${eventTypePath}": "${dataEventType}" contradicts the event type "${envelope.type}"`,
+    );
+  }
+  const statusPath = dataPath(envelope, 'eventStatus');
+  const dataStatus = optionalDataString(envelope, 'eventStatus');
+  const status = fromType.status ?? dataStatus;
+  if (status === undefined) throw new MalformedEventError(`field "${statusPath}" is missing`);
+  if (!(SYSTEM_EVENT_STATUSES as readonly string[]).includes(status)) {
+    const where = fromType.status === undefined ? `field "${statusPath}"` : `the status in type "${envelope.type}"`;
+    throw new MalformedEventError(`${where}: "${status}" is not one of ${SYSTEM_EVENT_STATUSES.join(', ')}`);
+  }
+  if (dataStatus !== undefined && dataStatus !== status) {
+    throw new MalformedEventError(
+      `field "${statusPath}": "${dataStatus}" contradicts the event type "${envelope.type}"`,
+    );
+  }
+  const notBefore = optionalDataString(envelope, 'notBefore');
+  const notBeforeMs = notBefore === undefined ? undefined : parseEventTime(notBefore);
+  if (notBefore !== undefined && notBeforeMs === undefined) {
+    throw new MalformedEventError(
+      `field "${dataPath(envelope, 'notBefore')}": "${notBefore}" is not a time (expected UTC, e.g. 2024-05-23T01:01:01Z)`,
+    );
+  }
+  return {
+    ...envelope,
+    kind: 'SystemEvent',
+    instanceId: instanceIdField(envelope, 'instanceId'),
+    category: eventType.slice(0, eventType.indexOf('.')) as SystemEventCategory,
+    eventType,
+    eventStatus: status as SystemEventStatus,
+    notBefore,
+    notBeforeMs,
+    systemEventId: optionalDataString(envelope, 'eventId'),
+    form: fromType.form,
+  };
+}
+
+function parseScalingActivity(envelope: EventEnvelope): ScalingActivityEvent {
+  const activity = envelope.type.slice(SCALING_ACTIVITY_PREFIX.length);
+  const scalingGroupId =
+    envelope.data.scalingGroupId === undefined
+      ? undefined
+      : idField(envelope, 'scalingGroupId', SCALING_GROUP_ID, 'a scaling group id ("asg-…")');
+  const scalingActivityId =
+    envelope.data.scalingActivityId === undefined
+      ? undefined
+      : idField(envelope, 'scalingActivityId', SCALING_ACTIVITY_ID, 'a scaling activity id ("asa-…")');
+  if (scalingGroupId === undefined && scalingActivityId === undefined) {
+    throw new MalformedEventError(
+      `fields "${dataPath(envelope, 'scalingGroupId')}" and "${dataPath(envelope, 'scalingActivityId')}" are both missing; one is needed to find the scaling group`,
+    );
+  }
+  let instanceIds: string[] | undefined;
+  const rawIds = envelope.data.instanceIds;
+  if (rawIds !== undefined && rawIds !== null) {
+    const path = dataPath(envelope, 'instanceIds');
+    if (!Array.isArray(rawIds) || !rawIds.every((id) => typeof id === 'string' && INSTANCE_ID.test(id))) {
+      throw new MalformedEventError(`field "${path}" must be an array of ECS instance ids, got ${describe(rawIds)}`);
+    }
+    instanceIds = [...new Set(rawIds as string[])];
+  }
+  return { ...envelope, kind: 'ScalingActivity', activity, scalingGroupId, scalingActivityId, instanceIds };
+}
+
+/**
+ * The instance an event names, without validating the payload: `data.instanceId`, or `data.resourceId` when it
+ * starts with `i-` (instance state changes). For archives and log lines of events of any type.
+ */
+export function namedInstanceId(envelope: EventEnvelope): string | undefined {
+  for (const key of ['instanceId', 'resourceId']) {
+    const value = envelope.data[key];
+    if (typeof value === 'string' && value.startsWith('i-') && value.length <= 128) return value;
+  }
+  return undefined;
+}
+
+function idField(envelope: EventEnvelope, key: string, pattern: RegExp, expected: string): string {
+  const path = dataPath(envelope, key);
+  const value = stringField(envelope.data, path);
+  if (!pattern.test(value)) throw new MalformedEventError(`field "${path}": "${value}" is not ${expected}`);
+  return value;
+}
+
+function optionalDataString(envelope: EventEnvelope, key: string): string | undefined {
+  const value = envelope.data[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || value === '') {
+    throw new MalformedEventError(
+      `field "${dataPath(envelope, key)}" must be a non-empty string, got ${describe(value)}`,
+    );
+  }
+  return value;
 }
 
 function instanceIdField(envelope: EventEnvelope, key: string): string {

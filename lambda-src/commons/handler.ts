@@ -1,6 +1,6 @@
 import type { CommonConfig, Env } from './config';
 import type { FcContext, HandlerResult } from './context';
-import { type EcsEvent, type EcsEventKind, parseEvent, TYPE_OF_KIND } from './envelope';
+import { type EcsEvent, type EcsEventKind, namedInstanceId, parseEnvelope, parseEvent, TYPE_OF_KIND } from './envelope';
 import { ConfigurationError, HandlerError, isRetryable, PermanentError } from './errors';
 import { runIdempotent } from './idempotency';
 import { consoleSink, type LogSink, writeLog } from './logger';
@@ -18,14 +18,25 @@ export interface BaseDeps {
   readonly store: ObjectStore;
   /** @default Date.now */
   readonly now: () => number;
+  /** The region the function runs in (`context.region`). */
+  readonly region: string;
 }
 
 /** How one deployed function is assembled from a pure core. */
-export interface HandlerSpec<K extends Exclude<EcsEventKind, 'Other'>, C extends CommonConfig, D> {
+export interface HandlerSpec<K extends EcsEventKind, C extends CommonConfig, D> {
   /** Handler name for logs, e.g. `auto-restart`. */
   readonly name: string;
-  /** The only event kind this function accepts. */
-  readonly kind: K;
+  /** The event kind, or kinds, this function accepts; others fail with a PermanentError before any side effect. */
+  readonly kind: K | readonly K[];
+  /**
+   * How payloads are parsed. `typed`: known types are validated field by field ({@link parseEvent}), so a garbled
+   * event fails before any side effect. `envelope`: only the envelope is parsed and every event is of kind
+   * `Other`, for a function that must take anything (the audit archive keeps even events it cannot interpret).
+   * @default 'typed'
+   */
+  readonly parsing?: 'typed' | 'envelope';
+  /** The `source` values this function accepts. @default any source */
+  readonly sources?: readonly string[];
   /** Reads and validates the environment; throws ConfigurationError. */
   readonly loadConfig: (env: Env) => C;
   /** Builds the core's dependencies (clients are cached per container inside the factories). */
@@ -52,13 +63,14 @@ export interface HandlerOptions {
  * Errors are logged with `errorName` and `retryable`, then rethrown (see errors.ts for why permanent errors are
  * rethrown too). Validation happens before any side effect, so a permanent failure never acts on the cloud.
  */
-export function createFcHandler<K extends Exclude<EcsEventKind, 'Other'>, C extends CommonConfig, D>(
+export function createFcHandler<K extends EcsEventKind, C extends CommonConfig, D>(
   spec: HandlerSpec<K, C, D>,
   env: Env,
   options: HandlerOptions = {},
 ): FcHandler {
   const sink = options.log ?? consoleSink;
   const now = options.now ?? Date.now;
+  const kinds: readonly K[] = typeof spec.kind === 'string' ? [spec.kind as K] : (spec.kind as readonly K[]);
   let config: C | undefined;
   let configError: HandlerError | undefined;
   try {
@@ -81,11 +93,16 @@ export function createFcHandler<K extends Exclude<EcsEventKind, 'Other'>, C exte
     let event: EcsEvent | undefined;
     try {
       if (config === undefined) throw configError ?? new ConfigurationError('configuration missing');
-      event = parseEvent(payload);
-      const expectedType = TYPE_OF_KIND[spec.kind];
-      if (event.kind !== spec.kind) {
+      event = spec.parsing === 'envelope' ? { ...parseEnvelope(payload), kind: 'Other' } : parseEvent(payload);
+      if (!kinds.includes(event.kind as K)) {
+        const expected = kinds.map((kind) => `"${TYPE_OF_KIND[kind]}"`).join(' or ');
         throw new PermanentError(
-          `handler "${spec.name}" handles "${expectedType}" events, got "${event.type}" (source "${event.source}")`,
+          `handler "${spec.name}" handles ${expected} events, got "${event.type}" (source "${event.source}")`,
+        );
+      }
+      if (spec.sources !== undefined && !spec.sources.includes(event.source)) {
+        throw new PermanentError(
+          `handler "${spec.name}" handles events from ${spec.sources.map((s) => `"${s}"`).join(' or ')}, got source "${event.source}" (type "${event.type}")`,
         );
       }
       if (event.region !== undefined && event.region !== context.region) {
@@ -99,7 +116,7 @@ export function createFcHandler<K extends Exclude<EcsEventKind, 'Other'>, C exte
         credentials: context.credentials,
         endpoint: config.endpoints.oss,
       });
-      const deps = spec.buildDeps(config, context, { store, now });
+      const deps = spec.buildDeps(config, context, { store, now, region: context.region });
       const typed = event as EventOfKind<K>;
       const result = await runIdempotent(
         event,
@@ -143,5 +160,5 @@ export function createFcHandler<K extends Exclude<EcsEventKind, 'Other'>, C exte
 }
 
 function instanceIdOf(event: EcsEvent): string | undefined {
-  return event.kind === 'Other' ? undefined : event.instanceId;
+  return 'instanceId' in event && typeof event.instanceId === 'string' ? event.instanceId : namedInstanceId(event);
 }

@@ -26,9 +26,22 @@ export interface RpcProduct {
 export const ECS: RpcProduct = { service: 'ecs', version: '2014-05-26', endpointFor: (r) => `ecs.${r}.aliyuncs.com` };
 /** Classic Server Load Balancer (CLB), API version 2014-05-15. */
 export const SLB: RpcProduct = { service: 'slb', version: '2014-05-15', endpointFor: (r) => `slb.${r}.aliyuncs.com` };
+/** Auto Scaling (ESS), API version 2014-08-28. */
+export const ESS: RpcProduct = { service: 'ess', version: '2014-08-28', endpointFor: (r) => `ess.${r}.aliyuncs.com` };
 
-/** Values accepted as RPC parameters; arrays/objects are flattened by `OpenApiUtil.query` (`Key.1`, `Tag.1.Key`). */
+/** Values accepted as RPC parameters; pass lists through {@link listParam}. */
 export type RpcParams = Readonly<Record<string, string | number | boolean | undefined>>;
+
+/**
+ * A list parameter in the RPC "repeat list" encoding, `Name.1`, `Name.2`, …: what `OpenApiUtil.query` makes of an
+ * array in the generated SDKs (e.g. ESS `InstanceIds` of SetInstancesProtection).
+ *
+ * @example
+ * client.call('SetInstancesProtection', { ScalingGroupId, ProtectedFromScaleIn: true, ...listParam('InstanceIds', ids) });
+ */
+export function listParam(name: string, values: readonly string[]): Record<string, string> {
+  return Object.fromEntries(values.map((value, index) => [`${name}.${index + 1}`, value]));
+}
 
 /** Calls RPC actions of one product in one region. */
 export interface RpcClient {

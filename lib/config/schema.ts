@@ -56,12 +56,83 @@ export interface SpotDrainSettings {
   readonly vServerGroupIds: readonly string[];
 }
 
+/** System events and instance-health events, turned into alerts by the notify function. */
+export interface SystemEventSettings {
+  /** @default true */
+  readonly enabled: boolean;
+}
+
+/** Alert channels. Each one turned on adds NoEcho ROS parameters that take its URL and secret at deploy time. */
+export interface NotificationSettings {
+  /** DingTalk custom robot: parameters `DingTalkWebhookUrl` and `DingTalkSecret`. @default false */
+  readonly dingTalk: boolean;
+  /** Generic HTTPS webhook: parameters `WebhookUrl` and `WebhookToken` (sent as a bearer token). @default false */
+  readonly webhook: boolean;
+}
+
+/** The all-events audit trail. */
+export interface AuditSettings {
+  /** Archive every `acs.ecs` and `acs.ess` event. @default true */
+  readonly enabled: boolean;
+}
+
+/** An automatic snapshot policy (`ALIYUN::ECS::AutoSnapshotPolicy`). */
+export interface SnapshotPolicySettings {
+  /** Hours of the day (0 to 23, UTC+8 per ECS) at which snapshots are taken. Seed 003's "02:00" is `[2]`. */
+  readonly timePoints: readonly number[];
+  /** Days of the week, 1 (Monday) to 7. */
+  readonly repeatWeekdays: readonly number[];
+  /** Days snapshots are kept: 1 to 65536, or -1 for ever. */
+  readonly retentionDays: number;
+  /** Disks (`d-…`) the policy applies to at deploy. @default [] */
+  readonly diskIds: readonly string[];
+}
+
+/** Snapshot results and policies. */
+export interface SnapshotSettings {
+  /** Archive every snapshot result and alert on failed ones. @default true */
+  readonly enabled: boolean;
+  /**
+   * HTTPS endpoint of an external monitoring system that receives failed-snapshot events through an EventBridge API
+   * destination, authenticated with the bearer token of the NoEcho parameter `MonitoringToken`. At most 127
+   * characters. @default null (no API destination)
+   */
+  readonly monitoringEndpoint: string | null;
+  /** @default null (no policy) */
+  readonly policy: SnapshotPolicySettings | null;
+}
+
+/** A scaling group and the instances to protect from scale-in. */
+export interface ScalingGroupSettings {
+  /** `asg-…` */
+  readonly id: string;
+  /** Instances (`i-…`) protected from scale-in at deploy, unprotected when removed. @default [] */
+  readonly protectedInstanceIds: readonly string[];
+}
+
+/** Auto Scaling: instance protection and backups of the instances that join. */
+export interface AutoScalingSettings {
+  /** Existing scaling groups of the region. @default [] */
+  readonly scalingGroups: readonly ScalingGroupSettings[];
+  /** Instances joining a group with this tag are protected from scale-in; null turns it off. @default {key:"protect",value:"true"} */
+  readonly protectTag: { readonly key: string; readonly value: string } | null;
+  /** Apply `snapshots.policy` to every disk of the instances that join a group. @default false */
+  readonly applySnapshotPolicy: boolean;
+}
+
 /** Settings that may be shared or set per region. */
 export interface RegionSettings {
   readonly archive: ArchiveSettings;
   readonly functions: FunctionSettings;
   readonly autoRestart: AutoRestartSettings;
   readonly spotDrain: SpotDrainSettings;
+  readonly systemEvents: SystemEventSettings;
+  readonly notifications: NotificationSettings;
+  readonly audit: AuditSettings;
+  readonly snapshots: SnapshotSettings;
+  readonly autoScaling: AutoScalingSettings;
+  /** Activate FC, MNS, SLS and OSS on a fresh account (`ALIYUN::ROS::AutoEnableService`). @default false */
+  readonly activateServices: boolean;
 }
 
 /** The settings of one region stack, with the app-wide names it needs. */
@@ -100,6 +171,12 @@ export const DEFAULT_SETTINGS: RegionSettings = {
   functions: { memoryMb: 256, timeoutSeconds: 60, asyncRetryAttempts: 2, bundleBudgetKb: 350, logRetentionDays: 30 },
   autoRestart: { enabled: true, tagKey: 'auto-restart', tagValue: 'true', maxRestartsPerHour: 3 },
   spotDrain: { enabled: true, vServerGroupIds: [] },
+  systemEvents: { enabled: true },
+  notifications: { dingTalk: false, webhook: false },
+  audit: { enabled: true },
+  snapshots: { enabled: true, monitoringEndpoint: null, policy: null },
+  autoScaling: { scalingGroups: [], protectTag: { key: 'protect', value: 'true' }, applySnapshotPolicy: false },
+  activateServices: false,
 };
 
 /** Default name prefix. */

@@ -74,6 +74,31 @@ const list =
     return problems.length === before ? items : undefined;
   };
 
+/** `null`, or what `check` accepts. */
+const nullable =
+  (check: Check): Check =>
+  (value, path, problems) =>
+    value === null ? null : check(value, path, problems);
+
+/**
+ * An object block whose `keys` must all be given (no defaults can be guessed for them), with `defaults` for the
+ * others. A missing key is reported by name.
+ */
+const required =
+  (check: Check, keys: readonly string[], defaults: Record<string, unknown>): Check =>
+  (value, path, problems) => {
+    const checked = check(value, path, problems);
+    if (checked === undefined || !isRecord(value)) return undefined;
+    let complete = true;
+    for (const key of keys) {
+      if (!(key in value)) {
+        problems.push({ path: `${path}.${key}`, received: 'undefined', allowed: `"${key}" is required here` });
+        complete = false;
+      }
+    }
+    return complete ? { ...defaults, ...(checked as Record<string, unknown>) } : undefined;
+  };
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -129,6 +154,57 @@ const SETTINGS_SHAPE: Record<keyof RegionSettings, Check> = {
     maxRestartsPerHour: integer(1, 20),
   }),
   spotDrain: section({ enabled: boolean, vServerGroupIds: list(id('vServerGroup'), 100) }),
+  systemEvents: section({ enabled: boolean }),
+  notifications: section({ dingTalk: boolean, webhook: boolean }),
+  audit: section({ enabled: boolean }),
+  snapshots: section({
+    enabled: boolean,
+    monitoringEndpoint: (value, path, problems) => {
+      if (value === null) return null;
+      if (typeof value === 'string' && /^https:\/\/[^\s/$.?#][^\s]*$/.test(value) && value.length <= 127) return value;
+      problems.push({
+        path,
+        received: render(value),
+        allowed: 'an https:// URL of at most 127 characters (the API destination limit), or null',
+      });
+      return undefined;
+    },
+    policy: nullable(
+      required(
+        section({
+          timePoints: list(integer(0, 23), 24),
+          repeatWeekdays: list(integer(1, 7), 7),
+          retentionDays: (value, path, problems) => (value === -1 ? -1 : integer(1, 65536)(value, path, problems)),
+          diskIds: list(id('disk'), 1000),
+        }),
+        ['timePoints', 'repeatWeekdays', 'retentionDays'],
+        { diskIds: [] },
+      ),
+    ),
+  }),
+  autoScaling: section({
+    scalingGroups: list(
+      required(section({ id: id('scalingGroup'), protectedInstanceIds: list(id('instance'), 1000) }), ['id'], {
+        protectedInstanceIds: [],
+      }),
+      10,
+    ),
+    protectTag: nullable(
+      required(
+        section({
+          key: text(
+            /^(?!aliyun|acs:)(?!.*https?:\/\/).{1,128}$/,
+            'an ECS tag key: 1 to 128 characters, not starting with "aliyun" or "acs:"',
+          ),
+          value: text(/^(?!.*https?:\/\/).{1,128}$/, 'an ECS tag value: 1 to 128 characters'),
+        }),
+        ['key', 'value'],
+        {},
+      ),
+    ),
+    applySnapshotPolicy: boolean,
+  }),
+  activateServices: boolean,
 };
 
 const SETTING_KEYS = Object.keys(SETTINGS_SHAPE);
@@ -168,6 +244,31 @@ function merge<T>(base: T, override: unknown): T {
 
 /** Cross-field rules, on the merged settings of one region. */
 function checkRegion(settings: RegionSettings, path: string, problems: ConfigProblem[]): void {
+  if (settings.autoScaling.applySnapshotPolicy && settings.snapshots.policy === null) {
+    problems.push({
+      path: `${path}.snapshots.policy`,
+      received: 'null',
+      allowed:
+        'a snapshot policy ({ timePoints, repeatWeekdays, retentionDays }): autoScaling.applySnapshotPolicy is on',
+    });
+  }
+  if (settings.autoScaling.applySnapshotPolicy && settings.autoScaling.scalingGroups.length === 0) {
+    problems.push({
+      path: `${path}.autoScaling.scalingGroups`,
+      received: '[]',
+      allowed: 'at least one scaling group: autoScaling.applySnapshotPolicy is on',
+    });
+  }
+  const groups = settings.autoScaling.scalingGroups.map((g) => g.id);
+  groups.forEach((group, i) => {
+    if (groups.indexOf(group) !== i) {
+      problems.push({
+        path: `${path}.autoScaling.scalingGroups[${i}].id`,
+        received: render(group),
+        allowed: 'each scaling group only once',
+      });
+    }
+  });
   const { retentionDays, infrequentAccessAfterDays } = settings.archive;
   if (infrequentAccessAfterDays !== null && infrequentAccessAfterDays >= retentionDays) {
     problems.push({

@@ -3,6 +3,7 @@ import * as fc from '@alicloud/ros-cdk-fc';
 import * as ossassets from '@alicloud/ros-cdk-ossassets';
 import * as ram from '@alicloud/ros-cdk-ram';
 import { bundleHandler } from '../private/bundle';
+import { dependOn } from '../private/depend-on';
 import type { DeadLetterQueue } from './dead-letter-queue';
 import type { FunctionLogs } from './function-logs';
 
@@ -163,7 +164,7 @@ export class HandlerFunction extends ros.Construct {
       logConfig: { project: props.logs.projectName, logstore: props.logs.logstoreName, enableRequestMetrics: true },
     });
     // FC checks the log configuration when the service is created: the logstore must exist by then.
-    service.node.addDependency(props.logs);
+    dependOn(service, [props.logs]);
     this.function = new fc.Function(this, id, {
       serviceName: service.attrServiceName,
       functionName: props.functionName,

@@ -1,13 +1,26 @@
 import * as ros from '@alicloud/ros-cdk-core';
-import type { RegionConfig } from '../config';
+import * as rosRos from '@alicloud/ros-cdk-ros';
+import { KNOWN_REGIONS, type RegionConfig } from '../config';
+import { ApiDestinationTarget } from '../constructs/api-destination-target';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue';
 import { ARCHIVE_PREFIXES, EventArchiveBucket } from '../constructs/event-archive-bucket';
-import { EventRule } from '../constructs/event-rule';
+import { EventRule, type IRuleTarget } from '../constructs/event-rule';
 import { FcFunctionTarget } from '../constructs/fc-function-target';
 import { FunctionLogs } from '../constructs/function-logs';
 import { HandlerFunction, type PolicyStatement } from '../constructs/handler-function';
-import { instanceStateChange, preemptibleInstanceInterruption } from '../events/ecs-patterns';
+import { InstanceProtection } from '../constructs/instance-protection';
+import { SecretParameter } from '../constructs/secret-parameter';
+import { SnapshotPolicy } from '../constructs/snapshot-policy';
+import {
+  ECS_SOURCE,
+  ESS_SOURCE,
+  instanceStateChange,
+  preemptibleInstanceInterruption,
+  snapshotCompleted,
+  systemEvents,
+} from '../events/ecs-patterns';
 import type { EventPattern } from '../events/pattern';
+import { dependOn } from '../private/depend-on';
 
 /** Props of {@link RegionStack}. */
 export interface RegionStackProps {
@@ -17,27 +30,51 @@ export interface RegionStackProps {
   readonly assetsQualifier: string;
 }
 
-/** One automation: a handler, its dead-letter queue and the rule that feeds it. */
+/** A rule feeding an automation. */
+interface RuleSpec {
+  /** Construct id, PascalCase. Part of the logical ids: renaming it replaces resources. */
+  readonly id: string;
+  /** Suffix of the rule name. */
+  readonly name: string;
+  readonly description: string;
+  readonly pattern: EventPattern;
+  /** Targets besides the automation's function. @default none */
+  readonly extraTargets?: readonly IRuleTarget[];
+}
+
+/** One automation: a handler, its dead-letter queue and the rules that feed it. */
 interface AutomationSpec {
   /** Kebab-case name: the handler file, and the suffix of every resource name. */
   readonly name: string;
   /** Construct id prefix, PascalCase. Part of the logical ids: renaming it replaces resources. */
   readonly id: string;
   readonly description: string;
-  readonly pattern: EventPattern;
+  readonly rules: readonly RuleSpec[];
   readonly statements: readonly PolicyStatement[];
   readonly environment: Readonly<Record<string, string>>;
 }
 
+/** Instance-health events that are not system events but call for an operator's attention (max 5 per field). */
+const HEALTH_TYPES = [
+  'ecs:Instance:LiveMigrationAcrossDDH',
+  'ecs:Instance:PerformanceModeChange',
+  'ecs:Instance:BurstablePerformanceRestricted',
+  'ecs:Disk:ErrorDetected',
+  'ecs:Disk:Stalled',
+];
+
 /**
- * The ecs-event-ops stack of one region: the archive bucket, and for each enabled automation a handler function,
- * its dead-letter queue, and the EventBridge rule on the default bus that routes ECS events to it.
+ * The ecs-event-ops stack of one region: the archive bucket, the function logs, and for each enabled automation a
+ * handler function, its dead-letter queue, and the EventBridge rules on the default bus that route events to it.
  */
 export class RegionStack extends ros.Stack {
   /** The archive bucket. */
   readonly archive: EventArchiveBucket;
   /** The automations deployed, by name. */
-  readonly automations: ReadonlyMap<string, { readonly handler: HandlerFunction; readonly rule: EventRule }>;
+  readonly automations: ReadonlyMap<
+    string,
+    { readonly handler: HandlerFunction; readonly rules: readonly EventRule[] }
+  >;
 
   constructor(scope: ros.Construct, props: RegionStackProps) {
     const { config } = props;
@@ -47,6 +84,12 @@ export class RegionStack extends ros.Stack {
       synthesizer: new ros.DefaultStackSynthesizer({ qualifier: props.assetsQualifier }),
       tags: { 'ecs-event-ops': config.region },
     });
+    const services = config.activateServices
+      ? // EventBridge cannot be activated by ROS (not an AutoEnableService value): activate it once in the console.
+        ['FC', 'MNS', 'SLS', 'OSS'].map(
+          (name) => new rosRos.AutoEnableService(this, `Activate${name}`, { serviceName: name }),
+        )
+      : [];
     this.archive = new EventArchiveBucket(this, 'Archive', {
       namePrefix: config.namePrefix,
       retentionDays: config.archive.retentionDays,
@@ -56,24 +99,35 @@ export class RegionStack extends ros.Stack {
       value: this.archive.bucketName,
       description: 'OSS bucket holding the event archive',
     });
-
     const logs = new FunctionLogs(this, 'FunctionLogs', {
       namePrefix: config.namePrefix,
       retentionDays: config.functions.logRetentionDays,
     });
+    dependOn(this.archive, services);
+    dependOn(logs, services);
+
     const archive = this.archive;
     const idempotency: PolicyStatement[] = [
       { actions: ['oss:GetObject', 'oss:PutObject'], resources: [archive.objectsArn(ARCHIVE_PREFIXES.idempotency)] },
     ];
-    const instances = ros.Fn.join('', ['acs:ecs:', this.region, ':', this.account, ':instance/*']);
-    const loadBalancers = ros.Fn.join('', ['acs:slb:', this.region, ':', this.account, ':loadbalancer/*']);
+    const arn = (service: string, resource: string) =>
+      ros.Fn.join('', [`acs:${service}:`, this.region, ':', this.account, `:${resource}`]);
+    const instances = arn('ecs', 'instance/*');
+    const scalingGroups = config.autoScaling.scalingGroups.map((g) => arn('ess', `scalinggroup/${g.id}`));
 
     const specs: AutomationSpec[] = [
       {
         name: 'lifecycle-audit',
         id: 'LifecycleAudit',
         description: 'Archives every ECS instance state change (seed scenario 1)',
-        pattern: instanceStateChange(),
+        rules: [
+          {
+            id: 'LifecycleAuditRule',
+            name: 'lifecycle-audit',
+            description: 'Every instance state change',
+            pattern: instanceStateChange(),
+          },
+        ],
         statements: [
           ...idempotency,
           { actions: ['oss:PutObject'], resources: [archive.objectsArn(ARCHIVE_PREFIXES.archive)] },
@@ -82,11 +136,14 @@ export class RegionStack extends ros.Stack {
       },
     ];
     if (config.autoRestart.enabled) {
+      const description = `Restarts stopped instances tagged ${config.autoRestart.tagKey}=${config.autoRestart.tagValue} (seed scenario 2)`;
       specs.push({
         name: 'auto-restart',
         id: 'AutoRestart',
-        description: `Restarts stopped instances tagged ${config.autoRestart.tagKey}=${config.autoRestart.tagValue} (seed scenario 2)`,
-        pattern: instanceStateChange(['Stopped']),
+        description,
+        rules: [
+          { id: 'AutoRestartRule', name: 'auto-restart', description, pattern: instanceStateChange(['Stopped']) },
+        ],
         statements: [
           ...idempotency,
           // DescribeInstances has no resource-level permission: it is a read, and RAM users without it get an empty list.
@@ -106,24 +163,217 @@ export class RegionStack extends ros.Stack {
       });
     }
     if (config.spotDrain.enabled) {
+      const description = 'Removes spot instances about to be reclaimed from SLB vServer groups (seed scenario 3)';
       specs.push({
         name: 'spot-drain',
         id: 'SpotDrain',
-        description: 'Removes spot instances about to be reclaimed from SLB vServer groups (seed scenario 3)',
-        pattern: preemptibleInstanceInterruption(),
+        description,
+        rules: [{ id: 'SpotDrainRule', name: 'spot-drain', description, pattern: preemptibleInstanceInterruption() }],
         statements: [
           ...idempotency,
           {
             actions: ['slb:DescribeLoadBalancers', 'slb:DescribeVServerGroups', 'slb:DescribeVServerGroupAttribute'],
             resources: ['*'],
           },
-          { actions: ['slb:RemoveVServerGroupBackendServers'], resources: [loadBalancers, instances] },
+          { actions: ['slb:RemoveVServerGroupBackendServers'], resources: [arn('slb', 'loadbalancer/*'), instances] },
         ],
         environment: { DRAIN_VSERVER_GROUP_IDS: config.spotDrain.vServerGroupIds.join(',') },
       });
     }
 
-    const automations = new Map<string, { handler: HandlerFunction; rule: EventRule }>();
+    // Alerts: system events, instance health, failed snapshots.
+    const notifyRules: RuleSpec[] = [];
+    if (config.systemEvents.enabled) {
+      notifyRules.push(
+        {
+          id: 'SystemEventsRule',
+          name: 'system-events',
+          description: 'ECS system events, all three documented forms',
+          pattern: systemEvents(),
+        },
+        {
+          id: 'InstanceHealthRule',
+          name: 'instance-health',
+          description: 'Live migration, performance mode and disk health',
+          pattern: { source: [ECS_SOURCE], type: HEALTH_TYPES },
+        },
+      );
+    }
+    if (config.snapshots.enabled) {
+      const monitoring =
+        config.snapshots.monitoringEndpoint === null
+          ? []
+          : [
+              new ApiDestinationTarget(this, 'Monitoring', {
+                name: `${config.namePrefix}-monitoring`,
+                endpoint: config.snapshots.monitoringEndpoint,
+                bearerToken: new SecretParameter(this, 'MonitoringToken', {
+                  description: 'Bearer token of the external monitoring endpoint (snapshots.monitoringEndpoint)',
+                }).value,
+              }),
+            ];
+      notifyRules.push({
+        id: 'SnapshotFailedRule',
+        name: 'snapshot-failed',
+        description: 'Failed snapshots: alert, and forward to the monitoring endpoint when configured',
+        pattern: snapshotCompleted('failed'),
+        extraTargets: monitoring,
+      });
+    }
+    if (notifyRules.length > 0) {
+      const channels: Record<string, string> = {};
+      if (config.notifications.dingTalk) {
+        channels.DINGTALK_WEBHOOK_URL = new SecretParameter(this, 'DingTalkWebhookUrl', {
+          description: 'DingTalk custom robot webhook URL (with its access_token)',
+          allowedPattern: '^https://.+',
+        }).value;
+        channels.DINGTALK_SECRET = new SecretParameter(this, 'DingTalkSecret', {
+          description: 'DingTalk robot signing secret (SEC…)',
+        }).value;
+      }
+      if (config.notifications.webhook) {
+        channels.WEBHOOK_URL = new SecretParameter(this, 'WebhookUrl', {
+          description: 'HTTPS webhook that receives alerts',
+          allowedPattern: '^https://.+',
+        }).value;
+        channels.WEBHOOK_TOKEN = new SecretParameter(this, 'WebhookToken', {
+          description: 'Bearer token sent to the alert webhook',
+        }).value;
+      }
+      specs.push({
+        name: 'notify',
+        id: 'Notify',
+        description: 'Turns system events, instance-health events and failed snapshots into alerts',
+        rules: notifyRules,
+        statements: [
+          ...idempotency,
+          { actions: ['ecs:DescribeInstances'], resources: ['*'] },
+          { actions: ['oss:PutObject'], resources: [archive.objectsArn(`${ARCHIVE_PREFIXES.archive}alerts/`)] },
+          // Per-channel delivery records, so that a retry does not resend to a channel that already got the alert.
+          ...(Object.keys(channels).length === 0
+            ? []
+            : [
+                {
+                  actions: ['oss:GetObject', 'oss:PutObject'],
+                  resources: [archive.objectsArn(`${ARCHIVE_PREFIXES.state}notify/`)],
+                },
+                { actions: ['oss:ListObjects'], resources: [archive.bucketArn] },
+              ]),
+        ],
+        environment: { REGION_TIME_ZONE: KNOWN_REGIONS[config.region].timeZone, ...channels },
+      });
+    }
+
+    // The audit trail: every ECS and Auto Scaling event, in the archive.
+    const archiveRules: RuleSpec[] = [];
+    if (config.snapshots.enabled) {
+      archiveRules.push({
+        id: 'SnapshotResultsRule',
+        name: 'snapshot-results',
+        description: 'Every snapshot result',
+        pattern: snapshotCompleted(),
+      });
+    }
+    if (config.audit.enabled) {
+      // State changes are archived by lifecycle-audit, snapshot results by their own rule: not twice.
+      const elsewhere = [
+        'ecs:Instance:StateChange',
+        ...(config.snapshots.enabled ? ['ecs:Snapshot:CreateSnapshotCompleted'] : []),
+      ];
+      archiveRules.push({
+        id: 'AuditRule',
+        name: 'audit',
+        description: 'Every other ECS and Auto Scaling event',
+        pattern: { source: [ECS_SOURCE, ESS_SOURCE], type: [{ 'anything-but': elsewhere }] },
+      });
+    }
+    if (archiveRules.length > 0) {
+      specs.push({
+        name: 'event-archive',
+        id: 'EventArchive',
+        description: 'Archives ECS and Auto Scaling events to OSS',
+        rules: archiveRules,
+        statements: [
+          ...idempotency,
+          { actions: ['oss:PutObject'], resources: [archive.objectsArn(ARCHIVE_PREFIXES.archive)] },
+        ],
+        environment: {},
+      });
+    }
+
+    // Auto Scaling: snapshot policy, protection of configured instances, and of the instances that join.
+    const snapshotPolicy =
+      config.snapshots.policy === null
+        ? undefined
+        : new SnapshotPolicy(this, 'SnapshotPolicy', {
+            name: `${config.namePrefix}-disks`,
+            ...config.snapshots.policy,
+          });
+    const groups = config.autoScaling.scalingGroups;
+    const scaleOutActions = config.autoScaling.protectTag !== null || config.autoScaling.applySnapshotPolicy;
+    if (groups.length > 0 && scaleOutActions) {
+      const tag = config.autoScaling.protectTag;
+      specs.push({
+        name: 'scale-out',
+        id: 'ScaleOut',
+        description: 'Protects tagged instances joining a scaling group and applies the snapshot policy to their disks',
+        rules: [
+          {
+            id: 'ScaleOutRule',
+            name: 'scale-out',
+            description: 'Successful scale-outs (the handler keeps the configured groups)',
+            pattern: { source: [ESS_SOURCE], type: ['ess:ScalingActivity:ScaleOutSuccess'] },
+          },
+        ],
+        statements: [
+          ...idempotency,
+          {
+            actions: [
+              'ecs:DescribeInstances',
+              'ecs:DescribeDisks',
+              'ess:DescribeScalingActivities',
+              'ess:DescribeScalingInstances',
+            ],
+            resources: ['*'],
+          },
+          ...(tag === null ? [] : [{ actions: ['ess:SetInstancesProtection'], resources: scalingGroups }]),
+          ...(config.autoScaling.applySnapshotPolicy
+            ? [
+                {
+                  actions: ['ecs:ApplyAutoSnapshotPolicy'],
+                  resources: [arn('ecs', 'snapshotpolicy/*'), arn('ecs', 'disk/*')],
+                },
+              ]
+            : []),
+        ],
+        environment: {
+          SCALING_GROUP_IDS: groups.map((g) => g.id).join(','),
+          ...(tag === null ? {} : { PROTECT_TAG_KEY: tag.key, PROTECT_TAG_VALUE: tag.value }),
+          ...(config.autoScaling.applySnapshotPolicy && snapshotPolicy
+            ? { SNAPSHOT_POLICY_ID: snapshotPolicy.policyId }
+            : {}),
+        },
+      });
+    }
+    const protectedGroups = groups.filter((g) => g.protectedInstanceIds.length > 0);
+    if (protectedGroups.length > 0) {
+      specs.push({
+        name: 'protect-instances',
+        id: 'ProtectInstances',
+        description: 'Custom resource provider: protects configured instances of scaling groups from scale-in',
+        rules: [],
+        statements: [
+          ...idempotency,
+          { actions: ['ess:DescribeScalingInstances'], resources: ['*'] },
+          // Every group of the region, not only the configured ones: removing a group from the configuration must
+          // still unprotect its instances (the custom resource's Update or Delete runs after the config changed).
+          { actions: ['ess:SetInstancesProtection'], resources: [arn('ess', 'scalinggroup/*')] },
+        ],
+        environment: {},
+      });
+    }
+
+    const automations = new Map<string, { handler: HandlerFunction; rules: EventRule[] }>();
     for (const spec of specs) {
       const resourceName = `${config.namePrefix}-${spec.name}`;
       const deadLetterQueue = new DeadLetterQueue(this, `${spec.id}DeadLetterQueue`, {
@@ -144,15 +394,28 @@ export class RegionStack extends ros.Stack {
         asyncRetryAttempts: config.functions.asyncRetryAttempts,
         bundleBudgetKb: config.functions.bundleBudgetKb,
       });
-      const rule = new EventRule(this, `${spec.id}Rule`, {
-        ruleName: resourceName,
-        description: spec.description,
-        pattern: spec.pattern,
-        targets: [new FcFunctionTarget(handler)],
-        // One queue per automation: undeliverable events and events the handler failed on land in the same place.
-        deadLetterQueue,
+      dependOn(handler, services);
+      dependOn(deadLetterQueue, services);
+      const rules = spec.rules.map(
+        (rule) =>
+          new EventRule(this, rule.id, {
+            ruleName: `${config.namePrefix}-${rule.name}`,
+            description: rule.description,
+            pattern: rule.pattern,
+            targets: [new FcFunctionTarget(handler), ...(rule.extraTargets ?? [])],
+            // One queue per automation: undeliverable events and events the handler failed on land in the same place.
+            deadLetterQueue,
+          }),
+      );
+      automations.set(spec.name, { handler, rules });
+    }
+    const provider = automations.get('protect-instances')?.handler;
+    for (const group of provider ? protectedGroups : []) {
+      new InstanceProtection(this, `Protection${group.id.replace(/[^a-zA-Z0-9]/g, '')}`, {
+        provider: provider as HandlerFunction,
+        scalingGroupId: group.id,
+        instanceIds: group.protectedInstanceIds,
       });
-      automations.set(spec.name, { handler, rule });
     }
     this.automations = automations;
   }

@@ -30,7 +30,80 @@ describe('loadConfig', () => {
       },
       autoRestart: { enabled: true, tagKey: 'auto-restart', tagValue: 'true', maxRestartsPerHour: 3 },
       spotDrain: { enabled: true, vServerGroupIds: [] },
+      systemEvents: { enabled: true },
+      notifications: { dingTalk: false, webhook: false },
+      audit: { enabled: true },
+      snapshots: { enabled: true, monitoringEndpoint: null, policy: null },
+      autoScaling: { scalingGroups: [], protectTag: { key: 'protect', value: 'true' }, applySnapshotPolicy: false },
+      activateServices: false,
     });
+  });
+
+  test('accepts a complete snapshot and Auto Scaling configuration, filling the optional keys', () => {
+    const [region] = loadConfig({
+      snapshots: {
+        monitoringEndpoint: 'https://monitor.example.com/ecs',
+        policy: { timePoints: [2], repeatWeekdays: [1, 2, 3, 4, 5, 6, 7], retentionDays: -1 },
+      },
+      autoScaling: {
+        scalingGroups: [
+          { id: 'asg-bp1abcdefghij0123', protectedInstanceIds: ['i-bp1abcdefghij0123456'] },
+          { id: 'asg-bp1abcdefghij0456' },
+        ],
+        protectTag: null,
+        applySnapshotPolicy: true,
+      },
+    }).regions;
+    assert.deepEqual(region.snapshots.policy, {
+      timePoints: [2],
+      repeatWeekdays: [1, 2, 3, 4, 5, 6, 7],
+      retentionDays: -1,
+      diskIds: [],
+    });
+    assert.deepEqual(region.autoScaling.scalingGroups[1], { id: 'asg-bp1abcdefghij0456', protectedInstanceIds: [] });
+    assert.equal(region.autoScaling.protectTag, null);
+  });
+
+  test('names the missing key when a feature is turned on with an incomplete configuration', () => {
+    assert.deepEqual(problems({ snapshots: { policy: { timePoints: [2] } } }), [
+      'ecs-event-ops.snapshots.policy.repeatWeekdays: undefined: "repeatWeekdays" is required here',
+      'ecs-event-ops.snapshots.policy.retentionDays: undefined: "retentionDays" is required here',
+    ]);
+    assert.deepEqual(problems({ autoScaling: { applySnapshotPolicy: true } }), [
+      'ecs-event-ops.snapshots.policy: null: a snapshot policy ({ timePoints, repeatWeekdays, retentionDays }): autoScaling.applySnapshotPolicy is on',
+      'ecs-event-ops.autoScaling.scalingGroups: []: at least one scaling group: autoScaling.applySnapshotPolicy is on',
+    ]);
+    assert.match(
+      problems({ autoScaling: { scalingGroups: [{ protectedInstanceIds: [] }] } })[0],
+      /scalingGroups\[0\]\.id: undefined: "id" is required here/,
+    );
+  });
+
+  test('refuses malformed scaling group, instance and disk ids, hours and endpoints', () => {
+    const found = problems({
+      snapshots: {
+        monitoringEndpoint: 'http://monitor.example.com',
+        policy: { timePoints: [25], repeatWeekdays: [1], retentionDays: 0, diskIds: ['disk-1'] },
+      },
+      autoScaling: { scalingGroups: [{ id: 'sg-123', protectedInstanceIds: ['ins-1'] }] },
+    });
+    assert.deepEqual(found, [
+      'ecs-event-ops.snapshots.monitoringEndpoint: "http://monitor.example.com": an https:// URL of at most 127 characters (the API destination limit), or null',
+      'ecs-event-ops.snapshots.policy.timePoints[0]: 25: an integer from 0 to 23',
+      'ecs-event-ops.snapshots.policy.retentionDays: 0: an integer from 1 to 65536',
+      'ecs-event-ops.snapshots.policy.diskIds[0]: "disk-1": expected a disk id like d-bp1abcdefghij0123456 ("d-" then 8 to 32 lowercase letters or digits)',
+      'ecs-event-ops.autoScaling.scalingGroups[0].id: "sg-123": expected a scaling group id like asg-bp1abcdefghij0123 ("asg-" then 8 to 32 lowercase letters or digits)',
+      'ecs-event-ops.autoScaling.scalingGroups[0].protectedInstanceIds[0]: "ins-1": expected an instance id like i-bp1abcdefghij0123456 ("i-" then 8 to 32 lowercase letters or digits)',
+    ]);
+  });
+
+  test('refuses the same scaling group twice', () => {
+    const found = problems({
+      autoScaling: { scalingGroups: [{ id: 'asg-bp1abcdefghij0123' }, { id: 'asg-bp1abcdefghij0123' }] },
+    });
+    assert.deepEqual(found, [
+      'ecs-event-ops.autoScaling.scalingGroups[1].id: "asg-bp1abcdefghij0123": each scaling group only once',
+    ]);
   });
 
   test('applies shared settings to every region and a region block over them', () => {

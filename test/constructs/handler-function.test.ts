@@ -77,6 +77,12 @@ describe('HandlerFunction', () => {
       EnableRequestMetrics: true,
     });
     assert.equal(template.Resources.LogsLogstore.Properties.TTL, 7);
+    // FC checks the log configuration when the service is created.
+    assert.deepEqual((template.Resources.FnService as unknown as { DependsOn: string[] }).DependsOn, [
+      'LogsProject',
+      'LogsLogstore',
+      'LogsIndex',
+    ]);
     assert.deepEqual(template.Resources.LogsIndex.Properties.FullTextIndex, { Enable: true });
     assert.deepEqual(template.Resources.LogsProject.Properties.Name, {
       'Fn::Join': ['-', ['ops-logs', { Ref: 'ALIYUN::AccountId' }, 'cn-hangzhou']],

@@ -44,8 +44,9 @@ describe('envelope parsing', () => {
   it('drops the status suffix of a Cloud Monitor system-event name', () => {
     const event = parseEvent(payload(fixture('acs.ecs', 'instance-systemmaintenance-reboot-scheduled.cms')));
 
-    assert.equal(event.kind, 'Other');
+    assert.equal(event.kind, 'SystemEvent');
     assert.equal(event.type, 'ecs:Instance:SystemMaintenance.Reboot');
+    if (event.kind === 'SystemEvent') assert.equal(event.eventStatus, 'Scheduled');
   });
 
   it('rejects a masked documentation instance id', () => {

@@ -164,8 +164,11 @@ describe('npm run replay', () => {
 
     assert.equal(code, 0);
     assert.deepEqual(
-      events[0].deliveries.map((d) => d.rule),
-      ['ecs-event-ops-spot-drain'],
+      events[0].deliveries.map((d) => [d.rule, d.outcome]),
+      [
+        ['ecs-event-ops-spot-drain', 'ok'],
+        ['ecs-event-ops-audit', 'ok'],
+      ],
     );
     const removals = events[0].deliveries[0].calls.filter((c) => c.action === 'RemoveVServerGroupBackendServers');
     assert.equal(removals.length, 1);

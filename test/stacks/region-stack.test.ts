@@ -17,20 +17,31 @@ describe('RegionStack', () => {
   const templates = synthRegions();
   const template = templates['ecs-event-ops-cn-hangzhou'];
 
-  test('the zero-config app is one cn-hangzhou stack with the bucket, the log store, three functions, three queues and three rules', () => {
+  test('the zero-config app is one cn-hangzhou stack: bucket, log store, five functions with their queues, eight rules', () => {
     assert.deepEqual(Object.keys(templates), ['ecs-event-ops-cn-hangzhou']);
     const count = (type: string) => Object.keys(resourcesOfType(template, type)).length;
     assert.equal(count('ALIYUN::OSS::Bucket'), 1);
-    assert.equal(count('ALIYUN::FC::Function'), 3);
-    assert.equal(count('ALIYUN::FC::Service'), 3);
-    assert.equal(count('ALIYUN::RAM::Role'), 3);
-    assert.equal(count('ALIYUN::MNS::Queue'), 3);
-    assert.equal(count('ALIYUN::EventBridge::Rule'), 3);
     assert.equal(count('ALIYUN::SLS::Project'), 1);
     assert.equal(count('ALIYUN::SLS::Logstore'), 1);
+    assert.deepEqual(Object.keys(resourcesOfType(template, 'ALIYUN::FC::Function')), [
+      'LifecycleAuditFunction',
+      'AutoRestartFunction',
+      'SpotDrainFunction',
+      'NotifyFunction',
+      'EventArchiveFunction',
+    ]);
+    assert.equal(count('ALIYUN::FC::Service'), 5);
+    assert.equal(count('ALIYUN::RAM::Role'), 5);
+    assert.equal(count('ALIYUN::MNS::Queue'), 5);
+    assert.equal(count('ALIYUN::EventBridge::Rule'), 8);
+    // Features that need ids, endpoints or secrets are off: no parameters, custom resources or policies.
+    assert.equal((template as { Parameters?: unknown }).Parameters, undefined);
+    assert.equal(count('ALIYUN::ROS::CustomResource'), 0);
+    assert.equal(count('ALIYUN::ECS::AutoSnapshotPolicy'), 0);
+    assert.equal(count('ALIYUN::EventBridge::ApiDestination'), 0);
   });
 
-  test('routes state changes to the audit, stops to auto-restart, and spot notices to spot-drain', () => {
+  test('routes each kind of event to its automation', () => {
     const rules = resourcesOfType(template, 'ALIYUN::EventBridge::Rule');
     assert.deepEqual(
       Object.fromEntries(Object.values(rules).map((r) => [r.Properties.RuleName, r.Properties.FilterPattern])),
@@ -42,19 +53,56 @@ describe('RegionStack', () => {
           data: { state: ['Stopped'] },
         },
         'ecs-event-ops-spot-drain': { source: ['acs.ecs'], type: ['ecs:Instance:PreemptibleInstanceInterruption'] },
+        'ecs-event-ops-system-events': {
+          source: ['acs.ecs'],
+          type: [
+            { prefix: 'ecs:Instance:SystemMaintenance.' },
+            { prefix: 'ecs:Instance:SystemFailure.' },
+            { prefix: 'ecs:Instance:InstanceFailure.' },
+            { prefix: 'ecs:SystemEvent:' },
+          ],
+          data: {
+            eventType: [{ prefix: 'SystemMaintenance.' }, { prefix: 'SystemFailure.' }, { prefix: 'InstanceFailure.' }],
+          },
+        },
+        'ecs-event-ops-instance-health': {
+          source: ['acs.ecs'],
+          type: [
+            'ecs:Instance:LiveMigrationAcrossDDH',
+            'ecs:Instance:PerformanceModeChange',
+            'ecs:Instance:BurstablePerformanceRestricted',
+            'ecs:Disk:ErrorDetected',
+            'ecs:Disk:Stalled',
+          ],
+        },
+        'ecs-event-ops-snapshot-failed': {
+          source: ['acs.ecs'],
+          type: ['ecs:Snapshot:CreateSnapshotCompleted'],
+          data: { result: ['failed'] },
+        },
+        'ecs-event-ops-snapshot-results': { source: ['acs.ecs'], type: ['ecs:Snapshot:CreateSnapshotCompleted'] },
+        'ecs-event-ops-audit': {
+          source: ['acs.ecs', 'acs.ess'],
+          type: [{ 'anything-but': ['ecs:Instance:StateChange', 'ecs:Snapshot:CreateSnapshotCompleted'] }],
+        },
       },
     );
   });
 
   test('every rule target has a retry strategy and the dead-letter queue of its automation', () => {
+    const queues = Object.keys(resourcesOfType(template, 'ALIYUN::MNS::Queue'));
     const rules = resourcesOfType(template, 'ALIYUN::EventBridge::Rule');
     for (const [logicalId, rule] of Object.entries(rules)) {
       for (const target of rule.Properties.Targets as Target[]) {
         assert.equal(target.PushRetryStrategy, 'EXPONENTIAL_DECAY_RETRY', logicalId);
-        const queue = logicalId.replace(/Rule$/, 'DeadLetterQueue');
-        assert.deepEqual(target.DeadLetterQueue, { Arn: { 'Fn::GetAtt': [queue, 'ARN.WithSlash'] } }, logicalId);
+        const queue = (target.DeadLetterQueue as { Arn: { 'Fn::GetAtt': [string, string] } }).Arn['Fn::GetAtt'];
+        assert.ok(queues.includes(queue[0]) && queue[1] === 'ARN.WithSlash', logicalId);
       }
     }
+    const [notifyTarget] = rules.SystemEventsRule.Properties.Targets as Target[];
+    assert.deepEqual(notifyTarget.DeadLetterQueue, {
+      Arn: { 'Fn::GetAtt': ['NotifyDeadLetterQueue', 'ARN.WithSlash'] },
+    });
   });
 
   test('no RAM statement allows "*" or "service:*", and only reads use Resource "*"', () => {
@@ -90,9 +138,15 @@ describe('RegionStack', () => {
   test('leaves out the automations a region turns off', () => {
     const off = synthRegions({
       regions: ['cn-hangzhou', 'cn-beijing'],
-      'cn-beijing': { autoRestart: { enabled: false }, spotDrain: { enabled: false } },
+      'cn-beijing': {
+        autoRestart: { enabled: false },
+        spotDrain: { enabled: false },
+        systemEvents: { enabled: false },
+        snapshots: { enabled: false },
+        audit: { enabled: false },
+      },
     });
-    assert.equal(Object.keys(resourcesOfType(off['ecs-event-ops-cn-hangzhou'], 'ALIYUN::FC::Function')).length, 3);
+    assert.equal(Object.keys(resourcesOfType(off['ecs-event-ops-cn-hangzhou'], 'ALIYUN::FC::Function')).length, 5);
     assert.deepEqual(Object.keys(resourcesOfType(off['ecs-event-ops-cn-beijing'], 'ALIYUN::FC::Function')), [
       'LifecycleAuditFunction',
     ]);

@@ -1,12 +1,20 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeEventBridge } from './eventbridge';
+import { FakeFunctionCompute } from './function-compute';
+import type { FakeHttpRequest, FakeHttpService } from './http-service';
+import { FakeMns } from './mns';
 import { ECS_ACTIONS, FakeApiError, PRODUCT_BY_VERSION, type RpcAction, SLB_ACTIONS } from './rpc-actions';
+import { ECS_DISK_ACTIONS } from './rpc-actions-ecs-disks';
+import { ESS_ACTIONS } from './rpc-actions-ess';
 import { verifyAcs3, verifyOssV1 } from './signatures';
+import { FakeSimulatedEvents } from './simulated-events';
+import { STS_ACTIONS, STS_VERSION } from './sts';
 import { cloneWorld, type World } from './world';
 
 /** A service the fake serves. */
-export type FakeService = 'ecs' | 'slb' | 'oss' | 'ess';
+export type FakeService = 'ecs' | 'slb' | 'oss' | 'ess' | 'sts' | 'mns' | 'eventbridge' | 'fc';
 
 /** One recorded API call. */
 export interface RecordedCall {
@@ -72,6 +80,15 @@ export class FakeCloud {
   /** The live world state; handlers' calls mutate it. */
   readonly world: World;
   readonly credentials: FakeCredentials;
+  /** Simulated ECS system events (CreateSimulatedSystemEvents & co.). */
+  readonly systemEvents = new FakeSimulatedEvents();
+  /** MNS queues. */
+  readonly mns = new FakeMns();
+  /** EventBridge PutEvents. */
+  readonly eventBridge = new FakeEventBridge();
+  /** Function Compute 2.0 InvokeFunction. */
+  readonly functionCompute = new FakeFunctionCompute();
+  private readonly httpServices: readonly FakeHttpService[] = [this.mns, this.eventBridge, this.functionCompute];
   private readonly server: Server;
   private readonly objects = new Map<string, { body: Buffer; contentType: string; lastModified: Date }>();
   private readonly recorded: RecordedCall[] = [];
@@ -112,7 +129,16 @@ export class FakeCloud {
 
   /** `EEO_ECS_ENDPOINT`, `EEO_SLB_ENDPOINT`, `EEO_OSS_ENDPOINT` pointing at this fake. */
   endpointEnv(): Record<string, string> {
-    return { EEO_ECS_ENDPOINT: this.url, EEO_SLB_ENDPOINT: this.url, EEO_OSS_ENDPOINT: this.url };
+    return {
+      EEO_ECS_ENDPOINT: this.url,
+      EEO_SLB_ENDPOINT: this.url,
+      EEO_OSS_ENDPOINT: this.url,
+      EEO_ESS_ENDPOINT: this.url,
+      EEO_STS_ENDPOINT: this.url,
+      EEO_MNS_ENDPOINT: this.url,
+      EEO_EVENTBRIDGE_ENDPOINT: this.url,
+      EEO_FC_ENDPOINT: this.url,
+    };
   }
 
   /** Recorded calls, optionally of one service. */
@@ -167,6 +193,15 @@ export class FakeCloud {
     const body = Buffer.concat(chunks);
     const url = new URL(req.url ?? '/', this.url);
     const auth = req.headers.authorization ?? '';
+    const request: FakeHttpRequest = {
+      method: req.method ?? 'GET',
+      url,
+      rawUrl: req.url ?? '/',
+      headers: req.headers,
+      body,
+    };
+    const product = this.httpServices.find((s) => s.accepts(request));
+    if (product !== undefined) return this.handleHttpService(product, request, res);
     if (auth.startsWith('OSS ')) return this.handleOss(req, res, url, body);
     return this.handleRpc(req, res, url, body);
   }
@@ -179,7 +214,7 @@ export class FakeCloud {
     };
     const version = headerOf('x-acs-version') ?? url.searchParams.get('Version') ?? '';
     const action = headerOf('x-acs-action') ?? url.searchParams.get('Action') ?? '';
-    const service = PRODUCT_BY_VERSION[version];
+    const service = version === STS_VERSION ? 'sts' : PRODUCT_BY_VERSION[version];
     const params: Record<string, string> = Object.fromEntries(url.searchParams);
     if ((headerOf('content-type') ?? '').startsWith('application/x-www-form-urlencoded')) {
       Object.assign(params, Object.fromEntries(new URLSearchParams(body.toString('utf8'))));
@@ -203,7 +238,15 @@ export class FakeCloud {
       return error(400, 'InvalidSecurityToken.Mismatch', 'x-acs-security-token missing or wrong');
     }
     const actions: Readonly<Record<string, RpcAction>> | undefined =
-      service === 'ecs' ? ECS_ACTIONS : service === 'slb' ? SLB_ACTIONS : undefined;
+      service === 'ecs'
+        ? { ...ECS_ACTIONS, ...ECS_DISK_ACTIONS, ...this.systemEvents.actions }
+        : service === 'slb'
+          ? SLB_ACTIONS
+          : service === 'sts'
+            ? STS_ACTIONS
+            : service === 'ess'
+              ? ESS_ACTIONS
+              : undefined;
     const implementation = actions?.[action];
     if (implementation === undefined) {
       return error(404, 'InvalidAction.NotFound', `the fake does not implement ${version} ${action}`);
@@ -216,6 +259,26 @@ export class FakeCloud {
       if (e instanceof FakeApiError) return error(e.status, e.code, e.message);
       throw e;
     }
+  }
+
+  /** Answers a call of a non-RPC product (MNS, EventBridge, FC); returns true once a response was written. */
+  private handleHttpService(product: FakeHttpService, request: FakeHttpRequest, res: ServerResponse): boolean {
+    const answer = product.handle(request, {
+      secretFor: this.secretFor,
+      securityToken: this.credentials.securityToken,
+      takeFault: (action) => this.takeFault(action),
+    });
+    this.recorded.push({
+      service: product.service,
+      action: answer.action,
+      params: answer.params,
+      signed: answer.signed,
+      securityToken: answer.securityToken,
+      status: answer.status,
+    });
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.body);
+    return true;
   }
 
   /** Answers an OSS call; returns true once a response was written. */

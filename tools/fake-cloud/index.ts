@@ -13,9 +13,11 @@ export {
   cloneWorld,
   parseWorld,
   type World,
+  type WorldAutoSnapshotPolicy,
   type WorldBackendServer,
   type WorldInstance,
   type WorldLoadBalancer,
+  type WorldScalingActivity,
   type WorldScalingGroup,
   type WorldVServerGroup,
 } from './world';

@@ -65,6 +65,8 @@ export const ECS_ACTIONS: Readonly<Record<string, RpcAction>> = {
       Instances: {
         Instance: found.map((i) => ({
           InstanceId: i.id,
+          // Only when the world names the instance, so existing response-shape tests stay exact.
+          ...(i.name === undefined ? {} : { InstanceName: i.name }),
           RegionId: world.region,
           Status: i.status,
           Tags: { Tag: Object.entries(i.tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })) },

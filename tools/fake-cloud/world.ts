@@ -14,6 +14,8 @@ export interface World {
   instances: WorldInstance[];
   loadBalancers: WorldLoadBalancer[];
   scalingGroups: WorldScalingGroup[];
+  /** Automatic snapshot policies and the disks they apply to (ApplyAutoSnapshotPolicy adds disks). */
+  autoSnapshotPolicies?: WorldAutoSnapshotPolicy[];
 }
 
 /** An ECS instance. */
@@ -22,7 +24,10 @@ export interface WorldInstance {
   /** `Pending` | `Starting` | `Running` | `Stopping` | `Stopped`. */
   status: string;
   tags: Record<string, string>;
+  /** Disks; the first is the system disk, the others are data disks (DescribeDisks). */
   diskIds?: string[];
+  /** `InstanceName`; @default the id */
+  name?: string;
 }
 
 /** A classic SLB instance. */
@@ -46,11 +51,28 @@ export interface WorldBackendServer {
   readonly type?: string;
 }
 
-/** An Auto Scaling group (served later; kept so world files are stable). */
+/** An Auto Scaling group (ESS actions in rpc-actions-ess.ts). */
 export interface WorldScalingGroup {
   readonly id: string;
   instanceIds: string[];
   protectedInstanceIds: string[];
+  /** Scaling activities and the instances each added (DescribeScalingActivities, DescribeScalingInstances). */
+  activities?: WorldScalingActivity[];
+}
+
+/** A scaling activity of a group. */
+export interface WorldScalingActivity {
+  readonly id: string;
+  /** Instances the activity added to the group. */
+  readonly instanceIds: string[];
+  /** @default Successful */
+  readonly statusCode?: string;
+}
+
+/** An automatic snapshot policy. */
+export interface WorldAutoSnapshotPolicy {
+  readonly id: string;
+  diskIds: string[];
 }
 
 /** A deep copy of a world, so tests can reuse a constant. */

@@ -1,0 +1,60 @@
+export {
+  type ArchivedEvent,
+  ArchiveFinder,
+  archivePrefixes,
+  archiveTypeFolders,
+  matchRecord,
+  utcDays,
+} from './archive';
+export { ArchiveReadError, type ArchiveReader, createArchiveReader } from './archive-reader';
+export {
+  archiveBucketName,
+  DRILL_USAGE,
+  type DrillArgs,
+  type DrillEnvironment,
+  type DrillIo,
+  DrillUsageError,
+  drillPlan,
+  formatPlan,
+  formatReport,
+  type PlannedCall,
+  parseDrillArgs,
+  runDrillCli,
+} from './cli';
+export {
+  type CredentialProvider,
+  callerAccountId,
+  createRpcCaller,
+  defaultCredentials,
+  type EndpointOverrides,
+  endpointsFromEnv,
+  type ResolvedCredentials,
+  type RpcCaller,
+  resolveCredentials,
+  STS,
+  staticCredentials,
+} from './cloud';
+export {
+  type CancelOutcome,
+  type Clock,
+  DrillError,
+  type DrillReport,
+  type DrillRequest,
+  type DrillTimings,
+  type DrillVerdict,
+  describeParams,
+  describeStatus,
+  drillExitCode,
+  runDrill,
+  SYSTEM_CLOCK,
+} from './drill';
+export {
+  FINAL_STATUSES,
+  formatDuration,
+  formatUtc,
+  isSimulatableEventType,
+  parseDuration,
+  parseNotBefore,
+  SIMULATABLE_EVENT_TYPES,
+  type SimulatableEventType,
+} from './simulated-event';

@@ -1,0 +1,356 @@
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { afterEach, describe, it } from 'node:test';
+import { createFcHandler } from '../../lambda-src/commons/handler';
+import { spec } from '../../lambda-src/notify';
+import type { FakeCloud } from '../../tools/fake-cloud';
+import {
+  BUCKET,
+  context,
+  fixture,
+  INSTANCE_ID,
+  logCapture,
+  payload,
+  rejection,
+  startCloud,
+  variantOf,
+  world,
+} from '../support/harness';
+import { HttpSink } from '../support/http-sink';
+
+const SECRET = 'SEC-test-secret';
+const NOW = Date.parse('2026-11-22T02:16:00Z');
+
+let cloud: FakeCloud | undefined;
+let sinks: HttpSink[] = [];
+afterEach(async () => {
+  await cloud?.stop();
+  cloud = undefined;
+  for (const sink of sinks) await sink.stop();
+  sinks = [];
+});
+
+async function sink(): Promise<HttpSink> {
+  const started = await HttpSink.start({ status: 200, body: '{"errcode":0,"errmsg":"ok"}' });
+  sinks.push(started);
+  return started;
+}
+
+/** A fake cloud, a DingTalk sink and a webhook sink (each channel optional). */
+async function setup(options: { dingTalk?: boolean; webhook?: boolean; env?: Record<string, string> } = {}) {
+  const dingTalk = await sink();
+  const webhook = await sink();
+  const channelEnv: Record<string, string> = { REGION_TIME_ZONE: 'Asia/Shanghai' };
+  if (options.dingTalk ?? true) {
+    channelEnv.DINGTALK_WEBHOOK_URL = dingTalk.url('/robot/send?access_token=test-token');
+    channelEnv.DINGTALK_SECRET = SECRET;
+  }
+  if (options.webhook ?? true) {
+    channelEnv.WEBHOOK_URL = webhook.url('/hooks/ecs');
+    channelEnv.WEBHOOK_TOKEN = 'hook-token';
+  }
+  const started = await startCloud(
+    world({ instances: [{ id: INSTANCE_ID, status: 'Running', tags: {}, name: 'web-01' }] }),
+    { ...channelEnv, ...options.env },
+  );
+  cloud = started.cloud;
+  const logs = logCapture();
+  const handler = createFcHandler(spec, started.env, { log: logs.sink, now: () => NOW });
+  return { cloud: started.cloud, handler, logs, dingTalk, webhook };
+}
+
+const alertOf = (body: string) => JSON.parse(body) as Record<string, unknown>;
+
+describe('notify', () => {
+  it('alerts a scheduled maintenance reboot on DingTalk (signed) and the webhook, archives it, then marks it done', async () => {
+    const { cloud, handler, logs, dingTalk, webhook } = await setup();
+    const original = fixture('acs.ecs', 'instance-systemmaintenance-reboot');
+
+    const result = await handler(payload(original), context('notify'));
+
+    assert.equal(result.outcome, 'ok');
+    assert.equal(result.severity, 'critical');
+    assert.equal(result.channels, 'dingtalk,webhook');
+    // DingTalk: signature checked independently of the handler's code.
+    assert.equal(dingTalk.requests.length, 1);
+    const robot = dingTalk.requests[0];
+    assert.equal(robot.method, 'POST');
+    assert.equal(robot.url.pathname, '/robot/send');
+    assert.equal(robot.url.searchParams.get('access_token'), 'test-token');
+    assert.equal(robot.url.searchParams.get('timestamp'), String(NOW));
+    const expectedSign = createHmac('sha256', SECRET).update(`${NOW}\n${SECRET}`).digest('base64');
+    assert.equal(robot.url.searchParams.get('sign'), expectedSign);
+    // Sent URL-encoded in the raw query (base64 has + / =).
+    assert.ok(robot.url.search.includes(`&sign=${encodeURIComponent(expectedSign)}`));
+    const message = JSON.parse(robot.body);
+    assert.equal(message.msgtype, 'markdown');
+    assert.match(message.markdown.title, /^\[CRITICAL\] SystemMaintenance\.Reboot Scheduled on i-/);
+    assert.match(message.markdown.text, /i-bp1abcdefghij0123456 \(web-01\)/);
+    assert.match(message.markdown.text, /2026-11-25T01:01:01\.000Z UTC \/ 2026-11-25 09:01:01 Asia\/Shanghai/);
+    // Webhook: the alert JSON with the bearer token.
+    assert.equal(webhook.requests.length, 1);
+    assert.equal(webhook.requests[0].headers.authorization, 'Bearer hook-token');
+    assert.equal(webhook.requests[0].headers['content-type'], 'application/json');
+    const alert = alertOf(webhook.requests[0].body);
+    assert.equal(alert.instanceId, INSTANCE_ID);
+    assert.equal(alert.instanceName, 'web-01');
+    assert.equal(alert.region, 'cn-hangzhou');
+    assert.equal(alert.type, 'ecs:Instance:SystemMaintenance.Reboot');
+    assert.equal(alert.status, 'Scheduled');
+    assert.deepEqual(alert.notBefore, {
+      utc: '2026-11-25T01:01:01.000Z',
+      local: '2026-11-25 09:01:01',
+      timeZone: 'Asia/Shanghai',
+    });
+    assert.equal(
+      alert.recommendedAction,
+      'reboot the instance before 2026-11-25 01:01:01 UTC (2026-11-25 09:01:01 Asia/Shanghai) to avoid the maintenance reboot',
+    );
+    // Archive, idempotency marker, one log line, signed ECS call.
+    const key = `archive/alerts/region=cn-hangzhou/date=2026-11-22/${original.id}.json`;
+    assert.equal(result.alertKey, key);
+    assert.deepEqual(JSON.parse(cloud.getObject(BUCKET, key) ?? 'null').alert, alert);
+    assert.equal(cloud.listKeys(BUCKET, 'idempotency/notify/').length, 1);
+    assert.deepEqual(
+      cloud.calls('ecs').map((c) => [c.action, c.params.InstanceIds, c.signed]),
+      [['DescribeInstances', JSON.stringify([INSTANCE_ID]), true]],
+    );
+    assert.equal(logs.lines.length, 1);
+    assert.equal(logs.lines[0].severity, 'critical');
+    assert.equal(logs.lines[0].nameLookup, 'ok');
+  });
+
+  it('gives the same alert for all three system-event type forms and the Cloud Monitor twin', async () => {
+    const { handler, webhook } = await setup({ dingTalk: false });
+    const variants = [
+      'instance-systemmaintenance-reboot',
+      'instance-systemmaintenance-reboot-scheduled-status-in-type',
+      'systemevent-scheduled',
+      'instance-systemmaintenance-reboot-scheduled.cms',
+    ];
+
+    for (const variant of variants) await handler(payload(fixture('acs.ecs', variant)), context('notify'));
+
+    const alerts = webhook.requests.map((r) => alertOf(r.body));
+    assert.deepEqual(
+      alerts.map((a) => [a.event, a.status, a.severity, a.instanceId]),
+      variants.map(() => ['SystemMaintenance.Reboot', 'Scheduled', 'critical', INSTANCE_ID]),
+    );
+    assert.equal((alerts[3].notBefore as { utc: string }).utc, '2024-05-23T01:01:01.000Z');
+  });
+
+  it('grades every alerting fixture by the documented severity table, with a recommended action', async () => {
+    const { handler, webhook } = await setup({ dingTalk: false });
+    const expected: [string, string, RegExp][] = [
+      [
+        'instance-systemfailure-reboot-executing',
+        'critical',
+        /^check the application; the instance was restarted by the platform$/,
+      ],
+      ['instance-systemfailure-redeploy', 'critical', /redeployed by the platform/],
+      ['instance-instancefailure-reboot', 'critical', /restarted by the platform/],
+      ['instance-systemfailure-delete', 'critical', /create it again/],
+      ['instance-systemmaintenance-reboot-executed', 'info', /came back/],
+      ['instance-systemmaintenance-redeploy', 'critical', /before 2026-11-25 01:01:01 UTC/],
+      ['instance-systemmaintenance-stop', 'critical', /stopped/],
+      ['instance-systemmaintenance-isolateerrordisk', 'critical', /authorize or reschedule/],
+      ['instance-systemmaintenance-cleanreleaseddisks', 'info', /no action needed/],
+      ['disk-errordetected', 'critical', /back up the data of local disk d-bp1disk0000000000001/],
+      ['disk-stalled', 'warning', /I\/O load of disk d-bp1disk0000000000001/],
+      ['instance-burstableperformancerestricted', 'warning', /CPU credits are exhausted/],
+      ['instance-performancemodechange', 'info', /no action needed/],
+      ['instance-livemigrationacrossddh', 'info', /no action needed/],
+      [
+        'snapshot-createsnapshotcompleted-failed',
+        'critical',
+        /^check the disk d-bp1disk0000000000001 and retry CreateSnapshot$/,
+      ],
+    ];
+
+    for (const [variant] of expected) {
+      const result = await handler(payload(fixture('acs.ecs', variant)), context('notify'));
+      assert.equal(result.outcome, 'ok', variant);
+    }
+
+    const alerts = webhook.requests.map((r) => alertOf(r.body));
+    expected.forEach(([variant, severity, action], i) => {
+      assert.equal(alerts[i].severity, severity, variant);
+      assert.match(String(alerts[i].recommendedAction), action, variant);
+    });
+  });
+
+  it('grades an avoided maintenance as info and a failed live migration as a warning', async () => {
+    const { handler, webhook } = await setup({ dingTalk: false });
+
+    await handler(
+      variantOf('acs.ecs', 'instance-systemmaintenance-reboot', (e) => {
+        e.data!.eventStatus = 'Avoided';
+      }),
+      context('notify'),
+    );
+    await handler(
+      variantOf('acs.ecs', 'instance-livemigrationacrossddh', (e) => {
+        e.data!.status = 'failed';
+      }),
+      context('notify'),
+    );
+
+    assert.deepEqual(
+      webhook.requests.map((r) => alertOf(r.body).severity),
+      ['info', 'warning'],
+    );
+  });
+
+  it('alerts a failed snapshot from the Cloud Monitor format too, and skips a successful snapshot', async () => {
+    const { cloud, handler, webhook } = await setup({ dingTalk: false });
+
+    const failed = await handler(
+      payload(fixture('acs.ecs', 'snapshot-createsnapshotcompleted-failed.cms')),
+      context('notify'),
+    );
+    const succeeded = await handler(payload(fixture('acs.ecs', 'snapshot-createsnapshotcompleted')), context('notify'));
+
+    assert.equal(failed.outcome, 'ok');
+    assert.equal(succeeded.outcome, 'skipped');
+    assert.equal(succeeded.reason, 'snapshot-succeeded');
+    assert.equal(webhook.requests.length, 1);
+    assert.equal(alertOf(webhook.requests[0].body).snapshotId, 's-bp1snap0000000000002');
+    assert.equal(cloud.listKeys(BUCKET, 'archive/alerts/').length, 1);
+  });
+
+  it('writes the alert only to the log line and the archive when no channel is configured', async () => {
+    const { cloud, handler, logs } = await setup({ dingTalk: false, webhook: false });
+
+    const result = await handler(payload(fixture('acs.ecs', 'disk-stalled')), context('notify'));
+
+    assert.equal(result.channels, 'none (log only)');
+    assert.equal((logs.lines[0].alert as { severity: string }).severity, 'warning');
+    assert.equal(cloud.listKeys(BUCKET, 'archive/alerts/').length, 1);
+    assert.equal(cloud.calls('oss').filter((c) => c.action === 'ListObjectsV2').length, 0);
+  });
+
+  it('goes on without the instance name when DescribeInstances fails, and says so in the log', async () => {
+    const { cloud, handler, logs, webhook } = await setup({ dingTalk: false });
+    cloud.failNext('DescribeInstances', { status: 403, code: 'Forbidden.RAM' });
+
+    const result = await handler(payload(fixture('acs.ecs', 'instance-systemfailure-reboot')), context('notify'));
+
+    assert.equal(result.outcome, 'ok');
+    assert.equal(alertOf(webhook.requests[0].body).instanceName, null);
+    assert.equal(logs.lines[0].nameLookup, 'failed: Forbidden.RAM');
+  });
+
+  it('retries a rate-limited DingTalk without sending the webhook twice, then marks the event done', async () => {
+    const { cloud, handler, logs, dingTalk, webhook } = await setup();
+    dingTalk.answerNext({ status: 200, body: '{"errcode":130101,"errmsg":"send too fast"}' });
+    const event = payload(fixture('acs.ecs', 'disk-errordetected'));
+
+    const error = await rejection(handler(event, context('notify')));
+
+    assert.equal(error.name, 'RetryableError');
+    assert.match(error.message, /errcode 130101/);
+    assert.match(error.message, /delivered: webhook/);
+    assert.equal(logs.lines[0].retryable, true);
+    assert.equal(cloud.listKeys(BUCKET, 'idempotency/').length, 0);
+
+    const retry = await handler(event, context('notify'));
+
+    assert.equal(retry.outcome, 'ok');
+    assert.equal(dingTalk.requests.length, 2);
+    assert.equal(webhook.requests.length, 1);
+    assert.equal(cloud.listKeys(BUCKET, 'idempotency/notify/').length, 1);
+  });
+
+  it('fails permanently when DingTalk refuses the signature', async () => {
+    const { handler, dingTalk } = await setup({ webhook: false });
+    dingTalk.answerNext({ status: 200, body: '{"errcode":310000,"errmsg":"sign not match"}' });
+
+    const error = await rejection(handler(payload(fixture('acs.ecs', 'disk-stalled')), context('notify')));
+
+    assert.equal(error.name, 'PermanentError');
+    assert.match(error.message, /errcode 310000, sign not match/);
+  });
+
+  it('treats a webhook 503 as retryable and a 404 as permanent', async () => {
+    const { handler, webhook } = await setup({ dingTalk: false });
+    webhook.answerNext({ status: 503, body: 'busy' });
+    webhook.answerNext({ status: 404, body: 'no such hook' });
+
+    const first = await rejection(handler(payload(fixture('acs.ecs', 'disk-stalled')), context('notify')));
+    const second = await rejection(handler(payload(fixture('acs.ecs', 'disk-stalled')), context('notify')));
+
+    assert.equal(first.name, 'RetryableError');
+    assert.equal(second.name, 'PermanentError');
+    assert.match(second.message, /HTTP 404/);
+    assert.doesNotMatch(second.message, /hook-token/);
+  });
+
+  it('answers a repeated delivery as duplicate without alerting again', async () => {
+    const { handler, dingTalk, webhook } = await setup();
+    const event = payload(fixture('acs.ecs', 'instance-systemfailure-reboot'));
+    await handler(event, context('notify'));
+
+    const second = await handler(event, context('notify'));
+
+    assert.equal(second.outcome, 'duplicate');
+    assert.equal(dingTalk.requests.length, 1);
+    assert.equal(webhook.requests.length, 1);
+  });
+
+  it('refuses an instance state change with a PermanentError and calls nothing', async () => {
+    const { cloud, handler, webhook } = await setup();
+
+    const error = await rejection(
+      handler(payload(fixture('acs.ecs', 'instance-statechange-stopped')), context('notify')),
+    );
+
+    assert.equal(error.name, 'PermanentError');
+    assert.match(error.message, /got "ecs:Instance:StateChange"/);
+    assert.deepEqual(cloud.calls(), []);
+    assert.equal(webhook.requests.length, 0);
+  });
+
+  it('refuses a system event with an unknown status or a garbled notBefore, naming the field', async () => {
+    const { cloud, handler } = await setup();
+
+    const status = await rejection(
+      handler(
+        variantOf('acs.ecs', 'instance-systemmaintenance-reboot', (e) => {
+          e.data!.eventStatus = 'Sometime';
+        }),
+        context('notify'),
+      ),
+    );
+    const notBefore = await rejection(
+      handler(
+        variantOf('acs.ecs', 'instance-systemmaintenance-reboot', (e) => {
+          e.data!.notBefore = 'next week';
+        }),
+        context('notify'),
+      ),
+    );
+
+    assert.equal(status.name, 'MalformedEventError');
+    assert.match(status.message, /"data\.eventStatus": "Sometime" is not one of Scheduled/);
+    assert.match(notBefore.message, /"data\.notBefore": "next week" is not a time/);
+    assert.deepEqual(cloud.calls(), []);
+  });
+
+  it('refuses non-https webhook URLs and unknown time zones at container start', async () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [
+        { WEBHOOK_URL: 'http://hooks.example.com/x' },
+        /"WEBHOOK_URL" has scheme "http:" to host "hooks\.example\.com"; only https/,
+      ],
+      [{ DINGTALK_WEBHOOK_URL: 'ftp://127.0.0.1/robot' }, /"DINGTALK_WEBHOOK_URL" has scheme "ftp:"/],
+      [{ DINGTALK_SECRET: 'x' }, /"DINGTALK_SECRET" is set but "DINGTALK_WEBHOOK_URL" is not/],
+      [{ REGION_TIME_ZONE: 'Mars/Olympus' }, /"REGION_TIME_ZONE": "Mars\/Olympus" is not an IANA time zone/],
+    ];
+    for (const [env, message] of cases) {
+      const handler = createFcHandler(spec, { ARCHIVE_BUCKET: BUCKET, ...env }, { log: () => {} });
+      const error = await rejection(handler(payload(fixture('acs.ecs', 'disk-stalled')), context('notify')));
+      assert.equal(error.name, 'ConfigurationError');
+      assert.match(error.message, message);
+    }
+  });
+});

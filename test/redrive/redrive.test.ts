@@ -1,0 +1,315 @@
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { staticCredentials } from '../../lib/drill';
+import {
+  functionOfQueue,
+  parseDeadLetter,
+  parseFunctionArn,
+  type RedriveReport,
+  runRedriveCli,
+} from '../../lib/redrive';
+import { FakeCloud, TEST_CREDENTIALS } from '../../tools/fake-cloud';
+import { fixture, world } from '../support/harness';
+
+const QUEUE = 'ecs-event-ops-auto-restart-dlq';
+const FUNCTION_ARN =
+  'acs:fc:cn-hangzhou:1234567890123456:services/ecs-event-ops-auto-restart.LATEST/functions/auto-restart';
+
+let cloud: FakeCloud | undefined;
+afterEach(async () => {
+  await cloud?.stop();
+  cloud = undefined;
+});
+
+/** The original event of a dead letter, with its own id. */
+function event(id: string): Record<string, unknown> {
+  return { ...fixture('acs.ecs', 'instance-statechange-stopped'), id };
+}
+
+/** An FC asynchronous-invocation failure record (UNCONFIRMED shape, see lib/redrive/dead-letter.ts). */
+function failureRecord(original: unknown): string {
+  return JSON.stringify({
+    timestamp: 1_732_000_000_000,
+    requestContext: {
+      requestId: 'c2e6e6c4-0000-4000-8000-000000000001',
+      functionArn: FUNCTION_ARN,
+      condition: 'UnhandledInvocationError',
+      approximateInvokeCount: 3,
+    },
+    requestPayload: typeof original === 'string' ? original : JSON.stringify(original),
+    responseContext: { statusCode: 200, functionError: 'UnhandledInvocationError' },
+    responsePayload: JSON.stringify({
+      errorType: 'RetryableError',
+      errorMessage: 'ecs:StartInstance failed (Throttling.User)',
+    }),
+  });
+}
+
+async function start(): Promise<FakeCloud> {
+  cloud = await FakeCloud.start({ world: world() });
+  cloud.mns.createQueue(QUEUE);
+  cloud.functionCompute.functions.add('ecs-event-ops-auto-restart/auto-restart');
+  return cloud;
+}
+
+async function run(fake: FakeCloud, args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const url = new URL(fake.url);
+  const code = await runRedriveCli(
+    ['--region', 'cn-hangzhou', '--queue', QUEUE, ...args],
+    { stdout: (t) => out.push(t), stderr: (t) => err.push(t) },
+    { credentials: staticCredentials(TEST_CREDENTIALS), endpoints: { sts: url, mns: url, eventbridge: url, fc: url } },
+  );
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+describe('redrive', () => {
+  it('re-publishes to EventBridge and deletes only what was re-delivered', async () => {
+    const fake = await start();
+    fake.mns.sendMessage(QUEUE, JSON.stringify(event('ev-plain')));
+    fake.mns.sendMessage(QUEUE, Buffer.from(JSON.stringify(event('ev-base64'))).toString('base64'));
+    fake.mns.sendMessage(QUEUE, failureRecord(event('ev-from-fc')));
+    fake.mns.sendMessage(QUEUE, 'not a dead letter');
+
+    const { code, out } = await run(fake, ['--json']);
+
+    const report = JSON.parse(out) as RedriveReport;
+    assert.equal(code, 1);
+    assert.deepEqual(
+      fake.eventBridge.published.map((p) => [p.bus, p.event.id, p.event.source, p.event.type]),
+      [
+        ['default', 'ev-plain', 'acs.ecs', 'ecs:Instance:StateChange'],
+        ['default', 'ev-base64', 'acs.ecs', 'ecs:Instance:StateChange'],
+        ['default', 'ev-from-fc', 'acs.ecs', 'ecs:Instance:StateChange'],
+      ],
+    );
+    const republished = fake.eventBridge.published[0].event;
+    assert.deepEqual(republished.data, event('x').data);
+    assert.equal(republished.aliyunregionid, 'cn-hangzhou');
+    assert.equal(republished.aliyunpublishtime, undefined);
+    assert.deepEqual(fake.mns.bodies(QUEUE), ['not a dead letter']);
+    assert.equal(report.deleted, 3);
+    assert.equal(report.kept, 1);
+    const fromFc = report.messages[2];
+    assert.equal(fromFc.kind, 'fc-failure');
+    assert.equal(fromFc.instanceId, 'i-bp1abcdefghij0123456');
+    assert.match(fromFc.why ?? '', /UnhandledInvocationError.*RetryableError: ecs:StartInstance failed/);
+    assert.ok(fake.calls().every((c) => c.signed && c.securityToken === TEST_CREDENTIALS.securityToken));
+  });
+
+  it('keeps a message whose re-delivery fails in the queue', async () => {
+    const fake = await start();
+    fake.mns.sendMessage(QUEUE, JSON.stringify(event('ev-refused')));
+    fake.mns.sendMessage(QUEUE, JSON.stringify(event('ev-ok')));
+    fake.eventBridge.rejectEvent = (e) => (e.id === 'ev-refused' ? 'EventSourceNotAllowed' : undefined);
+
+    const { code, out } = await run(fake, []);
+
+    assert.equal(code, 1);
+    assert.match(
+      out,
+      /message \w+ \(eventbridge\): ecs:Instance:StateChange ev-refused on i-bp1abcdefghij0123456\n {2}KEPT: re-delivery failed: .*EventSourceNotAllowed/,
+    );
+    assert.match(out, /re-delivered to eventbridge default, deleted/);
+    assert.match(out, /1 re-delivered \(--to eventbridge\), 1 deleted, 1 kept/);
+    assert.deepEqual(fake.mns.bodies(QUEUE), [JSON.stringify(event('ev-refused'))]);
+    assert.deepEqual(
+      fake.calls('mns').map((c) => c.action),
+      ['ReceiveMessage', 'DeleteMessage', 'ReceiveMessage'],
+    );
+  });
+
+  it('keeps the message when PutEvents itself fails', async () => {
+    const fake = await start();
+    fake.mns.sendMessage(QUEUE, JSON.stringify(event('ev-1')));
+    fake.failNext('PutEvents', { status: 503, code: 'ServiceUnavailable' });
+
+    const { code, out } = await run(fake, ['--json']);
+
+    const report = JSON.parse(out) as RedriveReport;
+    assert.equal(code, 1);
+    assert.match(report.messages[0].reason ?? '', /ServiceUnavailable/);
+    assert.equal(fake.mns.bodies(QUEUE).length, 1);
+  });
+
+  it('re-invokes the failed function with --to target, and the function that owns the queue for EventBridge messages', async () => {
+    const fake = await start();
+    const payload = JSON.stringify(event('ev-from-fc'));
+    fake.mns.sendMessage(QUEUE, failureRecord(payload));
+    fake.mns.sendMessage(QUEUE, JSON.stringify(event('ev-from-eventbridge')));
+
+    const { code, out } = await run(fake, ['--to', 'target', '--json']);
+
+    const report = JSON.parse(out) as RedriveReport;
+    assert.equal(code, 0);
+    const invocation = {
+      service: 'ecs-event-ops-auto-restart',
+      function: 'auto-restart',
+      qualifier: 'LATEST',
+      invocationType: 'Async',
+    };
+    assert.deepEqual(fake.functionCompute.invocations, [
+      { ...invocation, payload },
+      { ...invocation, payload: JSON.stringify(event('ev-from-eventbridge')) },
+    ]);
+    assert.deepEqual(
+      report.messages.map((m) => [m.destination, m.deleted]),
+      [
+        ['fc ecs-event-ops-auto-restart/auto-restart.LATEST', true],
+        ['fc ecs-event-ops-auto-restart/auto-restart.LATEST', true],
+      ],
+    );
+    assert.deepEqual(fake.mns.bodies(QUEUE), []);
+    assert.deepEqual(fake.eventBridge.published, []);
+  });
+
+  it('keeps a failure record whose function no longer exists', async () => {
+    const fake = await start();
+    fake.functionCompute.functions.clear();
+    fake.mns.sendMessage(QUEUE, failureRecord(event('ev-1')));
+
+    const { code, out } = await run(fake, ['--to', 'target', '--json']);
+
+    const report = JSON.parse(out) as RedriveReport;
+    assert.equal(code, 1);
+    assert.match(report.messages[0].reason ?? '', /FunctionNotFound/);
+    assert.equal(fake.mns.bodies(QUEUE).length, 1);
+  });
+
+  it('lists without changing anything on --dry-run', async () => {
+    const fake = await start();
+    fake.mns.sendMessage(QUEUE, failureRecord(event('ev-1')));
+    fake.mns.sendMessage(QUEUE, JSON.stringify(event('ev-2')));
+
+    const { code, out } = await run(fake, ['--dry-run', '--to', 'target']);
+
+    assert.equal(code, 0);
+    assert.match(out, /Dry run: peeked at ecs-event-ops-auto-restart-dlq/);
+    assert.match(
+      out,
+      /ev-1 on i-bp1abcdefghij0123456\n {2}failed: UnhandledInvocationError.*\n {2}would re-deliver to fc ecs-event-ops-auto-restart\/auto-restart\.LATEST/,
+    );
+    assert.match(out, /ev-2 .*\n {2}would re-deliver to fc ecs-event-ops-auto-restart\/auto-restart\.LATEST/);
+    assert.deepEqual(
+      fake.calls('mns').map((c) => c.action),
+      ['PeekMessage'],
+    );
+    assert.equal(fake.calls('eventbridge').length + fake.calls('fc').length, 0);
+    assert.equal(fake.mns.bodies(QUEUE).length, 2);
+  });
+
+  it('handles at most --max messages', async () => {
+    const fake = await start();
+    for (let i = 0; i < 20; i++) fake.mns.sendMessage(QUEUE, JSON.stringify(event(`ev-${i}`)));
+
+    const { code } = await run(fake, ['--max', '17']);
+
+    assert.equal(code, 0);
+    assert.equal(fake.eventBridge.published.length, 17);
+    assert.equal(fake.mns.bodies(QUEUE).length, 3);
+  });
+
+  it('refuses bad flags with exit 1 before calling anything', async () => {
+    const fake = await start();
+    const out: string[] = [];
+    const err: string[] = [];
+
+    const code = await runRedriveCli(
+      ['--region', 'cn-hangzhou', '--queue', 'ecs-event-ops-auto-restart_dlq', '--to', 'targt', '--max', '0'],
+      { stdout: (t) => out.push(t), stderr: (t) => err.push(t) },
+      {},
+    );
+
+    assert.equal(code, 1);
+    const text = err.join('');
+    assert.match(
+      text,
+      /--queue "ecs-event-ops-auto-restart_dlq" is not an MNS queue name .*\(did you mean ecs-event-ops-auto-restart-dlq\?\)/,
+    );
+    assert.match(text, /--to "targt" is not allowed \(did you mean target\?\); allowed: eventbridge, target/);
+    assert.match(text, /--max "0" must be a whole number from 1 to 1000/);
+    assert.deepEqual(fake.calls(), []);
+  });
+
+  it('is refused by every fake when the request is signed with the wrong secret', async () => {
+    const fake = await start();
+    fake.mns.sendMessage(QUEUE, JSON.stringify(event('ev-1')));
+    const url = new URL(fake.url);
+    const wrong = staticCredentials({ ...TEST_CREDENTIALS, accessKeySecret: 'not-the-secret' });
+    const err: string[] = [];
+
+    const code = await runRedriveCli(
+      ['--region', 'cn-hangzhou', '--queue', QUEUE, '--account-id', '1234567890123456'],
+      { stdout: () => undefined, stderr: (t) => err.push(t) },
+      { credentials: wrong, endpoints: { mns: url, eventbridge: url, fc: url } },
+    );
+
+    assert.equal(code, 1);
+    assert.match(err.join(''), /SignatureDoesNotMatch/);
+    assert.deepEqual(
+      fake.calls().map((c) => [c.service, c.signed]),
+      [['mns', false]],
+    );
+  });
+
+  it('names the dead-letter queues when the queue does not exist', async () => {
+    const fake = await start();
+
+    const { code, err } = await run(fake, ['--queue', 'ecs-event-ops-auto-restrt-dlq']);
+
+    assert.equal(code, 1);
+    assert.match(err, /QueueNotExist.*did you mean ecs-event-ops-auto-restart-dlq\?/);
+  });
+});
+
+describe('dead-letter messages', () => {
+  it('detects a base64-encoded CloudEvent', () => {
+    const letter = parseDeadLetter(Buffer.from(JSON.stringify(event('ev-1'))).toString('base64'));
+
+    assert.equal(letter.kind, 'eventbridge');
+    assert.equal(letter.kind === 'eventbridge' && letter.base64, true);
+    assert.equal(letter.summary.eventId, 'ev-1');
+  });
+
+  it('reads the failure reason of an FC record whose payload is an object', () => {
+    const record = JSON.parse(failureRecord(event('ev-1'))) as Record<string, unknown>;
+    record.requestPayload = event('ev-1');
+
+    const letter = parseDeadLetter(JSON.stringify(record));
+
+    assert.equal(letter.kind, 'fc-failure');
+    assert.equal(letter.summary.eventId, 'ev-1');
+    assert.match(letter.summary.why ?? '', /after 3 attempts/);
+  });
+
+  it('reports anything else as unknown', () => {
+    assert.equal(parseDeadLetter('{"hello":"world"}').kind, 'unknown');
+    assert.equal(parseDeadLetter('%%%').kind, 'unknown');
+  });
+
+  it('parses FC 2.0 function ARNs with and without a qualifier', () => {
+    assert.deepEqual(parseFunctionArn('acs:fc:cn-hangzhou:1:services/svc/functions/fn'), {
+      service: 'svc',
+      function: 'fn',
+    });
+    assert.deepEqual(parseFunctionArn(FUNCTION_ARN), {
+      service: 'ecs-event-ops-auto-restart',
+      function: 'auto-restart',
+      qualifier: 'LATEST',
+    });
+    assert.equal(parseFunctionArn('acs:fc:cn-hangzhou:1:functions/fn'), undefined);
+  });
+});
+
+describe('functionOfQueue', () => {
+  it('names the function that owns an automation queue, whatever the prefix', () => {
+    assert.deepEqual(functionOfQueue('ops-team-spot-drain-dlq'), {
+      service: 'ops-team-spot-drain',
+      function: 'spot-drain',
+      qualifier: 'LATEST',
+    });
+    assert.equal(functionOfQueue('some-other-queue'), undefined);
+    assert.equal(functionOfQueue('-notify-dlq'), undefined);
+  });
+});
