@@ -68,6 +68,24 @@ const clientCache = new Map<string, RpcClient>();
 const MAX_CACHED_CLIENTS = 16;
 
 /**
+ * The parameters of a generic RPC call (`callApi`), as Alibaba's generated SDKs build them for every RPC API:
+ * HTTPS POST to `/`, form body, AK signature, JSON response. A client's `protocol` setting overrides HTTPS.
+ */
+export function rpcParams(action: string, version: string): $OpenApi.Params {
+  return new $OpenApi.Params({
+    action,
+    version,
+    protocol: 'HTTPS',
+    pathname: '/',
+    method: 'POST',
+    authType: 'AK',
+    style: 'RPC',
+    reqBodyType: 'formData',
+    bodyType: 'json',
+  });
+}
+
+/**
  * Returns a client, built once per container for a given credential set, region and endpoint.
  *
  * @example
@@ -107,17 +125,7 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
     service: product.service,
     async call(action, params) {
       const request = new $OpenApi.OpenApiRequest({ query: OpenApiUtil.query(withoutUndefined(params)) });
-      const spec = new $OpenApi.Params({
-        action,
-        version: product.version,
-        protocol: 'HTTPS',
-        pathname: '/',
-        method: 'POST',
-        authType: 'AK',
-        style: 'RPC',
-        reqBodyType: 'formData',
-        bodyType: 'json',
-      });
+      const spec = rpcParams(action, product.version);
       let response: { body?: unknown };
       try {
         response = await sdk.callApi(spec, request, runtime);

@@ -2,7 +2,7 @@ import Credential, { Config as CredentialConfig } from '@alicloud/credentials';
 import OpenApi, * as $OpenApi from '@alicloud/openapi-client';
 import OpenApiUtil from '@alicloud/openapi-util';
 import * as $Util from '@alicloud/tea-util';
-import { ECS, type RpcParams, type RpcProduct, toHandlerError } from '../../lambda-src/commons/openapi';
+import { ECS, type RpcParams, type RpcProduct, rpcParams, toHandlerError } from '../../lambda-src/commons/openapi';
 
 /**
  * Cloud plumbing shared by the operator CLIs (drill, redrive): the credential chain, endpoint overrides, the account
@@ -135,17 +135,7 @@ export function createRpcCaller(options: {
     async call(action, params) {
       const query: Record<string, string | number | boolean> = {};
       for (const [key, value] of Object.entries(params)) if (value !== undefined) query[key] = value;
-      const spec = new $OpenApi.Params({
-        action,
-        version: product.version,
-        protocol: 'HTTPS',
-        pathname: '/',
-        method: 'POST',
-        authType: 'AK',
-        style: 'RPC',
-        reqBodyType: 'formData',
-        bodyType: 'json',
-      });
+      const spec = rpcParams(action, product.version);
       let response: { body?: unknown };
       try {
         response = await sdk.callApi(spec, new $OpenApi.OpenApiRequest({ query: OpenApiUtil.query(query) }), runtime);
