@@ -1,5 +1,6 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { archiveKey, putArchive } from './commons/archive';
+import { type Channel, type ChannelConfig, createChannels, deliver, loadChannelConfig } from './commons/channels';
 import { type CommonConfig, type Env, loadCommonConfig } from './commons/config';
 import type { HandlerResult, JsonValue } from './commons/context';
 import { type EcsApi, ecsApi } from './commons/ecs-api';
@@ -9,9 +10,8 @@ import type {
   SnapshotCompletedEvent,
   SystemEventEvent,
 } from './commons/envelope';
-import { apiError, ConfigurationError, HandlerError, PermanentError, RetryableError } from './commons/errors';
+import { ConfigurationError, HandlerError } from './commons/errors';
 import { type BaseDeps, createFcHandler, type HandlerSpec } from './commons/handler';
-import { outboundUrl, redactedUrl, sendJson } from './commons/http';
 import { createRpcClient, ECS } from './commons/openapi';
 
 /**
@@ -75,22 +75,10 @@ export interface Alert {
 /** The events this function alerts on. */
 export type AlertEvent = SystemEventEvent | InstanceNoticeEvent | DiskNoticeEvent | SnapshotCompletedEvent;
 
-/** A delivery channel. */
-export interface Channel {
-  /** `dingtalk` or `webhook`; also the name of its delivery record. */
-  readonly name: string;
-  /** Delivers; throws a RetryableError or PermanentError. */
-  send(alert: Alert): Promise<void>;
-}
-
 /** Settings of this function. */
-export interface NotifyConfig extends CommonConfig {
+export interface NotifyConfig extends CommonConfig, ChannelConfig {
   /** `REGION_TIME_ZONE`, an IANA zone. @default UTC */
   readonly timeZone: string;
-  /** `DINGTALK_WEBHOOK_URL` and `DINGTALK_SECRET`; undefined = no DingTalk channel. */
-  readonly dingTalk?: { readonly url: URL; readonly secret?: string };
-  /** `WEBHOOK_URL` and `WEBHOOK_TOKEN`; undefined = no webhook channel. */
-  readonly webhook?: { readonly url: URL; readonly token?: string };
 }
 
 /** Dependencies of {@link handle}. */
@@ -110,29 +98,7 @@ export function loadConfig(env: Env): NotifyConfig {
       `environment variable "REGION_TIME_ZONE": "${timeZone}" is not an IANA time zone; expected e.g. Asia/Shanghai`,
     );
   }
-  const set = (name: string) => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
-  const dingTalkUrl = set('DINGTALK_WEBHOOK_URL');
-  const dingTalkSecret = set('DINGTALK_SECRET');
-  if (dingTalkUrl === undefined && dingTalkSecret !== undefined) {
-    throw new ConfigurationError(
-      'environment variable "DINGTALK_SECRET" is set but "DINGTALK_WEBHOOK_URL" is not; set both, or neither',
-    );
-  }
-  const webhookUrl = set('WEBHOOK_URL');
-  const webhookToken = set('WEBHOOK_TOKEN');
-  if (webhookUrl === undefined && webhookToken !== undefined) {
-    throw new ConfigurationError('environment variable "WEBHOOK_TOKEN" is set but "WEBHOOK_URL" is not');
-  }
-  return {
-    ...loadCommonConfig(env),
-    timeZone,
-    dingTalk:
-      dingTalkUrl === undefined
-        ? undefined
-        : { url: outboundUrl('DINGTALK_WEBHOOK_URL', dingTalkUrl), secret: dingTalkSecret },
-    webhook:
-      webhookUrl === undefined ? undefined : { url: outboundUrl('WEBHOOK_URL', webhookUrl), token: webhookToken },
-  };
+  return { ...loadCommonConfig(env), ...loadChannelConfig(env), timeZone };
 }
 
 const DISRUPTIVE_MAINTENANCE = new Set([
@@ -352,75 +318,6 @@ export function markdownOf(alert: Alert): string {
   return lines.join('\n');
 }
 
-/**
- * The DingTalk custom-robot signature: base64(HMAC-SHA256(secret, `${timestampMs}\n${secret}`)), sent URL-encoded
- * as `sign` next to `timestamp`.
- * @see https://open.dingtalk.com/document/robots/customize-robot-security-settings
- */
-export function dingTalkSign(secret: string, timestampMs: number): string {
-  return createHmac('sha256', secret).update(`${timestampMs}\n${secret}`, 'utf8').digest('base64');
-}
-
-/** DingTalk errcode "too many messages in a minute": worth retrying later. */
-const DINGTALK_RATE_LIMITED = 130101;
-
-/** The DingTalk robot channel. `now` gives the signature timestamp. */
-export function dingTalkChannel(config: { url: URL; secret?: string }, now: () => number): Channel {
-  return {
-    name: 'dingtalk',
-    async send(alert) {
-      const url = new URL(config.url);
-      if (config.secret !== undefined) {
-        const timestamp = now();
-        // URLSearchParams applies the form URL encoding DingTalk expects (+ / = percent-encoded).
-        url.searchParams.set('timestamp', String(timestamp));
-        url.searchParams.set('sign', dingTalkSign(config.secret, timestamp));
-      }
-      const response = await sendJson(
-        url,
-        { msgtype: 'markdown', markdown: { title: alert.title, text: markdownOf(alert) } },
-        { target: 'DingTalk' },
-      );
-      const failure = { service: 'dingtalk', action: 'robot/send', statusCode: response.status };
-      if (response.status < 200 || response.status >= 300) {
-        throw apiError(failure, `DingTalk answered HTTP ${response.status} (${redactedUrl(config.url)})`, undefined);
-      }
-      let errcode: unknown;
-      let errmsg: unknown;
-      try {
-        ({ errcode, errmsg } = JSON.parse(response.body) as { errcode?: unknown; errmsg?: unknown });
-      } catch {
-        throw new PermanentError(`DingTalk answered a body that is not JSON: ${response.body.slice(0, 200)}`, {
-          api: failure,
-        });
-      }
-      if (errcode === 0) return;
-      const text = `DingTalk refused the message: errcode ${String(errcode)}, ${String(errmsg)}`;
-      const api = { ...failure, code: String(errcode) };
-      throw errcode === DINGTALK_RATE_LIMITED ? new RetryableError(text, { api }) : new PermanentError(text, { api });
-    },
-  };
-}
-
-/** The generic webhook channel: POSTs the alert JSON. 2xx ok; 429/5xx retryable; other statuses permanent. */
-export function webhookChannel(config: { url: URL; token?: string }): Channel {
-  return {
-    name: 'webhook',
-    async send(alert) {
-      const response = await sendJson(config.url, alert, {
-        target: 'webhook',
-        headers: config.token === undefined ? {} : { authorization: `Bearer ${config.token}` },
-      });
-      if (response.status >= 200 && response.status < 300) return;
-      throw apiError(
-        { service: 'webhook', action: 'POST', statusCode: response.status },
-        `the webhook ${redactedUrl(config.url)} answered HTTP ${response.status}: ${response.body.slice(0, 200)}`,
-        undefined,
-      );
-    },
-  };
-}
-
 /** Prefix of the delivery records of an event. */
 export function deliveryPrefix(event: { source: string; id: string }): string {
   const digest = createHash('sha256').update(`${event.source}\n${event.id}`, 'utf8').digest('hex');
@@ -452,42 +349,17 @@ export async function handle(event: AlertEvent, deps: NotifyDeps): Promise<Handl
   const key = archiveKey({ folders: ['alerts'], region, event, nowMs: now });
   await putArchive(deps.store, key, { alert, original: event.raw, archivedAt: new Date(now).toISOString() });
 
-  const delivered: string[] = [];
-  const alreadyDelivered: string[] = [];
-  const failures: HandlerError[] = [];
-  const prefix = deliveryPrefix(event);
-  const done = new Set(
-    (await (deps.channels.length > 0 ? deps.store.listObjects(prefix) : Promise.resolve([]))).map((k) =>
-      k.slice(prefix.length, -'.json'.length),
-    ),
+  const { alreadyDelivered, delivered } = await deliver(
+    deps.channels,
+    { title: alert.title, markdown: markdownOf(alert), json: alert as unknown as JsonValue },
+    {
+      store: deps.store,
+      now: deps.now,
+      prefix: deliveryPrefix(event),
+      label: `alert ${event.id}`,
+      record: { eventId: event.id },
+    },
   );
-  for (const channel of deps.channels) {
-    if (done.has(channel.name)) {
-      alreadyDelivered.push(channel.name);
-      continue;
-    }
-    try {
-      await channel.send(alert);
-    } catch (error) {
-      if (!(error instanceof HandlerError)) throw error;
-      failures.push(error);
-      continue;
-    }
-    await deps.store.putObject(
-      `${prefix}${channel.name}.json`,
-      JSON.stringify({ eventId: event.id, channel: channel.name, deliveredAt: new Date(deps.now()).toISOString() }),
-      { contentType: 'application/json' },
-    );
-    delivered.push(channel.name);
-  }
-  if (failures.length > 0) {
-    // Retryable if any failure is: the retry repeats only the channels that have not succeeded.
-    const message = `alert ${event.id} not delivered to every channel (delivered: ${[...alreadyDelivered, ...delivered].join(', ') || 'none'}): ${failures.map((f) => f.message).join('; ')}`;
-    const retryable = failures.find((f) => f.retryable);
-    throw retryable !== undefined
-      ? new RetryableError(message, { cause: retryable, api: retryable.api })
-      : new PermanentError(message, { cause: failures[0], api: failures[0].api });
-  }
   const result: Record<string, JsonValue | undefined> = {
     outcome: 'ok',
     severity: alert.severity,
@@ -518,10 +390,7 @@ export const spec: HandlerSpec<(typeof ALERT_KINDS)[number], NotifyConfig, Notif
       }),
       context.region,
     ),
-    channels: [
-      ...(config.dingTalk === undefined ? [] : [dingTalkChannel(config.dingTalk, base.now)]),
-      ...(config.webhook === undefined ? [] : [webhookChannel(config.webhook)]),
-    ],
+    channels: createChannels(config, base.now),
     timeZone: config.timeZone,
   }),
   handle,

@@ -12,7 +12,10 @@ export interface CommonConfig {
   readonly archiveBucket: string;
   /** How long a completed event id is remembered (`IDEMPOTENCY_WINDOW_SECONDS`). @default 86400 */
   readonly idempotencyWindowSeconds: number;
-  /** Endpoint overrides (`EEO_ECS_ENDPOINT`, `EEO_SLB_ENDPOINT`, `EEO_ESS_ENDPOINT`, `EEO_OSS_ENDPOINT`); undefined = public default. */
+  /**
+   * Endpoint overrides (`EEO_ECS_ENDPOINT`, `EEO_SLB_ENDPOINT`, `EEO_ESS_ENDPOINT`, `EEO_OSS_ENDPOINT`,
+   * `EEO_MNS_ENDPOINT`); undefined = the default endpoint of the region.
+   */
   readonly endpoints: EndpointOverrides;
 }
 
@@ -23,6 +26,8 @@ export interface EndpointOverrides {
   /** Auto Scaling; default `https://ess.<region>.aliyuncs.com`. */
   readonly ess?: URL;
   readonly oss?: URL;
+  /** MNS queues; default `https://<account id>.mns.<region>-internal.aliyuncs.com`. */
+  readonly mns?: URL;
 }
 
 // OSS bucket naming rules: 3-63 chars, lowercase letters, digits and hyphens, starting and ending with a letter/digit.
@@ -59,6 +64,7 @@ export function loadEndpointOverrides(env: Env): EndpointOverrides {
     slb: readEndpoint(env, 'EEO_SLB_ENDPOINT'),
     ess: readEndpoint(env, 'EEO_ESS_ENDPOINT'),
     oss: readEndpoint(env, 'EEO_OSS_ENDPOINT'),
+    mns: readEndpoint(env, 'EEO_MNS_ENDPOINT'),
   };
 }
 

@@ -211,8 +211,8 @@ export function createOssClient(options: OssClientOptions): ObjectStore {
   };
 }
 
-/** Text of the first `<tag>` element, XML-decoded; enough for OSS's flat responses. */
-function xmlText(xml: string, tag: string): string | undefined {
+/** Text of the first `<tag>` element, XML-decoded; enough for the flat responses of OSS and MNS. */
+export function xmlText(xml: string, tag: string): string | undefined {
   const match = new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml);
   return match === null ? undefined : decodeXml(match[1]);
 }

@@ -70,6 +70,14 @@ export interface NotificationSettings {
   readonly webhook: boolean;
 }
 
+/** The scheduled check that alerts when a dead-letter queue holds messages (the `dlq-check` automation). */
+export interface DeadLetterCheckSettings {
+  /** Deploy the check (a function run by an FC timer trigger). @default true */
+  readonly enabled: boolean;
+  /** Minutes between two checks: 5 to 1440. @default 15 */
+  readonly intervalMinutes: number;
+}
+
 /** The all-events audit trail. */
 export interface AuditSettings {
   /** Archive every `acs.ecs` and `acs.ess` event. @default true */
@@ -128,6 +136,7 @@ export interface RegionSettings {
   readonly spotDrain: SpotDrainSettings;
   readonly systemEvents: SystemEventSettings;
   readonly notifications: NotificationSettings;
+  readonly deadLetterCheck: DeadLetterCheckSettings;
   readonly audit: AuditSettings;
   readonly snapshots: SnapshotSettings;
   readonly autoScaling: AutoScalingSettings;
@@ -173,6 +182,7 @@ export const DEFAULT_SETTINGS: RegionSettings = {
   spotDrain: { enabled: true, vServerGroupIds: [] },
   systemEvents: { enabled: true },
   notifications: { dingTalk: false, webhook: false },
+  deadLetterCheck: { enabled: true, intervalMinutes: 15 },
   audit: { enabled: true },
   snapshots: { enabled: true, monitoringEndpoint: null, policy: null },
   autoScaling: { scalingGroups: [], protectTag: { key: 'protect', value: 'true' }, applySnapshotPolicy: false },

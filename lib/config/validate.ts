@@ -156,6 +156,7 @@ const SETTINGS_SHAPE: Record<keyof RegionSettings, Check> = {
   spotDrain: section({ enabled: boolean, vServerGroupIds: list(id('vServerGroup'), 100) }),
   systemEvents: section({ enabled: boolean }),
   notifications: section({ dingTalk: boolean, webhook: boolean }),
+  deadLetterCheck: section({ enabled: boolean, intervalMinutes: integer(5, 1440) }),
   audit: section({ enabled: boolean }),
   snapshots: section({
     enabled: boolean,

@@ -9,6 +9,7 @@ import { FcFunctionTarget } from '../constructs/fc-function-target';
 import { FunctionLogs } from '../constructs/function-logs';
 import { HandlerFunction, type PolicyStatement } from '../constructs/handler-function';
 import { InstanceProtection } from '../constructs/instance-protection';
+import { ScheduleTrigger } from '../constructs/schedule-trigger';
 import { SecretParameter } from '../constructs/secret-parameter';
 import { SnapshotPolicy } from '../constructs/snapshot-policy';
 import {
@@ -52,6 +53,8 @@ interface AutomationSpec {
   readonly rules: readonly RuleSpec[];
   readonly statements: readonly PolicyStatement[];
   readonly environment: Readonly<Record<string, string>>;
+  /** Run the function on a timer as well (or instead of rules), every this many minutes. @default - no timer */
+  readonly scheduleMinutes?: number;
 }
 
 /** Instance-health events that are not system events but call for an operator's attention (max 5 per field). */
@@ -220,7 +223,10 @@ export class RegionStack extends ros.Stack {
         extraTargets: monitoring,
       });
     }
-    if (notifyRules.length > 0) {
+    // The alert channels, shared by notify and dlq-check: one set of NoEcho parameters, created when first needed.
+    let channelEnvironment: Record<string, string> | undefined;
+    const alertChannels = (): Record<string, string> => {
+      if (channelEnvironment !== undefined) return channelEnvironment;
       const channels: Record<string, string> = {};
       if (config.notifications.dingTalk) {
         channels.DINGTALK_WEBHOOK_URL = new SecretParameter(this, 'DingTalkWebhookUrl', {
@@ -240,6 +246,11 @@ export class RegionStack extends ros.Stack {
           description: 'Bearer token sent to the alert webhook',
         }).value;
       }
+      channelEnvironment = channels;
+      return channels;
+    };
+    if (notifyRules.length > 0) {
+      const channels = alertChannels();
       specs.push({
         name: 'notify',
         id: 'Notify',
@@ -373,6 +384,32 @@ export class RegionStack extends ros.Stack {
       });
     }
 
+    // Know when something is stuck: a timer reads the message counts of every other dead-letter queue.
+    if (config.deadLetterCheck.enabled) {
+      const queueNames = specs.map((spec) => `${config.namePrefix}-${spec.name}-dlq`);
+      const channels = alertChannels();
+      specs.push({
+        name: 'dlq-check',
+        id: 'DlqCheck',
+        description: `Alerts when a dead-letter queue holds messages (every ${config.deadLetterCheck.intervalMinutes} minutes)`,
+        rules: [],
+        statements: [
+          // GetQueueAttributes is authorized per queue: acs:mns:<region>:<account>:/queues/<name> (MNS RAM reference).
+          { actions: ['mns:GetQueueAttributes'], resources: queueNames.map((name) => arn('mns', `/queues/${name}`)) },
+          {
+            actions: ['oss:GetObject', 'oss:PutObject'],
+            resources: [archive.objectsArn(`${ARCHIVE_PREFIXES.state}dlq-check/`)],
+          },
+          // Per-channel delivery records (under state/dlq-check/deliveries/) are listed before a retry.
+          ...(Object.keys(channels).length === 0
+            ? []
+            : [{ actions: ['oss:ListObjects'], resources: [archive.bucketArn] }]),
+        ],
+        environment: { DLQ_QUEUE_NAMES: queueNames.join(','), ...channels },
+        scheduleMinutes: config.deadLetterCheck.intervalMinutes,
+      });
+    }
+
     const automations = new Map<string, { handler: HandlerFunction; rules: EventRule[] }>();
     for (const spec of specs) {
       const resourceName = `${config.namePrefix}-${spec.name}`;
@@ -407,6 +444,9 @@ export class RegionStack extends ros.Stack {
             deadLetterQueue,
           }),
       );
+      if (spec.scheduleMinutes !== undefined) {
+        new ScheduleTrigger(this, `${spec.id}Schedule`, { handler, intervalMinutes: spec.scheduleMinutes });
+      }
       automations.set(spec.name, { handler, rules });
     }
     const provider = automations.get('protect-instances')?.handler;

@@ -32,6 +32,7 @@ describe('loadConfig', () => {
       spotDrain: { enabled: true, vServerGroupIds: [] },
       systemEvents: { enabled: true },
       notifications: { dingTalk: false, webhook: false },
+      deadLetterCheck: { enabled: true, intervalMinutes: 15 },
       audit: { enabled: true },
       snapshots: { enabled: true, monitoringEndpoint: null, policy: null },
       autoScaling: { scalingGroups: [], protectTag: { key: 'protect', value: 'true' }, applySnapshotPolicy: false },
@@ -62,6 +63,28 @@ describe('loadConfig', () => {
     });
     assert.deepEqual(region.autoScaling.scalingGroups[1], { id: 'asg-bp1abcdefghij0456', protectedInstanceIds: [] });
     assert.equal(region.autoScaling.protectTag, null);
+  });
+
+  test('accepts a dead-letter check interval per region and refuses one outside 5 to 1440 minutes', () => {
+    const config = loadConfig({
+      regions: ['cn-hangzhou', 'cn-shanghai'],
+      deadLetterCheck: { intervalMinutes: 60 },
+      'cn-shanghai': { deadLetterCheck: { enabled: false } },
+    });
+    assert.deepEqual(
+      config.regions.map((r) => r.deadLetterCheck),
+      [
+        { enabled: true, intervalMinutes: 60 },
+        { enabled: false, intervalMinutes: 60 },
+      ],
+    );
+    assert.deepEqual(problems({ deadLetterCheck: { intervalMinutes: 4 } }), [
+      'ecs-event-ops.deadLetterCheck.intervalMinutes: 4: an integer from 5 to 1440',
+    ]);
+    assert.match(
+      problems({ deadLetterCheck: { enabled: 'yes' } })[0],
+      /deadLetterCheck\.enabled: "yes": true or false/,
+    );
   });
 
   test('names the missing key when a feature is turned on with an incomplete configuration', () => {

@@ -77,7 +77,10 @@ describe('compareAssemblies', () => {
       { stack: STACK, logicalId: 'SpotDrainDeadLetterQueue', type: 'ALIYUN::MNS::Queue', risk: 'delete' },
     ]);
     assert.equal(comparison.report.summary.add, 0);
-    assert.equal(comparison.report.summary.update, 0);
+    // The dead-letter check stops watching the removed queue: its queue list and its grants change in place.
+    assert.equal(comparison.report.summary.update, 2);
+    assert.equal(changeOf(comparison.report, 'DlqCheckFunction').action, 'update');
+    assert.equal(changeOf(comparison.report, 'DlqCheckFunctionRole').action, 'update');
     assert.ok(comparison.report.summary.remove >= 5);
     assert.match(
       renderMarkdown(comparison),

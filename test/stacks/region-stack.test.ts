@@ -17,7 +17,7 @@ describe('RegionStack', () => {
   const templates = synthRegions();
   const template = templates['ecs-event-ops-cn-hangzhou'];
 
-  test('the zero-config app is one cn-hangzhou stack: bucket, log store, five functions with their queues, eight rules', () => {
+  test('the zero-config app is one cn-hangzhou stack: bucket, log store, six functions with their queues, eight rules, one timer', () => {
     assert.deepEqual(Object.keys(templates), ['ecs-event-ops-cn-hangzhou']);
     const count = (type: string) => Object.keys(resourcesOfType(template, type)).length;
     assert.equal(count('ALIYUN::OSS::Bucket'), 1);
@@ -29,11 +29,13 @@ describe('RegionStack', () => {
       'SpotDrainFunction',
       'NotifyFunction',
       'EventArchiveFunction',
+      'DlqCheckFunction',
     ]);
-    assert.equal(count('ALIYUN::FC::Service'), 5);
-    assert.equal(count('ALIYUN::RAM::Role'), 5);
-    assert.equal(count('ALIYUN::MNS::Queue'), 5);
+    assert.equal(count('ALIYUN::FC::Service'), 6);
+    assert.equal(count('ALIYUN::RAM::Role'), 6);
+    assert.equal(count('ALIYUN::MNS::Queue'), 6);
     assert.equal(count('ALIYUN::EventBridge::Rule'), 8);
+    assert.equal(count('ALIYUN::FC::Trigger'), 1);
     // Features that need ids, endpoints or secrets are off: no parameters, custom resources or policies.
     assert.equal((template as { Parameters?: unknown }).Parameters, undefined);
     assert.equal(count('ALIYUN::ROS::CustomResource'), 0);
@@ -144,12 +146,105 @@ describe('RegionStack', () => {
         systemEvents: { enabled: false },
         snapshots: { enabled: false },
         audit: { enabled: false },
+        deadLetterCheck: { enabled: false },
       },
     });
-    assert.equal(Object.keys(resourcesOfType(off['ecs-event-ops-cn-hangzhou'], 'ALIYUN::FC::Function')).length, 5);
+    assert.equal(Object.keys(resourcesOfType(off['ecs-event-ops-cn-hangzhou'], 'ALIYUN::FC::Function')).length, 6);
+    assert.equal(Object.keys(resourcesOfType(off['ecs-event-ops-cn-beijing'], 'ALIYUN::FC::Trigger')).length, 0);
     assert.deepEqual(Object.keys(resourcesOfType(off['ecs-event-ops-cn-beijing'], 'ALIYUN::FC::Function')), [
       'LifecycleAuditFunction',
     ]);
+  });
+
+  test('checks every other dead-letter queue on a timer, with read access to exactly those queues and its own state', () => {
+    const trigger = resourcesOfType(template, 'ALIYUN::FC::Trigger').DlqCheckSchedule;
+    assert.deepEqual(trigger.Properties, {
+      ServiceName: { 'Fn::GetAtt': ['DlqCheckFunction', 'ServiceName'] },
+      FunctionName: { 'Fn::GetAtt': ['DlqCheckFunction', 'FunctionName'] },
+      TriggerName: 'schedule',
+      TriggerType: 'timer',
+      TriggerConfig: { cronExpression: '@every 15m', enable: true, payload: '' },
+    });
+    const queues = ['lifecycle-audit', 'auto-restart', 'spot-drain', 'notify', 'event-archive'].map(
+      (name) => `ecs-event-ops-${name}-dlq`,
+    );
+    const env = template.Resources.DlqCheckFunction.Properties.EnvironmentVariables as Record<string, unknown>;
+    assert.equal(env.DLQ_QUEUE_NAMES, queues.join(','));
+    const role = template.Resources.DlqCheckFunctionRole.Properties as {
+      Policies: { PolicyDocument: { Statement: Statement[] } }[];
+    };
+    const grants = role.Policies[0].PolicyDocument.Statement.map((s) => [s.Action, JSON.stringify(s.Resource)]);
+    assert.deepEqual(grants.slice(0, 2), [
+      [
+        ['mns:GetQueueAttributes'],
+        JSON.stringify(
+          queues.map((q) => ({
+            'Fn::Join': ['', ['acs:mns:cn-hangzhou:', { Ref: 'ALIYUN::AccountId' }, `:/queues/${q}`]],
+          })),
+        ),
+      ],
+      [
+        ['oss:GetObject', 'oss:PutObject'],
+        JSON.stringify([
+          {
+            'Fn::Join': [
+              '',
+              [
+                'acs:oss:*:',
+                { Ref: 'ALIYUN::AccountId' },
+                ':',
+                { 'Fn::GetAtt': ['Archive', 'Name'] },
+                '/state/dlq-check/*',
+              ],
+            ],
+          },
+        ]),
+      ],
+    ]);
+    // Without a channel, no delivery records: no ListObjects.
+    assert.ok(grants.every(([actions]) => !actions.includes('oss:ListObjects')));
+    // No rule feeds it, and it does not watch its own queue.
+    assert.doesNotMatch(JSON.stringify(resourcesOfType(template, 'ALIYUN::EventBridge::Rule')), /DlqCheck/);
+  });
+
+  test('gives the dead-letter check the alert channels of notify, from the same parameters, even with notify off', () => {
+    const both = synthRegions({
+      notifications: { dingTalk: true, webhook: true },
+      deadLetterCheck: { intervalMinutes: 60 },
+    })['ecs-event-ops-cn-hangzhou'] as Template & { Parameters?: Record<string, unknown> };
+    const env = (id: string) => both.Resources[id].Properties.EnvironmentVariables as Record<string, unknown>;
+    const channelKeys = ['DINGTALK_WEBHOOK_URL', 'DINGTALK_SECRET', 'WEBHOOK_URL', 'WEBHOOK_TOKEN'];
+    for (const key of channelKeys) assert.deepEqual(env('DlqCheckFunction')[key], env('NotifyFunction')[key], key);
+    assert.deepEqual(Object.keys(both.Parameters ?? {}).sort(), [
+      'DingTalkSecret',
+      'DingTalkWebhookUrl',
+      'WebhookToken',
+      'WebhookUrl',
+    ]);
+    assert.equal(
+      (
+        resourcesOfType(both, 'ALIYUN::FC::Trigger').DlqCheckSchedule.Properties.TriggerConfig as {
+          cronExpression: string;
+        }
+      ).cronExpression,
+      '@every 60m',
+    );
+    const statementsOf = (t: Template) =>
+      (t.Resources.DlqCheckFunctionRole.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[])[0]
+        .PolicyDocument.Statement;
+    assert.ok(statementsOf(both).some((s) => s.Action.includes('oss:ListObjects')));
+
+    const notifyOff = synthRegions({
+      notifications: { webhook: true },
+      systemEvents: { enabled: false },
+      snapshots: { enabled: false },
+    })['ecs-event-ops-cn-hangzhou'] as Template & { Parameters?: Record<string, unknown> };
+    assert.equal(notifyOff.Resources.NotifyFunction, undefined);
+    assert.deepEqual(Object.keys(notifyOff.Parameters ?? {}).sort(), ['WebhookToken', 'WebhookUrl']);
+    assert.deepEqual(
+      (notifyOff.Resources.DlqCheckFunction.Properties.EnvironmentVariables as Record<string, unknown>).WEBHOOK_URL,
+      { Ref: 'WebhookUrl' },
+    );
   });
 
   test('names resources per region, so that account-wide RAM role names do not collide', () => {

@@ -5,7 +5,9 @@ import { headerValue, xmlEscape } from './http-service';
 /**
  * A fake of the MNS (Simple Message Queue) queue API, version 2015-06-06, as `@alicloud/mns` calls it:
  * `GET /queues/<q>/messages[?numOfMessages=N][&waitseconds=S][&peekonly=true]` (receive / peek),
- * `DELETE /queues/<q>/messages?ReceiptHandle=<h>` (delete one), `POST /queues/<q>/messages` (send, XML body).
+ * `DELETE /queues/<q>/messages?ReceiptHandle=<h>` (delete one), `POST /queues/<q>/messages` (send, XML body),
+ * and `GET /queues/<q>` (GetQueueAttributes: a visible message counts as active, a received one as inactive until its
+ * visibility timeout ends; the fake has no delayed messages).
  *
  * Semantics kept from the real service: a received message is invisible until its visibility timeout ends, and each
  * receive hands out a new receipt handle that invalidates the previous one; an empty queue answers 404
@@ -73,19 +75,22 @@ export class FakeMns implements FakeHttpService {
   }
 
   handle(request: FakeHttpRequest, context: FakeHttpContext): FakeHttpAnswer {
-    const match = /^\/queues\/([^/]+)\/messages$/.exec(request.url.pathname);
+    const attributes = /^\/queues\/([^/]+)$/.exec(request.url.pathname);
+    const match = /^\/queues\/([^/]+)\/messages$/.exec(request.url.pathname) ?? attributes;
     const queueName = match === null ? '' : decodeURIComponent(match[1]);
     const q = request.url.searchParams;
     const action =
-      request.method === 'GET'
-        ? q.get('peekonly') === 'true'
-          ? 'PeekMessage'
-          : 'ReceiveMessage'
-        : request.method === 'DELETE'
-          ? 'DeleteMessage'
-          : request.method === 'POST'
-            ? 'SendMessage'
-            : `${request.method} ${request.url.pathname}`;
+      attributes !== null && request.method === 'GET'
+        ? 'GetQueueAttributes'
+        : request.method === 'GET'
+          ? q.get('peekonly') === 'true'
+            ? 'PeekMessage'
+            : 'ReceiveMessage'
+          : request.method === 'DELETE'
+            ? 'DeleteMessage'
+            : request.method === 'POST'
+              ? 'SendMessage'
+              : `${request.method} ${request.url.pathname}`;
     const params: Record<string, string> = { queue: queueName, ...Object.fromEntries(q) };
     const signature = verifyMns(request, context.secretFor);
     const securityToken = headerValue(request.headers, 'security-token');
@@ -118,6 +123,13 @@ export class FakeMns implements FakeHttpService {
     if (fault !== undefined) return error(fault.status, fault.code, fault.message ?? `injected ${fault.code}`);
 
     const now = this.now();
+    if (action === 'GetQueueAttributes') {
+      const active = queue.messages.filter((m) => m.nextVisibleTime <= now).length;
+      return reply(
+        200,
+        `<?xml version="1.0" encoding="UTF-8"?>\n<Queue xmlns="http://mns.aliyuncs.com/doc/v1/"><QueueName>${xmlEscape(queue.name)}</QueueName><CreateTime>1700000000</CreateTime><LastModifyTime>1700000000</LastModifyTime><DelaySeconds>0</DelaySeconds><MaximumMessageSize>65536</MaximumMessageSize><MessageRetentionPeriod>604800</MessageRetentionPeriod><VisibilityTimeout>${queue.visibilityTimeoutSeconds}</VisibilityTimeout><PollingWaitSeconds>0</PollingWaitSeconds><ActiveMessages>${active}</ActiveMessages><InactiveMessages>${queue.messages.length - active}</InactiveMessages><DelayMessages>0</DelayMessages><LoggingEnabled>False</LoggingEnabled></Queue>`,
+      );
+    }
     if (action === 'ReceiveMessage' || action === 'PeekMessage') {
       const batch = q.has('numOfMessages');
       const wanted = batch ? Number(q.get('numOfMessages')) : 1;

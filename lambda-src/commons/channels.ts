@@ -1,0 +1,210 @@
+import { createHmac } from 'node:crypto';
+import type { Env } from './config';
+import type { JsonValue } from './context';
+import { apiError, ConfigurationError, HandlerError, PermanentError, RetryableError } from './errors';
+import { outboundUrl, redactedUrl, sendJson } from './http';
+import type { ObjectStore } from './oss';
+
+/**
+ * Alert channels shared by the functions that alert (notify, dlq-check): a DingTalk custom robot
+ * (`DINGTALK_WEBHOOK_URL`, signed with `DINGTALK_SECRET`) and a generic HTTPS webhook (`WEBHOOK_URL`, optional
+ * `WEBHOOK_TOKEN` sent as a Bearer token), and the per-channel delivery records that keep a retry from sending twice
+ * to a channel that already got the alert.
+ */
+
+/** What a channel sends: DingTalk gets `title` and `markdown`, the webhook gets `json`. */
+export interface ChannelMessage {
+  readonly title: string;
+  readonly markdown: string;
+  readonly json: JsonValue;
+}
+
+/** A delivery channel. */
+export interface Channel {
+  /** `dingtalk` or `webhook`; also the name of its delivery record. */
+  readonly name: string;
+  /** Delivers; throws a RetryableError or PermanentError. */
+  send(message: ChannelMessage): Promise<void>;
+}
+
+/** `DINGTALK_WEBHOOK_URL`/`DINGTALK_SECRET` and `WEBHOOK_URL`/`WEBHOOK_TOKEN`; an undefined channel is off. */
+export interface ChannelConfig {
+  readonly dingTalk?: { readonly url: URL; readonly secret?: string };
+  readonly webhook?: { readonly url: URL; readonly token?: string };
+}
+
+/**
+ * Reads the channel variables. A secret or token without its URL is refused; URLs must be `https://` (or `http://`
+ * to a loopback host, for tests).
+ * @throws ConfigurationError naming the variable (never its value: webhook URLs carry tokens).
+ */
+export function loadChannelConfig(env: Env): ChannelConfig {
+  const set = (name: string) => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
+  const dingTalkUrl = set('DINGTALK_WEBHOOK_URL');
+  const dingTalkSecret = set('DINGTALK_SECRET');
+  if (dingTalkUrl === undefined && dingTalkSecret !== undefined) {
+    throw new ConfigurationError(
+      'environment variable "DINGTALK_SECRET" is set but "DINGTALK_WEBHOOK_URL" is not; set both, or neither',
+    );
+  }
+  const webhookUrl = set('WEBHOOK_URL');
+  const webhookToken = set('WEBHOOK_TOKEN');
+  if (webhookUrl === undefined && webhookToken !== undefined) {
+    throw new ConfigurationError('environment variable "WEBHOOK_TOKEN" is set but "WEBHOOK_URL" is not');
+  }
+  return {
+    dingTalk:
+      dingTalkUrl === undefined
+        ? undefined
+        : { url: outboundUrl('DINGTALK_WEBHOOK_URL', dingTalkUrl), secret: dingTalkSecret },
+    webhook:
+      webhookUrl === undefined ? undefined : { url: outboundUrl('WEBHOOK_URL', webhookUrl), token: webhookToken },
+  };
+}
+
+/** The configured channels, DingTalk first. `now` gives the DingTalk signature timestamp. */
+export function createChannels(config: ChannelConfig, now: () => number): Channel[] {
+  return [
+    ...(config.dingTalk === undefined ? [] : [dingTalkChannel(config.dingTalk, now)]),
+    ...(config.webhook === undefined ? [] : [webhookChannel(config.webhook)]),
+  ];
+}
+
+/**
+ * The DingTalk custom-robot signature: base64(HMAC-SHA256(secret, `${timestampMs}\n${secret}`)), sent URL-encoded
+ * as `sign` next to `timestamp`.
+ * @see https://open.dingtalk.com/document/robots/customize-robot-security-settings
+ */
+export function dingTalkSign(secret: string, timestampMs: number): string {
+  return createHmac('sha256', secret).update(`${timestampMs}\n${secret}`, 'utf8').digest('base64');
+}
+
+/** DingTalk errcode "too many messages in a minute": worth retrying later. */
+const DINGTALK_RATE_LIMITED = 130101;
+
+/** The DingTalk robot channel (markdown message). `now` gives the signature timestamp. */
+export function dingTalkChannel(config: { url: URL; secret?: string }, now: () => number): Channel {
+  return {
+    name: 'dingtalk',
+    async send(message) {
+      const url = new URL(config.url);
+      if (config.secret !== undefined) {
+        const timestamp = now();
+        // URLSearchParams applies the form URL encoding DingTalk expects (+ / = percent-encoded).
+        url.searchParams.set('timestamp', String(timestamp));
+        url.searchParams.set('sign', dingTalkSign(config.secret, timestamp));
+      }
+      const response = await sendJson(
+        url,
+        { msgtype: 'markdown', markdown: { title: message.title, text: message.markdown } },
+        { target: 'DingTalk' },
+      );
+      const failure = { service: 'dingtalk', action: 'robot/send', statusCode: response.status };
+      if (response.status < 200 || response.status >= 300) {
+        throw apiError(failure, `DingTalk answered HTTP ${response.status} (${redactedUrl(config.url)})`, undefined);
+      }
+      let errcode: unknown;
+      let errmsg: unknown;
+      try {
+        ({ errcode, errmsg } = JSON.parse(response.body) as { errcode?: unknown; errmsg?: unknown });
+      } catch {
+        throw new PermanentError(`DingTalk answered a body that is not JSON: ${response.body.slice(0, 200)}`, {
+          api: failure,
+        });
+      }
+      if (errcode === 0) return;
+      const text = `DingTalk refused the message: errcode ${String(errcode)}, ${String(errmsg)}`;
+      const api = { ...failure, code: String(errcode) };
+      throw errcode === DINGTALK_RATE_LIMITED ? new RetryableError(text, { api }) : new PermanentError(text, { api });
+    },
+  };
+}
+
+/** The generic webhook channel: POSTs `message.json`. 2xx ok; 429/5xx retryable; other statuses permanent. */
+export function webhookChannel(config: { url: URL; token?: string }): Channel {
+  return {
+    name: 'webhook',
+    async send(message) {
+      const response = await sendJson(config.url, message.json, {
+        target: 'webhook',
+        headers: config.token === undefined ? {} : { authorization: `Bearer ${config.token}` },
+      });
+      if (response.status >= 200 && response.status < 300) return;
+      throw apiError(
+        { service: 'webhook', action: 'POST', statusCode: response.status },
+        `the webhook ${redactedUrl(config.url)} answered HTTP ${response.status}: ${response.body.slice(0, 200)}`,
+        undefined,
+      );
+    },
+  };
+}
+
+/** Options of {@link deliver}. */
+export interface DeliveryOptions {
+  readonly store: ObjectStore;
+  readonly now: () => number;
+  /** Folder of this alert's delivery records, ending in `/`: `<prefix><channel>.json`. */
+  readonly prefix: string;
+  /** What is delivered, for the error message (e.g. `alert <event id>`). */
+  readonly label: string;
+  /** Fields written into each delivery record besides `channel` and `deliveredAt`. */
+  readonly record: Readonly<Record<string, JsonValue>>;
+}
+
+/** Which channels got the message. */
+export interface DeliveryResult {
+  /** Delivered by an earlier attempt (a delivery record exists). */
+  readonly alreadyDelivered: readonly string[];
+  /** Delivered now. */
+  readonly delivered: readonly string[];
+}
+
+/**
+ * Sends a message to every channel that has no delivery record under `prefix` yet, and writes a record for each
+ * channel that succeeds. When a channel fails, the others are still tried; then one error is thrown, retryable if
+ * any failure is, so the retry repeats only the channels that have not succeeded. With no channel, nothing is read.
+ */
+export async function deliver(
+  channels: readonly Channel[],
+  message: ChannelMessage,
+  options: DeliveryOptions,
+): Promise<DeliveryResult> {
+  const { store, prefix } = options;
+  const done = new Set(
+    (channels.length > 0 ? await store.listObjects(prefix) : []).map((k) => k.slice(prefix.length, -'.json'.length)),
+  );
+  const delivered: string[] = [];
+  const alreadyDelivered: string[] = [];
+  const failures: HandlerError[] = [];
+  for (const channel of channels) {
+    if (done.has(channel.name)) {
+      alreadyDelivered.push(channel.name);
+      continue;
+    }
+    try {
+      await channel.send(message);
+    } catch (error) {
+      if (!(error instanceof HandlerError)) throw error;
+      failures.push(error);
+      continue;
+    }
+    await store.putObject(
+      `${prefix}${channel.name}.json`,
+      JSON.stringify({
+        ...options.record,
+        channel: channel.name,
+        deliveredAt: new Date(options.now()).toISOString(),
+      }),
+      { contentType: 'application/json' },
+    );
+    delivered.push(channel.name);
+  }
+  if (failures.length > 0) {
+    const message = `${options.label} not delivered to every channel (delivered: ${[...alreadyDelivered, ...delivered].join(', ') || 'none'}): ${failures.map((f) => f.message).join('; ')}`;
+    const retryable = failures.find((f) => f.retryable);
+    throw retryable !== undefined
+      ? new RetryableError(message, { cause: retryable, api: retryable.api })
+      : new PermanentError(message, { cause: failures[0], api: failures[0].api });
+  }
+  return { alreadyDelivered, delivered };
+}
