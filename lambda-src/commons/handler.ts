@@ -54,6 +54,33 @@ export interface HandlerOptions {
 }
 
 /**
+ * Reads a function's configuration once per container. A configuration error is logged now (one line, at container
+ * start) and returned, so that every invocation can rethrow it: the event then goes through FC's retries to the
+ * dead-letter queue instead of being dropped.
+ */
+export function loadAtContainerStart<C>(
+  name: string,
+  load: () => C,
+  sink: LogSink,
+): { readonly config?: C; readonly configError?: HandlerError } {
+  try {
+    return { config: load() };
+  } catch (error) {
+    const configError = error instanceof HandlerError ? error : new ConfigurationError(String(error), { cause: error });
+    writeLog(sink, {
+      level: 'error',
+      handler: name,
+      requestId: 'container-start',
+      durationMs: 0,
+      errorName: configError.name,
+      errorMessage: configError.message,
+      retryable: false,
+    });
+    return { configError };
+  }
+}
+
+/**
  * Assembles an FC handler: parse -> check type and region -> idempotency -> core -> one log line.
  *
  * The environment is validated when this is called (module load = container start); a configuration error is
@@ -71,22 +98,7 @@ export function createFcHandler<K extends EcsEventKind, C extends CommonConfig, 
   const sink = options.log ?? consoleSink;
   const now = options.now ?? Date.now;
   const kinds: readonly K[] = typeof spec.kind === 'string' ? [spec.kind as K] : (spec.kind as readonly K[]);
-  let config: C | undefined;
-  let configError: HandlerError | undefined;
-  try {
-    config = spec.loadConfig(env);
-  } catch (error) {
-    configError = error instanceof HandlerError ? error : new ConfigurationError(String(error), { cause: error });
-    writeLog(sink, {
-      level: 'error',
-      handler: spec.name,
-      requestId: 'container-start',
-      durationMs: 0,
-      errorName: configError.name,
-      errorMessage: configError.message,
-      retryable: false,
-    });
-  }
+  const { config, configError } = loadAtContainerStart(spec.name, () => spec.loadConfig(env), sink);
 
   return async (payload, context) => {
     const started = now();

@@ -2,7 +2,7 @@ import type { CommonConfig, Env } from './config';
 import type { FcContext, HandlerResult } from './context';
 import { isRecord } from './envelope';
 import { ConfigurationError, HandlerError, isRetryable, MalformedEventError } from './errors';
-import type { BaseDeps, FcHandler, HandlerOptions } from './handler';
+import { type BaseDeps, type FcHandler, type HandlerOptions, loadAtContainerStart } from './handler';
 import { consoleSink, type LogLevel, writeLog } from './logger';
 import { createOssClient } from './oss';
 
@@ -80,22 +80,7 @@ export function createTimerHandler<C extends CommonConfig, D>(
 ): FcHandler {
   const sink = options.log ?? consoleSink;
   const now = options.now ?? Date.now;
-  let config: C | undefined;
-  let configError: HandlerError | undefined;
-  try {
-    config = spec.loadConfig(env);
-  } catch (error) {
-    configError = error instanceof HandlerError ? error : new ConfigurationError(String(error), { cause: error });
-    writeLog(sink, {
-      level: 'error',
-      handler: spec.name,
-      requestId: 'container-start',
-      durationMs: 0,
-      errorName: configError.name,
-      errorMessage: configError.message,
-      retryable: false,
-    });
-  }
+  const { config, configError } = loadAtContainerStart(spec.name, () => spec.loadConfig(env), sink);
 
   return async (payload, context) => {
     const started = now();
