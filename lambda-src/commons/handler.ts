@@ -3,7 +3,7 @@ import type { FcContext, HandlerResult } from './context';
 import { type EcsEvent, type EcsEventKind, namedInstanceId, parseEnvelope, parseEvent, TYPE_OF_KIND } from './envelope';
 import { ConfigurationError, HandlerError, isRetryable, PermanentError } from './errors';
 import { runIdempotent } from './idempotency';
-import { consoleSink, type LogSink, writeLog } from './logger';
+import { consoleSink, type InvocationLogFields, type LogSink, writeLog } from './logger';
 import { createOssClient, type ObjectStore } from './oss';
 
 /** The FC entry point signature. */
@@ -51,6 +51,23 @@ export interface HandlerOptions {
   readonly log?: LogSink;
   /** @default Date.now */
   readonly now?: () => number;
+}
+
+/** The fields of a failure log line: what failed, whether retrying can help, and the cloud API details. */
+export function errorFields(error: unknown): Record<string, string | boolean | undefined> {
+  return {
+    errorName: error instanceof Error ? error.name : 'Error',
+    errorMessage: error instanceof Error ? error.message : String(error),
+    errorCode: error instanceof HandlerError ? error.api?.code : undefined,
+    apiRequestId: error instanceof HandlerError ? error.api?.requestId : undefined,
+    retryable: isRetryable(error),
+  };
+}
+
+/** Writes the outcome line: the common fields, then the handler's own result fields, which never overwrite them. */
+export function logOutcome(sink: LogSink, common: InvocationLogFields, result: HandlerResult): void {
+  const extra = Object.fromEntries(Object.entries(result).filter(([key]) => !(key in common)));
+  writeLog(sink, { ...common, ...extra });
 }
 
 /**
@@ -146,9 +163,7 @@ export function createFcHandler<K extends EcsEventKind, C extends CommonConfig, 
         outcome: result.outcome,
         durationMs: now() - started,
       };
-      // Handler-specific fields follow the common ones and can never overwrite them.
-      const extra = Object.fromEntries(Object.entries(result).filter(([key]) => !(key in common)));
-      writeLog(sink, { ...common, ...extra });
+      logOutcome(sink, common, result);
       return result;
     } catch (error) {
       writeLog(sink, {
@@ -160,11 +175,7 @@ export function createFcHandler<K extends EcsEventKind, C extends CommonConfig, 
         instanceId: event === undefined ? undefined : instanceIdOf(event),
         region: event?.region ?? context.region,
         durationMs: now() - started,
-        errorName: error instanceof Error ? error.name : 'Error',
-        errorMessage: error instanceof Error ? error.message : String(error),
-        errorCode: error instanceof HandlerError ? error.api?.code : undefined,
-        apiRequestId: error instanceof HandlerError ? error.api?.requestId : undefined,
-        retryable: isRetryable(error),
+        ...errorFields(error),
       });
       throw error;
     }

@@ -1,8 +1,15 @@
 import type { CommonConfig, Env } from './config';
 import type { FcContext, HandlerResult } from './context';
 import { isRecord } from './envelope';
-import { ConfigurationError, HandlerError, isRetryable, MalformedEventError } from './errors';
-import { type BaseDeps, type FcHandler, type HandlerOptions, loadAtContainerStart } from './handler';
+import { ConfigurationError, MalformedEventError } from './errors';
+import {
+  type BaseDeps,
+  errorFields,
+  type FcHandler,
+  type HandlerOptions,
+  loadAtContainerStart,
+  logOutcome,
+} from './handler';
 import { consoleSink, type LogLevel, writeLog } from './logger';
 import { createOssClient } from './oss';
 
@@ -107,9 +114,7 @@ export function createTimerHandler<C extends CommonConfig, D>(
         outcome: result.outcome,
         durationMs: now() - started,
       };
-      // Handler-specific fields follow the common ones and can never overwrite them.
-      const extra = Object.fromEntries(Object.entries(result).filter(([key]) => !(key in common)));
-      writeLog(sink, { ...common, ...extra });
+      logOutcome(sink, common, result);
       return result;
     } catch (error) {
       writeLog(sink, {
@@ -121,11 +126,7 @@ export function createTimerHandler<C extends CommonConfig, D>(
         triggerTime: event?.triggerTime,
         region: context.region,
         durationMs: now() - started,
-        errorName: error instanceof Error ? error.name : 'Error',
-        errorMessage: error instanceof Error ? error.message : String(error),
-        errorCode: error instanceof HandlerError ? error.api?.code : undefined,
-        apiRequestId: error instanceof HandlerError ? error.api?.requestId : undefined,
-        retryable: isRetryable(error),
+        ...errorFields(error),
       });
       throw error;
     }
