@@ -1,10 +1,9 @@
 import { type CommonConfig, type Env, loadCommonConfig, readInteger, readString } from './commons/config';
 import type { HandlerResult } from './commons/context';
-import { type EcsApi, ecsApi } from './commons/ecs-api';
+import { type EcsApi, ecsApiFor } from './commons/ecs-api';
 import type { InstanceStateChangeEvent } from './commons/envelope';
 import { HandlerError } from './commons/errors';
 import { type BaseDeps, createFcHandler, type HandlerSpec } from './commons/handler';
-import { createRpcClient, ECS } from './commons/openapi';
 
 /**
  * auto-restart: starts an opted-in ECS instance again when it stops (seed scenario 2).
@@ -119,15 +118,7 @@ export const spec: HandlerSpec<'InstanceStateChange', AutoRestartConfig, AutoRes
   loadConfig,
   buildDeps: (config, context, base) => ({
     ...base,
-    ecs: ecsApi(
-      createRpcClient({
-        product: ECS,
-        credentials: context.credentials,
-        region: context.region,
-        endpoint: config.endpoints.ecs,
-      }),
-      context.region,
-    ),
+    ecs: ecsApiFor(context, config.endpoints.ecs),
     tagKey: config.tagKey,
     tagValue: config.tagValue,
     maxRestartsPerHour: config.maxRestartsPerHour,

@@ -3,7 +3,7 @@ import { archiveKey, putArchive } from './commons/archive';
 import { type Channel, type ChannelConfig, createChannels, deliver, loadChannelConfig } from './commons/channels';
 import { type CommonConfig, type Env, loadCommonConfig } from './commons/config';
 import type { HandlerResult, JsonValue } from './commons/context';
-import { type EcsApi, ecsApi } from './commons/ecs-api';
+import { type EcsApi, ecsApiFor } from './commons/ecs-api';
 import type {
   DiskNoticeEvent,
   InstanceNoticeEvent,
@@ -12,7 +12,6 @@ import type {
 } from './commons/envelope';
 import { ConfigurationError, HandlerError } from './commons/errors';
 import { type BaseDeps, createFcHandler, type HandlerSpec } from './commons/handler';
-import { createRpcClient, ECS } from './commons/openapi';
 
 /**
  * notify: alerts for ECS system events (every `SystemMaintenance.*`, `SystemFailure.*`, `InstanceFailure.*`, in all
@@ -381,15 +380,7 @@ export const spec: HandlerSpec<(typeof ALERT_KINDS)[number], NotifyConfig, Notif
   loadConfig,
   buildDeps: (config, context, base) => ({
     ...base,
-    ecs: ecsApi(
-      createRpcClient({
-        product: ECS,
-        credentials: context.credentials,
-        region: context.region,
-        endpoint: config.endpoints.ecs,
-      }),
-      context.region,
-    ),
+    ecs: ecsApiFor(context, config.endpoints.ecs),
     channels: createChannels(config, base.now),
     timeZone: config.timeZone,
   }),

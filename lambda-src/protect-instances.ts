@@ -2,10 +2,9 @@ import { type EndpointOverrides, type Env, loadEndpointOverrides } from './commo
 import type { FcContext, JsonValue } from './commons/context';
 import { INSTANCE_ID, isRecord } from './commons/envelope';
 import { HandlerError, isRetryable, MalformedEventError, PermanentError, RetryableError } from './commons/errors';
-import { type EssApi, essApi } from './commons/ess-api';
+import { type EssApi, essApiFor } from './commons/ess-api';
 import { outboundUrl, redactedUrl, sendJson } from './commons/http';
 import { consoleSink, type LogSink, writeLog } from './commons/logger';
-import { createRpcClient, ESS } from './commons/openapi';
 
 /**
  * protect-instances: the provider of a ROS custom resource (`ALIYUN::ROS::CustomResource`, `ServiceToken` = this
@@ -391,11 +390,7 @@ export function createProtectHandler(env: Env, options: ProtectHandlerOptions = 
       const deps: ProtectDeps = {
         region: context.region,
         sleep,
-        ess: (region) =>
-          essApi(
-            createRpcClient({ product: ESS, credentials: context.credentials, region, endpoint: fixedEndpoints.ess }),
-            region,
-          ),
+        ess: (region) => essApiFor(context, fixedEndpoints.ess, region),
       };
       const done = await withRetries(() => handle(request, deps), attempts, sleep);
       result = done;

@@ -1,11 +1,10 @@
 import { type CommonConfig, type Env, loadCommonConfig } from './commons/config';
 import type { HandlerResult } from './commons/context';
-import { type EcsApi, ecsApi, MAX_DISKS_PER_POLICY_CALL, MAX_INSTANCES_PER_DESCRIBE } from './commons/ecs-api';
+import { type EcsApi, ecsApiFor, MAX_DISKS_PER_POLICY_CALL, MAX_INSTANCES_PER_DESCRIBE } from './commons/ecs-api';
 import type { ScalingActivityEvent } from './commons/envelope';
 import { ConfigurationError, PermanentError } from './commons/errors';
-import { chunks, type EssApi, essApi } from './commons/ess-api';
+import { chunks, type EssApi, essApiFor } from './commons/ess-api';
 import { type BaseDeps, createFcHandler, type HandlerSpec } from './commons/handler';
-import { createRpcClient, ECS, ESS } from './commons/openapi';
 
 /**
  * scale-out: when a scale-out activity of a watched Auto Scaling group succeeds (`ess:ScalingActivity:ScaleOutSuccess`,
@@ -192,24 +191,8 @@ export const spec: HandlerSpec<'ScalingActivity', ScaleOutConfig, ScaleOutDeps> 
   loadConfig,
   buildDeps: (config, context, base) => ({
     ...base,
-    ecs: ecsApi(
-      createRpcClient({
-        product: ECS,
-        credentials: context.credentials,
-        region: context.region,
-        endpoint: config.endpoints.ecs,
-      }),
-      context.region,
-    ),
-    ess: essApi(
-      createRpcClient({
-        product: ESS,
-        credentials: context.credentials,
-        region: context.region,
-        endpoint: config.endpoints.ess,
-      }),
-      context.region,
-    ),
+    ecs: ecsApiFor(context, config.endpoints.ecs),
+    ess: essApiFor(context, config.endpoints.ess),
     scalingGroupIds: config.scalingGroupIds,
     protectTag: config.protectTag,
     snapshotPolicyId: config.snapshotPolicyId,

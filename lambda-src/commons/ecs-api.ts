@@ -1,6 +1,7 @@
+import type { FcContext } from './context';
 import { isRecord } from './envelope';
 import { PermanentError } from './errors';
-import type { RpcClient } from './openapi';
+import { createRpcClient, ECS, type RpcClient } from './openapi';
 
 /** What handlers need to know about an instance. */
 export interface InstanceInfo {
@@ -140,4 +141,12 @@ export function list(
     throw new PermanentError(`${action} returned "${outer}.${inner}" that is not an array of objects`);
   }
   return items;
+}
+
+/** The ECS API of the function's region, with the function's credentials (and an endpoint override for tests). */
+export function ecsApiFor(context: FcContext, endpoint: URL | undefined): EcsApi {
+  return ecsApi(
+    createRpcClient({ product: ECS, credentials: context.credentials, region: context.region, endpoint }),
+    context.region,
+  );
 }

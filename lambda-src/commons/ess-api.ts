@@ -1,6 +1,7 @@
+import type { FcContext } from './context';
 import { list } from './ecs-api';
 import { PermanentError } from './errors';
-import { listParam, type RpcClient } from './openapi';
+import { createRpcClient, ESS, listParam, type RpcClient } from './openapi';
 
 /** An instance of a scaling group (`DescribeScalingInstances`). */
 export interface ScalingInstance {
@@ -103,4 +104,9 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   const result: T[][] = [];
   for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
   return result;
+}
+
+/** The ESS API of `region` (the function's own by default), with the function's credentials. */
+export function essApiFor(context: FcContext, endpoint: URL | undefined, region: string = context.region): EssApi {
+  return essApi(createRpcClient({ product: ESS, credentials: context.credentials, region, endpoint }), region);
 }

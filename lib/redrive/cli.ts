@@ -35,9 +35,6 @@ export const REDRIVE_USAGE =
 
 const FLAGS = ['--region', '--queue', '--max', '--to', '--bus', '--account-id', '--name-prefix', '--dry-run', '--json'];
 
-/** Automations that have a dead-letter queue (`<namePrefix>-<automation>-dlq`), for suggestions. */
-export const AUTOMATIONS_WITH_DLQ = AUTOMATIONS;
-
 /** A bad command line; one line per problem. */
 export class RedriveUsageError extends Error {
   override readonly name = 'RedriveUsageError';
@@ -108,7 +105,7 @@ export function parseRedriveArgs(argv: readonly string[]): RedriveArgs {
     );
   }
   const queue = text('queue');
-  const known = AUTOMATIONS_WITH_DLQ.map((a) => `${namePrefix}-${a}-dlq`);
+  const known = AUTOMATIONS.map((a) => `${namePrefix}-${a}-dlq`);
   if (queue === undefined) problems.push(`--queue is required; the dead-letter queues are ${known.join(', ')}`);
   else if (!/^[A-Za-z][A-Za-z0-9-]{0,119}$/.test(queue)) {
     problems.push(
@@ -212,9 +209,9 @@ export async function runRedriveCli(
   } catch (error) {
     const text = (error as Error).message;
     const hint = /QueueNotExist/.test(text)
-      ? `; the dead-letter queues are ${AUTOMATIONS_WITH_DLQ.map((a) => `${args.namePrefix}-${a}-dlq`).join(', ')}${didYouMean(
+      ? `; the dead-letter queues are ${AUTOMATIONS.map((a) => `${args.namePrefix}-${a}-dlq`).join(', ')}${didYouMean(
           args.queue,
-          AUTOMATIONS_WITH_DLQ.map((a) => `${args.namePrefix}-${a}-dlq`),
+          AUTOMATIONS.map((a) => `${args.namePrefix}-${a}-dlq`),
         )}`
       : '';
     io.stderr(`redrive: ${text}${hint}\n`);

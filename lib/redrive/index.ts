@@ -1,5 +1,4 @@
 export {
-  AUTOMATIONS_WITH_DLQ,
   formatSummary,
   parseRedriveArgs,
   REDRIVE_USAGE,

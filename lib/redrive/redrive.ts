@@ -139,6 +139,7 @@ export const AUTOMATIONS = [
   'event-archive',
   'scale-out',
   'protect-instances',
+  'dlq-check',
 ];
 
 /**

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { SIMULATABLE_EVENT_TYPES } from '../../lib/drill/simulated-event';
 import { FakeApiError, type RpcAction } from './rpc-actions';
 import type { World } from './world';
 
@@ -25,17 +26,6 @@ export interface FakeSystemEvent {
   readonly publishTime: string;
   finishTime?: string;
 }
-
-/** Event types `CreateSimulatedSystemEvents` accepts. */
-export const SIMULATABLE_TYPES = [
-  'SystemMaintenance.Reboot',
-  'SystemMaintenance.Stop',
-  'SystemMaintenance.Redeploy',
-  'SystemFailure.Reboot',
-  'SystemFailure.Redeploy',
-  'SystemFailure.Stop',
-  'InstanceFailure.Reboot',
-];
 
 const COMPLETED = ['Avoided', 'Executed', 'Canceled', 'Failed'];
 const ACTIVE = ['Scheduled', 'Executing', 'Inquiring'];
@@ -71,7 +61,7 @@ export class FakeSimulatedEvents {
   private create(world: World, params: Readonly<Record<string, string>>): Record<string, unknown> {
     checkRegion(world, params);
     const eventType = required(params, 'EventType');
-    if (!SIMULATABLE_TYPES.includes(eventType)) {
+    if (!(SIMULATABLE_EVENT_TYPES as readonly string[]).includes(eventType)) {
       throw new FakeApiError(400, 'InvalidParameter.EventType', `EventType ${eventType} cannot be simulated`);
     }
     const notBefore = required(params, 'NotBefore');
