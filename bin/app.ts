@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { writeFileSync } from 'node:fs';
 import * as ros from '@alicloud/ros-cdk-core';
-import { CONTEXT_KEY, ConfigError, loadConfig } from '../lib/config';
+import { ConfigError, loadConfig } from '../lib/config';
+import { ContextSourceError, contextFromEnvironment, readContextFiles, resolveAppConfig } from '../lib/config/context';
 import { formatPolicyReport } from '../lib/policy';
 import { checkAssembly } from '../lib/policy/check-assembly';
 import { totalBundlingMs } from '../lib/private/bundle';
@@ -13,7 +14,9 @@ import { RegionStack } from '../lib/stacks/region-stack';
 // which would make synth depend on the checkout folder.
 const app = new ros.App({ stackTraces: false });
 try {
-  const config = loadConfig(app.node.tryGetContext(CONTEXT_KEY));
+  // The CLI's merged context, plus what only the app can merge: a whole-key JSON override over the cdk.json block, and
+  // dotted keys (lib/config/context.ts). The CLI runs the app in the project folder, where cdk.json is.
+  const config = loadConfig(resolveAppConfig(contextFromEnvironment(process.env), readContextFiles(process.cwd())));
   for (const region of config.regions) {
     new RegionStack(app, { config: region, assetsQualifier: config.assetsQualifier });
   }
@@ -31,7 +34,7 @@ try {
   }
   if (report.findings.length > 0) process.exitCode = 1;
 } catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
+  if (!(error instanceof ConfigError || error instanceof ContextSourceError)) throw error;
   process.stderr.write(`${error.message}\n`);
   process.exitCode = 1;
 }

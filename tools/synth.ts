@@ -1,49 +1,51 @@
 #!/usr/bin/env node
 /**
- * `npm run synth [-- -c key=value ...] [-o dir]`: what `ros-cdk synth` does, without the CLI (not in our registry).
+ * `npm run synth [-- --context key=value ...] [-o dir] [-q]`: what `ros-cdk synth` does, without the CLI (not in our
+ * registry), read from the CLI's source (aliyun/Resource-Orchestration-Service-Cloud-Development-Kit,
+ * `packages/ros-cdk-cli/lib/settings.ts` and `lib/api/exec.ts`):
  *
- * Reads `app`, `output` and `context` from cdk.json and the context in cdk.context.json, adds `-c key=value` flags,
- * runs the app with the merged context in `CDK_CONTEXT_JSON` and the output folder in `CDK_OUTDIR` (the protocol the
- * CLI uses), and lists the stacks written. Precedence, as in the CLI: `-c` flags, then cdk.json, then
- * cdk.context.json. A `-c` value is a string, as with the CLI; `-c ecs-event-ops='{"regions":[...]}'` is parsed as
- * JSON by the app.
+ * - `app` and `output` come from cdk.json; the context is cdk.json's `context` block, `cdk.context.json` and the
+ *   `--context key=value` flags (repeatable; `-c` is our shorthand, the real CLI has none), deep-merged with the CLI's
+ *   precedence (flags, then cdk.json, then cdk.context.json; objects key by key, lists replaced), values kept as
+ *   strings and keys literal, `aliyun:` keys refused;
+ * - the app command runs through a shell with the merged context in `CDK_CONTEXT_JSON` and the output folder in
+ *   `CDK_OUTDIR`, as the CLI runs it.
+ *
+ * Unlike the CLI, it writes into a fresh folder beside the output and swaps it in only when the app succeeded: a
+ * failed synth (an invalid configuration, a policy finding) leaves the previous assembly untouched, and a stale
+ * assembly never keeps the stacks of regions no longer configured.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { ConfigError } from '../lib/config';
+import {
+  CONTEXT_ENV,
+  ContextSourceError,
+  isPlainObject,
+  mergeContextSources,
+  OUTDIR_ENV,
+  PROJECT_CONFIG_FILE,
+  parseContextFlags,
+  readContextFiles,
+  readJsonObject,
+} from '../lib/config/context';
 
 const ROOT = path.resolve(__dirname, '..');
 
-/** Names a synth writes into the output folder. */
-const ASSEMBLY_ENTRY = /^(asset\.[0-9a-f]+|tree\.json|manifest\.json|cdk\.out|.+\.template\.json|.+\.assets\.json)$/;
+/**
+ * Names a synth, or a `ros-cdk deploy` after it, writes into the output folder: the assembly, our code zips and
+ * manifests, and the `asset.<hash>` folders and `asset.<hash>.zip` files of older assemblies and CLI publishing.
+ */
+const ASSEMBLY_ENTRY =
+  /^(asset\.[0-9a-f]+(\.zip)?|tree\.json|manifest\.json|cdk\.out|eeo-code|.+\.template\.json|.+\.assets\.json|.+\.code\.json)$/;
 
 class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-function readJson(file: string): Record<string, unknown> | undefined {
-  if (!fs.existsSync(file)) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (cause) {
-    throw new UsageError(`${path.basename(file)} is not valid JSON: ${(cause as Error).message}`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new UsageError(`${path.basename(file)} must hold a JSON object`);
-  }
-  return value as Record<string, unknown>;
-}
-
-function objectAt(source: Record<string, unknown> | undefined, key: string, file: string): Record<string, unknown> {
-  const value = source?.[key];
-  if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new UsageError(`${file} "${key}" must be an object, got ${JSON.stringify(value)}`);
-  }
-  return value as Record<string, unknown>;
-}
+const USAGE = 'Usage: npm run synth -- [--context key=value ...] [-o dir] [-q]';
 
 /** Parses the command line into context pairs and an output folder. */
 export function parseSynthArgs(argv: readonly string[]): {
@@ -64,57 +66,77 @@ export function parseSynthArgs(argv: readonly string[]): {
       strict: true,
     });
   } catch (cause) {
-    throw new UsageError(`${(cause as Error).message}. Usage: npm run synth -- [-c key=value ...] [-o dir] [-q]`);
+    throw new UsageError(`${(cause as Error).message}. ${USAGE}`);
   }
-  const context: Record<string, string> = {};
-  for (const pair of (parsed.values.context as string[] | undefined) ?? []) {
-    const at = pair.indexOf('=');
-    if (at <= 0) throw new UsageError(`-c "${pair}" is not valid: expected key=value`);
-    context[pair.slice(0, at)] = pair.slice(at + 1);
+  let context: Record<string, string>;
+  try {
+    context = parseContextFlags((parsed.values.context as string[] | undefined) ?? []);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
   }
   return { context, output: parsed.values.output as string | undefined, quiet: parsed.values.quiet === true };
 }
 
-/** Merges the context sources with the CLI's precedence: flags, then cdk.json, then cdk.context.json. */
+/** The context the CLI would hand the app: flags over cdk.json over cdk.context.json, deep-merged. */
 export function mergeContext(projectRoot: string, flags: Record<string, string>): Record<string, unknown> {
-  const cdkJson = readJson(path.join(projectRoot, 'cdk.json'));
-  const contextJson = readJson(path.join(projectRoot, 'cdk.context.json'));
-  return { ...(contextJson ?? {}), ...objectAt(cdkJson, 'context', 'cdk.json'), ...flags };
+  return mergeContextSources(readContextFiles(projectRoot), flags);
+}
+
+/** Refuses to replace a folder that holds anything a synth (or the CLI's publishing) did not write. */
+function checkReplaceable(output: string): void {
+  if (!fs.existsSync(output)) return;
+  const foreign = fs.readdirSync(output).filter((entry) => !ASSEMBLY_ENTRY.test(entry));
+  if (foreign.length > 0) {
+    throw new UsageError(
+      `output folder ${output} holds files a synth does not write (${foreign.slice(0, 3).join(', ')}); refusing to replace it`,
+    );
+  }
 }
 
 function main(): number {
   const args = parseSynthArgs(process.argv.slice(2));
-  const cdkJson = readJson(path.join(ROOT, 'cdk.json'));
-  const app = cdkJson?.app;
-  if (typeof app !== 'string' || app.trim() === '')
-    throw new UsageError('cdk.json "app" must be the command that runs the app');
-  const output = path.resolve(ROOT, args.output ?? (typeof cdkJson?.output === 'string' ? cdkJson.output : 'cdk.out'));
-  // A stale assembly would keep stacks of regions no longer configured: start from an empty folder, but only delete
-  // a folder that holds nothing but what a synth writes (a failed synth leaves a partial assembly).
-  if (fs.existsSync(output)) {
-    const foreign = fs.readdirSync(output).filter((entry) => !ASSEMBLY_ENTRY.test(entry));
-    if (foreign.length > 0) {
-      throw new UsageError(
-        `output folder ${output} holds files a synth does not write (${foreign.slice(0, 3).join(', ')}); refusing to delete it`,
-      );
-    }
-    fs.rmSync(output, { recursive: true, force: true });
+  if (Object.keys(args.context).length === 1) {
+    // ros-cdk never declares --context as a list: one flag reaches settings.ts as a string, whose characters it reads
+    // as assignments, so the value is lost (packages/ros-cdk-cli/bin/cdk.ts, lib/settings.ts). Two or more work.
+    process.stderr.write(
+      'synth: note: the ros-cdk CLI drops a lone --context flag; with ros-cdk, give two or more, or use cdk.context.json\n',
+    );
   }
+  const cdkJson = readJsonObject(path.join(ROOT, PROJECT_CONFIG_FILE));
+  const app = cdkJson.app;
+  if (typeof app !== 'string' || app.trim() === '') {
+    throw new UsageError(`${PROJECT_CONFIG_FILE} "app" must be the command that runs the app`);
+  }
+  const output = path.resolve(ROOT, args.output ?? (typeof cdkJson.output === 'string' ? cdkJson.output : 'cdk.out'));
+  checkReplaceable(output);
   const context = mergeContext(ROOT, args.context);
-  const run = spawnSync(app, {
-    cwd: ROOT,
-    shell: true,
-    stdio: 'inherit',
-    env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: output },
-  });
-  if (run.status !== 0) return run.status ?? 1;
-  const manifest = readJson(path.join(output, 'manifest.json'));
-  const artifacts = objectAt(manifest, 'artifacts', 'manifest.json');
-  const stacks = Object.entries(artifacts).filter(([, a]) => (a as { type?: string }).type === 'aliyun:ros:stack');
+  const staging = `${output}.staging-${process.pid}`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  fs.mkdirSync(staging, { recursive: true });
+  try {
+    const run = spawnSync(app, {
+      cwd: ROOT,
+      shell: true,
+      stdio: 'inherit',
+      env: { ...process.env, [CONTEXT_ENV]: JSON.stringify(context), [OUTDIR_ENV]: staging },
+    });
+    if (run.status !== 0) return run.status ?? 1;
+    const previous = `${output}.previous-${process.pid}`;
+    if (fs.existsSync(output)) fs.renameSync(output, previous);
+    fs.renameSync(staging, output);
+    fs.rmSync(previous, { recursive: true, force: true });
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+  const manifest = readJsonObject(path.join(output, 'manifest.json'));
+  const artifacts = isPlainObject(manifest.artifacts) ? manifest.artifacts : {};
   if (!args.quiet) {
-    for (const [name, artifact] of stacks) {
-      const file = (artifact as { properties?: { templateFile?: string } }).properties?.templateFile;
-      process.stdout.write(`${name}: ${path.relative(ROOT, path.join(output, file ?? ''))}\n`);
+    for (const [name, artifact] of Object.entries(artifacts)) {
+      if (!isPlainObject(artifact) || artifact.type !== 'aliyun:ros:stack') continue;
+      const file = isPlainObject(artifact.properties) ? artifact.properties.templateFile : undefined;
+      process.stdout.write(
+        `${name}: ${path.relative(ROOT, path.join(output, typeof file === 'string' ? file : ''))}\n`,
+      );
     }
   }
   return 0;
@@ -124,8 +146,13 @@ if (require.main === module) {
   try {
     process.exitCode = main();
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`synth: ${error.message}\n`);
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+    } else if (error instanceof UsageError || error instanceof ContextSourceError) {
+      process.stderr.write(`synth: ${error.message}\n`);
+    } else {
+      throw error;
+    }
     process.exitCode = 1;
   }
 }

@@ -26,6 +26,12 @@ export class ConfigError extends Error {
 /** Renders a received value for a message: JSON, shortened when long. */
 export function render(value: unknown): string {
   if (value === undefined) return 'undefined';
-  const json = JSON.stringify(value) ?? String(value);
+  let json: string;
+  try {
+    json = JSON.stringify(value) ?? String(value);
+  } catch {
+    // Too deep to render (a RangeError), or not JSON at all: the path in the message still locates it.
+    return Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : typeof value;
+  }
   return json.length > 80 ? `${json.slice(0, 77)}...` : json;
 }

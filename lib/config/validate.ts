@@ -1,5 +1,6 @@
 import { POLICY_RULE_IDS } from '../policy';
 import { didYouMean } from '../private/did-you-mean';
+import { deepMerge, isPlainObject, shapeProblems } from './context';
 import { ConfigError, type ConfigProblem, render } from './errors';
 import { type IdKind, idProblem } from './ids';
 import { DEFAULT_REGION, REGION_IDS } from './regions';
@@ -91,7 +92,7 @@ const required =
     if (checked === undefined || !isRecord(value)) return undefined;
     let complete = true;
     for (const key of keys) {
-      if (!(key in value)) {
+      if (!Object.hasOwn(value, key)) {
         problems.push({ path: `${path}.${key}`, received: 'undefined', allowed: `"${key}" is required here` });
         complete = false;
       }
@@ -99,9 +100,7 @@ const required =
     return complete ? { ...defaults, ...(checked as Record<string, unknown>) } : undefined;
   };
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+const isRecord = isPlainObject;
 
 /**
  * Checks the keys present in `value` against `shape` (all optional: this validates partial blocks that are merged
@@ -116,7 +115,8 @@ const section =
     }
     const out: Record<string, unknown> = {};
     for (const [key, v] of Object.entries(value)) {
-      const check = shape[key];
+      // Own keys only: `toString` or `constructor` must not find Object.prototype's members.
+      const check = Object.hasOwn(shape, key) ? shape[key] : undefined;
       if (check === undefined) {
         problems.push({
           path: `${path}.${key}`,
@@ -227,7 +227,7 @@ const POLICY_SHAPE = section({
       reason: text(/\S{3,}/, 'a reason of a few words: it is printed in every policy report'),
     })(value, path, problems) as Record<string, unknown> | undefined;
     for (const key of ['rule', 'resource', 'reason']) {
-      if (checked !== undefined && !(key in (value as Record<string, unknown>))) {
+      if (checked !== undefined && !Object.hasOwn(value as Record<string, unknown>, key)) {
         problems.push({ path: `${path}.${key}`, received: 'undefined', allowed: `a suppression needs "${key}"` });
       }
     }
@@ -235,12 +235,9 @@ const POLICY_SHAPE = section({
   }, 100),
 });
 
-/** Objects merge key by key; everything else (lists included) is replaced. */
+/** Objects merge key by key; everything else (lists included) is replaced: the CLI's merge of context sources. */
 function merge<T>(base: T, override: unknown): T {
-  if (!isRecord(base) || !isRecord(override)) return (override === undefined ? base : override) as T;
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(override)) out[k] = merge(out[k], v);
-  return out as T;
+  return deepMerge(base, override) as T;
 }
 
 /** Cross-field rules, on the merged settings of one region. */
@@ -301,6 +298,10 @@ export function loadConfig(raw: unknown): AppConfig {
   if (!isRecord(value)) {
     throw new ConfigError([{ path: CONTEXT_KEY, received: render(value), allowed: 'an object' }]);
   }
+  // Before anything reads it: a hostile value (prototype keys, nesting deep enough to overflow a recursive reader)
+  // is refused with its path.
+  const shape = shapeProblems(value, CONTEXT_KEY);
+  if (shape.length > 0) throw new ConfigError(shape);
 
   const regionsCheck = list((v, path, p) => {
     if (typeof v === 'string' && REGION_IDS.includes(v)) return v;
@@ -345,7 +346,7 @@ export function loadConfig(raw: unknown): AppConfig {
   for (const [key, v] of Object.entries(value)) {
     if (GLOBAL_KEYS.includes(key)) continue;
     const path = `${CONTEXT_KEY}.${key}`;
-    if (key in SETTINGS_SHAPE) {
+    if (Object.hasOwn(SETTINGS_SHAPE, key)) {
       const checked = SETTINGS_SHAPE[key as keyof RegionSettings](v, path, problems);
       if (checked !== undefined) shared[key] = checked;
     } else if (REGION_IDS.includes(key)) {

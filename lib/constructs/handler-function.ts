@@ -1,7 +1,9 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as ros from '@alicloud/ros-cdk-core';
 import * as fc from '@alicloud/ros-cdk-fc';
-import * as ossassets from '@alicloud/ros-cdk-ossassets';
 import * as ram from '@alicloud/ros-cdk-ram';
+import { HandlerCode } from '../code/handler-code';
 import { bundleHandler } from '../private/bundle';
 import { dependOn } from '../private/depend-on';
 import type { DeadLetterQueue } from './dead-letter-queue';
@@ -138,7 +140,8 @@ export class HandlerFunction extends ros.Construct {
       );
     }
     this.bundleBytes = bundle.bytes;
-    const code = new ossassets.Asset(this, 'Code', { path: bundle.directory });
+    // The stack's code bucket (see HandlerCode: published by `npm run assets:publish`, never by the ros-cdk CLI).
+    const code = HandlerCode.of(this).location(props.handler, fs.readFileSync(path.join(bundle.directory, 'index.js')));
 
     this.role = new ram.Role(this, `${id}Role`, {
       roleName: props.roleName,

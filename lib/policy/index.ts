@@ -1,5 +1,4 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { codeObjectsByKey, readCodeIndexJs } from '../code/read';
 import { bucketSecurity } from './rules/bucket-security';
 import { bundleBudget } from './rules/bundle-budget';
 import { deadLetterQueueNoSelfChain, deadLetterQueueRetention } from './rules/dead-letter-queues';
@@ -51,7 +50,7 @@ function matches(s: Suppression, f: Finding): boolean {
 /**
  * Runs every rule over `stacks` and applies `suppressions`.
  *
- * @param assemblyDir folder of the cloud assembly, where code assets are (`asset.<hash>/index.js`)
+ * @param assemblyDir folder of the cloud assembly, where the code objects are (`<stack>.code.json` and its zips)
  */
 export function checkStacks(
   stacks: readonly StackToCheck[],
@@ -59,11 +58,15 @@ export function checkStacks(
   suppressions: readonly Suppression[] = [],
   rules: readonly PolicyRule[] = POLICY_RULES,
 ): PolicyReport {
-  const assetBytes = (hash: string): number | undefined => {
-    const file = path.join(assemblyDir, `asset.${hash}`, 'index.js');
-    return fs.existsSync(file) ? fs.statSync(file).size : undefined;
+  const objects = codeObjectsByKey(
+    assemblyDir,
+    stacks.map((s) => s.stack),
+  );
+  const codeBytes = (key: string): number | undefined => {
+    const object = objects.get(key);
+    return object === undefined ? undefined : readCodeIndexJs(assemblyDir, object).byteLength;
   };
-  const all = stacks.flatMap((s) => rules.flatMap((rule) => rule.check({ ...s, assetBytes })));
+  const all = stacks.flatMap((s) => rules.flatMap((rule) => rule.check({ ...s, codeBytes })));
   const used = new Set<Suppression>();
   const findings: Finding[] = [];
   const suppressed: (Finding & { reason: string })[] = [];

@@ -16,8 +16,8 @@ export interface PolicyTarget {
   /** Stack name, e.g. `ecs-event-ops-cn-hangzhou`. */
   readonly stack: string;
   readonly template: RosTemplate;
-  /** Size in bytes of a code asset's `index.js`, by asset hash; undefined when the asset is not in the assembly. */
-  readonly assetBytes: (hash: string) => number | undefined;
+  /** Size in bytes of a code object's `index.js`, by object key; undefined when the object is not in the assembly. */
+  readonly codeBytes: (objectKey: string) => number | undefined;
   /** Largest allowed handler bundle, KB (1 KB = 1000 bytes). */
   readonly bundleBudgetKb: number;
 }

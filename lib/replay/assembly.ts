@@ -1,13 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { CodeObject } from '../code/manifest';
+import { codeObjectsByKey, unpackedCodeFolder } from '../code/read';
 import { REGION_IDS } from '../config';
 import { AssemblyError } from './errors';
 
 /**
  * Reads what replay needs from a cloud assembly (the `cdk.out` folder written by `npm run synth`):
  * `manifest.json` lists the stack artifacts (`aliyun:ros:stack`, with their `templateFile`) and the asset manifests
- * (`cdk:asset-manifest`); an asset manifest maps an asset hash to its folder (`asset.<hash>/`); a function's
- * `Code.OssObjectName` is `<hash>.zip`.
+ * and `<stack>.code.json` maps each function's `Code.OssObjectName` to a zip in the assembly (lib/code), unpacked once
+ * into a temporary folder to run.
  */
 
 /** A rule target, as far as replay interprets it. */
@@ -38,7 +40,7 @@ export interface AssemblyRule {
 export interface AssemblyFunction {
   readonly serviceName: string;
   readonly functionName: string;
-  /** Absolute path of the bundled handler file, e.g. `<assembly>/asset.<hash>/index.js`. */
+  /** Absolute path of the bundled handler file, e.g. `<tmp>/ecs-event-ops-code/<sha256>/index.js`. */
   readonly handlerFile: string;
   /** The exported function, `handler` for `index.handler`. */
   readonly handlerExport: string;
@@ -81,25 +83,34 @@ function readJson(file: string, what: string): Json {
 export function readAssembly(dir: string): AssemblyStack[] {
   const manifest = readJson(path.join(dir, 'manifest.json'), 'cloud assembly manifest');
   const artifacts = isRecord(manifest.artifacts) ? manifest.artifacts : {};
-  const assetFolders = new Map<string, string>();
   const stacks: { name: string; templateFile: string }[] = [];
   for (const [name, artifact] of Object.entries(artifacts)) {
     if (!isRecord(artifact) || !isRecord(artifact.properties)) continue;
-    if (artifact.type === 'cdk:asset-manifest' && typeof artifact.properties.file === 'string') {
-      const assets = readJson(path.join(dir, artifact.properties.file), 'asset manifest');
-      for (const [hash, asset] of Object.entries(isRecord(assets.files) ? assets.files : {})) {
-        if (isRecord(asset) && isRecord(asset.source) && typeof asset.source.path === 'string') {
-          assetFolders.set(hash, path.resolve(dir, asset.source.path));
-        }
-      }
-    }
     if (artifact.type === 'aliyun:ros:stack' && typeof artifact.properties.templateFile === 'string') {
       stacks.push({ name, templateFile: artifact.properties.templateFile });
     }
   }
   if (stacks.length === 0) throw new AssemblyError(`cloud assembly ${dir} holds no stack (manifest.json lists none)`);
+  let objects: Map<string, CodeObject>;
+  try {
+    objects = codeObjectsByKey(
+      dir,
+      stacks.map((s) => s.name),
+    );
+  } catch (error) {
+    throw new AssemblyError((error as Error).message, { cause: error });
+  }
+  const codeFolder = (key: string): string | undefined => {
+    const object = objects.get(key);
+    if (object === undefined) return undefined;
+    try {
+      return unpackedCodeFolder(dir, object);
+    } catch (error) {
+      throw new AssemblyError((error as Error).message, { cause: error });
+    }
+  };
   return stacks.map(({ name, templateFile }) =>
-    readStack(name, readJson(path.join(dir, templateFile), `template of stack ${name}`), assetFolders),
+    readStack(name, readJson(path.join(dir, templateFile), `template of stack ${name}`), codeFolder),
   );
 }
 
@@ -108,7 +119,10 @@ export function regionOfStack(name: string): string | undefined {
   return [...REGION_IDS].sort((a, b) => b.length - a.length).find((region) => name.endsWith(`-${region}`));
 }
 
-function readStack(name: string, template: Json, assetFolders: ReadonlyMap<string, string>): AssemblyStack {
+/** The local folder of a code object, by object key; undefined when the assembly has no such object. */
+type CodeFolder = (objectKey: string) => string | undefined;
+
+function readStack(name: string, template: Json, codeFolder: CodeFolder): AssemblyStack {
   const region = regionOfStack(name);
   if (region === undefined) {
     throw new AssemblyError(`stack ${name}: the name does not end with a region id (<namePrefix>-<region>)`);
@@ -125,7 +139,7 @@ function readStack(name: string, template: Json, assetFolders: ReadonlyMap<strin
       if ((props.EventBusName ?? 'default') !== 'default' || props.Status === 'DISABLE') continue;
       rules.push(readRule(logicalId, props, where));
     } else if (resource.Type === 'ALIYUN::FC::Function') {
-      functions.push(readFunction(props, where, assetFolders, (id) => typeOf(id) === 'ALIYUN::FC::Service', resources));
+      functions.push(readFunction(props, where, codeFolder, (id) => typeOf(id) === 'ALIYUN::FC::Service', resources));
     }
   }
   return { name, region, rules, functions, resources: resources as Record<string, { Type: string }> };
@@ -166,7 +180,7 @@ function readRule(logicalId: string, props: Json, where: string): AssemblyRule {
 function readFunction(
   props: Json,
   where: string,
-  assetFolders: ReadonlyMap<string, string>,
+  codeFolder: CodeFolder,
   isService: (id: string) => boolean,
   resources: Readonly<Record<string, Json>>,
 ): AssemblyFunction {
@@ -185,11 +199,10 @@ function readFunction(
   }
   const code = isRecord(props.Code) ? props.Code : {};
   const object = typeof code.OssObjectName === 'string' ? code.OssObjectName : '';
-  const hash = object.endsWith('.zip') ? object.slice(0, -'.zip'.length) : object;
-  const folder = assetFolders.get(hash);
+  const folder = codeFolder(object);
   if (folder === undefined) {
     throw new AssemblyError(
-      `${where}: Code.OssObjectName "${object}" names no asset of the assembly (expected <hash>.zip with asset.<hash>/)`,
+      `${where}: Code.OssObjectName "${object}" names no code object of the assembly (none in its <stack>.code.json)`,
     );
   }
   const handler = typeof props.Handler === 'string' ? props.Handler : 'index.handler';

@@ -1,5 +1,7 @@
 import * as ros from '@alicloud/ros-cdk-core';
 import * as rosRos from '@alicloud/ros-cdk-ros';
+import { HandlerCode } from '../code/handler-code';
+import { TemplateOnlySynthesizer } from '../code/template-only-synthesizer';
 import { KNOWN_REGIONS, type RegionConfig } from '../config';
 import { ApiDestinationTarget } from '../constructs/api-destination-target';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue';
@@ -9,6 +11,7 @@ import { FcFunctionTarget } from '../constructs/fc-function-target';
 import { FunctionLogs } from '../constructs/function-logs';
 import { HandlerFunction, type PolicyStatement } from '../constructs/handler-function';
 import { InstanceProtection } from '../constructs/instance-protection';
+import { RegionGuard } from '../constructs/region-guard';
 import { ScheduleTrigger } from '../constructs/schedule-trigger';
 import { SecretParameter } from '../constructs/secret-parameter';
 import { SnapshotPolicy } from '../constructs/snapshot-policy';
@@ -27,8 +30,14 @@ import { dependOn } from '../private/depend-on';
 export interface RegionStackProps {
   /** The validated settings of this region. */
   readonly config: RegionConfig;
-  /** Synthesizer qualifier: fixed, so that synth is deterministic (the default one is random). */
+  /** Names the code bucket `cdk-<qualifier>-assets-<region>` the handlers' code is published to. */
   readonly assetsQualifier: string;
+  /**
+   * Refuse to deploy in any region but `config.region` (a `StackRegion` parameter and an assert every resource depends
+   * on). A template meant for every region leaves it out.
+   * @default true
+   */
+  readonly regionGuard?: boolean;
 }
 
 /** A rule feeding an automation. */
@@ -84,9 +93,13 @@ export class RegionStack extends ros.Stack {
     super(scope, `${config.namePrefix}-${config.region}`, {
       env: { region: config.region },
       description: `ecs-event-ops automations for ECS events in ${config.region}`,
-      synthesizer: new ros.DefaultStackSynthesizer({ qualifier: props.assetsQualifier }),
+      // No asset manifest for the ros-cdk CLI to publish or delete: the code goes through HandlerCode.
+      synthesizer: new TemplateOnlySynthesizer(),
       tags: { 'ecs-event-ops': config.region },
     });
+    new HandlerCode(this, { qualifier: props.assetsQualifier });
+    const guard =
+      (props.regionGuard ?? true) ? new RegionGuard(this, 'RegionGuard', { region: config.region }) : undefined;
     const services = config.activateServices
       ? // EventBridge cannot be activated by ROS (not an AutoEnableService value): activate it once in the console.
         ['FC', 'MNS', 'SLS', 'OSS'].map(
@@ -458,5 +471,6 @@ export class RegionStack extends ros.Stack {
       });
     }
     this.automations = automations;
+    guard?.protect();
   }
 }

@@ -43,10 +43,10 @@ describe('HandlerFunction', () => {
     });
   });
 
-  test('stages the bundle as a content-addressed code asset in the qualified asset bucket', () => {
+  test('takes its code from a content-addressed object in the qualified code bucket of its region', () => {
     const code = synthHandler().Resources.Fn.Properties.Code as { OssBucketName: string; OssObjectName: string };
     assert.equal(code.OssBucketName, 'cdk-test-assets-cn-hangzhou');
-    assert.match(code.OssObjectName, /^[0-9a-f]{64}\.zip$/);
+    assert.match(code.OssObjectName, /^ecs-event-ops\/lifecycle-audit\/[0-9a-f]{64}\.zip$/);
   });
 
   test('runs in its own service with a role only FC can assume, holding exactly the granted statements', () => {

@@ -10,11 +10,11 @@ import { checkAssembly } from '../../lib/policy/check-assembly';
 import { RegionStack } from '../../lib/stacks/region-stack';
 import { testApp } from '../support/synth';
 
-/** The findings of `rule` on `template` (assets: hash `big` is 400 KB, `small` 10 KB). */
+/** The findings of `rule` on `template` (code objects: `big.zip` is 400 KB, `small.zip` 10 KB). */
 function findings(rule: PolicyRule, template: RosTemplate): string[] {
-  const sizes: Record<string, number> = { big: 400_000, small: 10_000 };
+  const sizes: Record<string, number> = { 'big.zip': 400_000, 'small.zip': 10_000 };
   return rule
-    .check({ stack: 's', template, bundleBudgetKb: 350, assetBytes: (h) => sizes[h] })
+    .check({ stack: 's', template, bundleBudgetKb: 350, codeBytes: (h) => sizes[h] })
     .map((f) => `${f.resource}: ${f.message}`);
 }
 
@@ -184,7 +184,7 @@ describe('policy rules: each passes a good template and fails a bad one', () => 
       'Fn: bundle is 400.0 KB, over the 350 KB budget',
     ]);
     assert.deepEqual(findings(rule('bundle-budget'), fn({ Code: { OssObjectName: 'gone.zip' } })), [
-      'Fn: code asset gone is not in the assembly',
+      'Fn: code object gone.zip is not in the assembly',
     ]);
   });
 });
@@ -232,7 +232,7 @@ describe('policy over the project', () => {
     assert.match(text, /unused suppression \[ram-least-privilege\] Nothing: it matches no finding; remove it/);
   });
 
-  test('checkStacks reports a missing asset as a finding', () => {
+  test('checkStacks reports a missing code object as a finding', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eeo-policy-'));
     const report = checkStacks(
       [

@@ -37,7 +37,8 @@ describe('RegionStack', () => {
     assert.equal(count('ALIYUN::EventBridge::Rule'), 8);
     assert.equal(count('ALIYUN::FC::Trigger'), 1);
     // Features that need ids, endpoints or secrets are off: no parameters, custom resources or policies.
-    assert.equal((template as { Parameters?: unknown }).Parameters, undefined);
+    // No secret parameter without a channel; only the region guard's StackRegion.
+    assert.deepEqual(Object.keys((template as { Parameters?: object }).Parameters ?? {}), ['StackRegion']);
     assert.equal(count('ALIYUN::ROS::CustomResource'), 0);
     assert.equal(count('ALIYUN::ECS::AutoSnapshotPolicy'), 0);
     assert.equal(count('ALIYUN::EventBridge::ApiDestination'), 0);

@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ros from '@alicloud/ros-cdk-core';
+import { HandlerCode } from '../../lib/code/handler-code';
+import { TemplateOnlySynthesizer } from '../../lib/code/template-only-synthesizer';
 import { CONTEXT_KEY, loadConfig } from '../../lib/config';
 import { RegionStack } from '../../lib/stacks/region-stack';
 
@@ -34,8 +36,9 @@ export function synthStack(build: (stack: ros.Stack) => void): Template {
   const app = testApp();
   const stack = new ros.Stack(app, 'test-stack', {
     env: { region: 'cn-hangzhou' },
-    synthesizer: new ros.DefaultStackSynthesizer({ qualifier: 'test' }),
+    synthesizer: new TemplateOnlySynthesizer(),
   });
+  new HandlerCode(stack, { qualifier: 'test' });
   build(stack);
   return app.synth().getStackByName('test-stack').template as Template;
 }

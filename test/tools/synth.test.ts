@@ -6,9 +6,12 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import * as cxapi from '@alicloud/ros-cdk-cxapi';
 import { mergeContext, parseSynthArgs } from '../../tools/synth';
+import { cliSynth } from '../support/ros-cdk-cli';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const COPIED = ['bin', 'lib', 'lambda-src', 'tools', 'cdk.json', 'package.json', 'tsconfig.json'];
+const COPIED = ['bin', 'lib', 'lambda-src', 'tools', 'cdk.json', 'package.json', 'tsconfig.json'].filter((entry) =>
+  fs.existsSync(path.join(ROOT, entry)),
+);
 
 /** A copy of the app in a fresh folder (node_modules linked), as another checkout would be. */
 function checkout(): string {
@@ -82,7 +85,7 @@ describe('npm run synth', () => {
     fs.writeFileSync(path.join(dir, 'precious', 'notes.txt'), 'keep me');
     const run = synth(dir, ['-o', 'precious']);
     assert.equal(run.status, 1);
-    assert.match(run.stderr, /holds files a synth does not write \(notes\.txt\); refusing to delete it/);
+    assert.match(run.stderr, /holds files a synth does not write \(notes\.txt\); refusing to replace it/);
     assert.ok(fs.existsSync(path.join(dir, 'precious', 'notes.txt')));
   });
 });
@@ -98,7 +101,8 @@ describe('synth arguments and context', () => {
 
   test('refuses a flag it does not know and a context pair without "="', () => {
     assert.throws(() => parseSynthArgs(['--regions', 'x']), /Unknown option '--regions'.*Usage: npm run synth/);
-    assert.throws(() => parseSynthArgs(['-c', 'novalue']), /-c "novalue" is not valid: expected key=value/);
+    assert.throws(() => parseSynthArgs(['-c', 'novalue']), /--context "novalue" is not valid: expected key=value/);
+    assert.throws(() => parseSynthArgs(['--context', 'aliyun:x=1']), /keys starting with "aliyun:" are reserved/);
   });
 
   test('gives -c flags precedence over cdk.json, and cdk.json over cdk.context.json', () => {
@@ -125,4 +129,116 @@ test('the real CLI can run the app: cdk.json "app" is a command that synthesizes
     stdio: 'pipe',
   });
   assert.ok(fs.existsSync(path.join(out, 'ecs-event-ops-cn-hangzhou.template.json')));
+});
+
+describe('npm run synth and the real ros-cdk CLI give the same assembly', () => {
+  /** Runs both ways in two fresh checkouts prepared by `prepare`, and compares every file byte for byte. */
+  function bothWays(flags: string[], prepare: (dir: string) => void = () => {}): Map<string, string> {
+    const [ours, theirs] = [checkout(), checkout()];
+    for (const dir of [ours, theirs]) prepare(dir);
+    const run = synth(
+      ours,
+      flags.flatMap((f) => ['--context', f]),
+    );
+    assert.equal(run.status, 0, run.stderr);
+    const cli = cliSynth(theirs, flags);
+    assert.equal(cli.status, 0, cli.stderr);
+    const [a, b] = [assemblyFiles(path.join(ours, 'cdk.out')), assemblyFiles(cli.outdir)];
+    assert.deepEqual([...a.keys()].sort(), [...b.keys()].sort());
+    for (const [name, content] of a) assert.equal(content, b.get(name), `${name} differs between the two ways`);
+    return a;
+  }
+  const partialContext = (dir: string) =>
+    fs.writeFileSync(
+      path.join(dir, 'cdk.context.json'),
+      JSON.stringify({ 'ecs-event-ops': { autoRestart: { maxRestartsPerHour: 5 }, regions: ['cn-beijing'] } }),
+    );
+
+  test('with cdk.json alone', () => {
+    assert.ok(bothWays([]).has('ecs-event-ops-cn-hangzhou.template.json'));
+  });
+
+  test('with a partial ecs-event-ops block in cdk.context.json, which cdk.json overrides key by key', () => {
+    const files = bothWays([], partialContext);
+    // cdk.json's regions win over cdk.context.json's; the restart limit only cdk.context.json sets is kept.
+    const template = files.get('ecs-event-ops-cn-hangzhou.template.json') ?? '';
+    assert.match(template, /"RESTART_MAX_PER_HOUR": "5"/);
+    assert.ok(![...files.keys()].some((f) => f.includes('cn-beijing')));
+  });
+
+  test('with dotted-key and whole-key context flags over both files', () => {
+    const files = bothWays(
+      [
+        'ecs-event-ops={"regions":["cn-shanghai","cn-hangzhou"]}',
+        'ecs-event-ops.cn-shanghai.autoRestart.enabled=false',
+        'ecs-event-ops.namePrefix=acme-ops',
+      ],
+      partialContext,
+    );
+    assert.deepEqual([...files.keys()].filter((f) => f.endsWith('.template.json')).sort(), [
+      'acme-ops-cn-hangzhou.template.json',
+      'acme-ops-cn-shanghai.template.json',
+    ]);
+    assert.doesNotMatch(files.get('acme-ops-cn-shanghai.template.json') ?? '', /AutoRestartFunction/);
+    assert.match(files.get('acme-ops-cn-hangzhou.template.json') ?? '', /"RESTART_MAX_PER_HOUR": "5"/);
+  });
+});
+
+describe('npm run synth next to what the ros-cdk CLI leaves behind', () => {
+  test('cdk.json carries the languageInfo every ros-cdk command reads', () => {
+    // cdk-toolkit.ts readLanguageInfo(): JSON.parse(cdk.json)['languageInfo'].toString() throws when it is missing.
+    const cdkJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8'));
+    assert.equal(cdkJson.languageInfo, 'typescript');
+  });
+
+  test('writes no asset manifest the CLI would publish or delete', () => {
+    const dir = checkout();
+    assert.equal(synth(dir).status, 0);
+    const entries = fs.readdirSync(path.join(dir, 'cdk.out'));
+    assert.deepEqual(
+      entries.filter((e) => e.endsWith('.assets.json') || e.startsWith('asset.')),
+      [],
+    );
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.out', 'manifest.json'), 'utf8'));
+    const types = Object.values(manifest.artifacts as Record<string, { type: string }>).map((a) => a.type);
+    assert.ok(!types.includes('cdk:asset-manifest'));
+  });
+
+  test('replaces an assembly in which a CLI deploy left asset zips', () => {
+    const dir = checkout();
+    assert.equal(synth(dir).status, 0);
+    fs.writeFileSync(path.join(dir, 'cdk.out', `asset.${'a'.repeat(64)}.zip`), 'zip');
+    const run = synth(dir);
+    assert.equal(run.status, 0, run.stderr);
+    assert.ok(!fs.existsSync(path.join(dir, 'cdk.out', `asset.${'a'.repeat(64)}.zip`)));
+  });
+
+  test('a stack.info.json left by generate-stack-file cannot change a template', () => {
+    const [plain, withInfo] = [checkout(), checkout()];
+    fs.writeFileSync(
+      path.join(withInfo, 'stack.info.json'),
+      JSON.stringify({
+        'ecs-event-ops-cn-hangzhou': { stackId: 'x', assetAssociatedBucketName: 'someone-elses-bucket' },
+      }),
+    );
+    for (const dir of [plain, withInfo]) assert.equal(synth(dir).status, 0);
+    const name = 'ecs-event-ops-cn-hangzhou.template.json';
+    const [a, b] = [plain, withInfo].map((dir) => fs.readFileSync(path.join(dir, 'cdk.out', name), 'utf8'));
+    assert.equal(a, b);
+    assert.doesNotMatch(b, /someone-elses-bucket/);
+  });
+
+  test('a failed synth leaves the previous assembly untouched', () => {
+    const dir = checkout();
+    assert.equal(synth(dir).status, 0);
+    const before = assemblyFiles(path.join(dir, 'cdk.out'));
+    const run = synth(dir, ['--context', 'ecs-event-ops.regions=["cn-hangzou"]']);
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /did you mean cn-hangzhou/);
+    assert.deepEqual(assemblyFiles(path.join(dir, 'cdk.out')), before);
+    assert.deepEqual(
+      fs.readdirSync(dir).filter((e) => e.includes('.staging-') || e.includes('.previous-')),
+      [],
+    );
+  });
 });

@@ -5,16 +5,15 @@ import type { Finding, PolicyRule } from '../types';
 export const bundleBudget: PolicyRule = {
   id: 'bundle-budget',
   description: 'Every FC code bundle in the assembly is within the handler bundle budget.',
-  check({ stack, template, assetBytes, bundleBudgetKb }) {
+  check({ stack, template, codeBytes, bundleBudgetKb }) {
     const findings: Finding[] = [];
     for (const [id, fn] of resourcesOfType(template, 'ALIYUN::FC::Function')) {
       const code = fn.Properties?.Code;
       const object = isRecord(code) ? code.OssObjectName : undefined;
-      const hash = typeof object === 'string' ? object.replace(/\.zip$/, '') : undefined;
-      if (hash === undefined) continue;
-      const bytes = assetBytes(hash);
+      if (typeof object !== 'string') continue;
+      const bytes = codeBytes(object);
       if (bytes === undefined) {
-        findings.push({ rule: this.id, stack, resource: id, message: `code asset ${hash} is not in the assembly` });
+        findings.push({ rule: this.id, stack, resource: id, message: `code object ${object} is not in the assembly` });
       } else if (bytes > bundleBudgetKb * 1000) {
         findings.push({
           rule: this.id,

@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as ros from '@alicloud/ros-cdk-core';
+import {
+  CODE_FOLDER,
+  CODE_MANIFEST_VERSION,
+  type CodeManifest,
+  type CodeObject,
+  codeBucketName,
+  codeManifestFile,
+  codeObjectKey,
+} from './manifest';
+import { zipHandlerCode } from './zip';
+
+/** Props of {@link HandlerCode}. */
+export interface HandlerCodeProps {
+  /** Names the code bucket `cdk-<qualifier>-assets-<region>` (configuration key `assetsQualifier`). */
+  readonly qualifier: string;
+}
+
+/** Where a function's code is: the `Code` of an `ALIYUN::FC::Function`. */
+export interface CodeLocation {
+  /** The code bucket. */
+  readonly bucketName: string;
+  /** The object key. */
+  readonly objectKey: string;
+}
+
+const ID = 'HandlerCode';
+
+/**
+ * The handler code of one stack: the zips its functions run, in the code bucket of the stack's region.
+ *
+ * Functions ask it for a location ({@link HandlerCode.location}); at synth, the stack's `TemplateOnlySynthesizer` has it write each zip
+ * once into the assembly's `eeo-code/` folder and list them in `<stack>.code.json`, which `npm run assets:publish` uploads before deploy. One per
+ * stack, created by the stack ({@link HandlerCode.of} finds it).
+ */
+export class HandlerCode extends ros.Construct {
+  /** The `HandlerCode` of the stack `scope` belongs to. */
+  static of(scope: ros.Construct): HandlerCode {
+    const stack = ros.Stack.of(scope);
+    const found = stack.node.tryFindChild(ID);
+    if (!(found instanceof HandlerCode)) {
+      throw new Error(
+        `${scope.node.path}: stack ${stack.node.id} has no HandlerCode; create one first: new HandlerCode(stack, { qualifier })`,
+      );
+    }
+    return found;
+  }
+
+  /** The code bucket. */
+  readonly bucketName: string;
+  private readonly region: string;
+  private readonly objects = new Map<string, CodeObject & { readonly zip: Buffer }>();
+
+  constructor(
+    scope: ros.Stack,
+    private readonly props: HandlerCodeProps,
+  ) {
+    super(scope, ID);
+    if (!/^[a-z0-9]{2,10}$/.test(props.qualifier)) {
+      throw new Error(`HandlerCode: qualifier "${props.qualifier}" is not valid: 2 to 10 lowercase letters and digits`);
+    }
+    const region = scope.region;
+    if (ros.Token.isUnresolved(region)) {
+      throw new Error(
+        `HandlerCode: stack ${scope.node.id} needs a literal region (env.region): the code bucket is per region`,
+      );
+    }
+    this.region = region;
+    this.bucketName = codeBucketName(props.qualifier, region);
+  }
+
+  /** The location of a handler's code, given its bundled `index.js`. */
+  location(handler: string, indexJs: Uint8Array): CodeLocation {
+    const zip = zipHandlerCode(indexJs);
+    const sha256 = createHash('sha256').update(zip).digest('hex');
+    const key = codeObjectKey(handler, sha256);
+    if (!this.objects.has(key)) {
+      this.objects.set(key, { handler, key, file: `${CODE_FOLDER}/${sha256}.zip`, sha256, bytes: zip.length, zip });
+    }
+    return { bucketName: this.bucketName, objectKey: key };
+  }
+
+  /** The manifest of this stack's code (objects sorted by key). */
+  manifest(): CodeManifest {
+    const objects = [...this.objects.values()]
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .map(({ handler, key, file, sha256, bytes }) => ({ handler, key, file, sha256, bytes }));
+    return {
+      version: CODE_MANIFEST_VERSION,
+      qualifier: this.props.qualifier,
+      region: this.region,
+      bucketName: this.bucketName,
+      objects,
+    };
+  }
+
+  /** The stack's `HandlerCode`, if it has one. */
+  static find(stack: ros.Stack): HandlerCode | undefined {
+    const found = stack.node.tryFindChild(ID);
+    return found instanceof HandlerCode ? found : undefined;
+  }
+
+  /** Writes the zips and `<stack>.code.json` into the assembly folder (called by the stack's synthesizer). */
+  writeTo(outdir: string): void {
+    fs.mkdirSync(path.join(outdir, CODE_FOLDER), { recursive: true });
+    for (const object of this.objects.values()) fs.writeFileSync(path.join(outdir, object.file), object.zip);
+    const artifactId = ros.Stack.of(this).artifactId;
+    fs.writeFileSync(path.join(outdir, codeManifestFile(artifactId)), `${JSON.stringify(this.manifest(), null, 2)}\n`);
+  }
+}
