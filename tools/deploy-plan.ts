@@ -78,10 +78,10 @@ export function stackRegions(assemblyDir: string): { stack: string; region: stri
 
 /** The `ros-cdk deploy` arguments for the NoEcho parameters of `template`, values taken from `env`. */
 export function parameterArguments(
-  template: TemplateShape,
+  template: object,
   env: Readonly<Record<string, string | undefined>>,
 ): { names: string[]; args: string[] } {
-  const names = Object.entries(template.Parameters ?? {})
+  const names = Object.entries((template as TemplateShape | null)?.Parameters ?? {})
     .filter(([, p]) => p.NoEcho === true)
     .map(([name]) => name)
     .sort();
@@ -126,7 +126,7 @@ function main(argv: readonly string[]): number {
       return 0;
     }
     if (command === 'parameters' && values.template !== undefined && values.out !== undefined) {
-      const { names, args } = parameterArguments(readJson(values.template) as TemplateShape, process.env);
+      const { names, args } = parameterArguments(readJson(values.template) as object, process.env);
       fs.writeFileSync(values.out, args.map((a) => `${a}\0`).join(''), { mode: 0o600 });
       process.stdout.write(`NoEcho parameters passed: ${names.length > 0 ? names.join(', ') : 'none'}\n`);
       return 0;
