@@ -1,14 +1,20 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { parse } from 'yaml';
+import { validateWorkflow } from '@action-validator/core';
+import { parse, stringify } from 'yaml';
 import { DIFF_SCRIPT } from '../../lib/diff';
+import { secretName } from '../../tools/deploy-plan';
+import { synthRegions } from '../support/synth';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const WORKFLOWS = path.join(ROOT, '.github', 'workflows');
 
 interface Step {
+  readonly name?: string;
   readonly uses?: string;
   readonly run?: string;
   readonly if?: string;
@@ -22,6 +28,7 @@ interface Job {
   readonly permissions?: Record<string, string>;
   readonly environment?: string;
   readonly strategy?: { 'max-parallel'?: number; 'fail-fast'?: boolean; matrix?: Record<string, unknown> };
+  readonly outputs?: Record<string, string>;
   readonly env?: Record<string, string>;
   readonly steps: Step[];
 }
@@ -30,6 +37,7 @@ interface Workflow {
   readonly on: Record<string, unknown>;
   readonly permissions: Record<string, string>;
   readonly concurrency?: { group: string; 'cancel-in-progress': boolean };
+  readonly env?: Record<string, string>;
   readonly jobs: Record<string, Job>;
 }
 
@@ -47,6 +55,28 @@ function needs(job: Job): string[] {
   return job.needs === undefined ? [] : typeof job.needs === 'string' ? [job.needs] : job.needs;
 }
 
+/** Runs a workflow's bash script as the runner would (`bash -e`), in `cwd`, with only `env` and PATH. */
+function bash(script: string, cwd: string, env: Record<string, string>): { status: number | null; output: string } {
+  const run = spawnSync('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', script], {
+    cwd,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+function stepNamed(job: Job, name: string): Step {
+  const step = job.steps.find((s) => s.name === name);
+  assert.ok(step, `step "${name}"`);
+  return step;
+}
+
+/**
+ * npm scripts that the workflows run and that another change of the same issue adds to package.json
+ * (`assets:publish`, issue 10 item 2): allowed here until package.json declares them, then checked like the rest.
+ */
+const SCRIPTS_TO_ADD = ['assets:publish'];
+
 const FILES = fs.readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f));
 const scripts = (
   JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
@@ -58,6 +88,20 @@ describe('workflows', () => {
   });
 
   for (const file of FILES) {
+    test(`${file} is a valid workflow for @action-validator/core (the GitHub Actions schema and the job graph)`, () => {
+      const result = validateWorkflow(workflow(file).text);
+      assert.deepEqual(result.errors, []);
+    });
+
+    test(`${file} would fail the validator with a job that has no runs-on`, () => {
+      const broken = structuredClone(workflow(file).parsed) as unknown as {
+        jobs: Record<string, Record<string, unknown>>;
+      };
+      const [first] = Object.keys(broken.jobs);
+      delete broken.jobs[first]['runs-on'];
+      assert.notDeepEqual(validateWorkflow(stringify(broken)).errors, []);
+    });
+
     test(`${file} pins every action to a full commit SHA with its version in a comment`, () => {
       const lines = workflow(file)
         .text.split('\n')
@@ -89,7 +133,10 @@ describe('workflows', () => {
       const used = runs.flatMap((run) => [...run.matchAll(/npm run (?:(?:--silent|-s) )?([\w:-]+)/g)].map((m) => m[1]));
       assert.ok(used.length > 0);
       for (const name of used) {
-        assert.ok(name in scripts || name === DIFF_SCRIPT.name, `npm run ${name} is not a script of package.json`);
+        assert.ok(
+          name in scripts || name === DIFF_SCRIPT.name || SCRIPTS_TO_ADD.includes(name),
+          `npm run ${name} is not a script of package.json`,
+        );
       }
       if (runs.some((run) => /\bnpm test\b/.test(run))) assert.ok('test' in scripts);
     });
@@ -111,6 +158,7 @@ describe('pull-request.yml', () => {
   test('tests, diffs, comments after the diff, and gates on the comment and the diff', () => {
     assert.deepEqual(Object.fromEntries(Object.entries(parsed.jobs).map(([name, job]) => [name, needs(job)])), {
       check: [],
+      'cli-synth': [],
       diff: [],
       comment: ['diff'],
       gate: ['diff', 'comment'],
@@ -154,36 +202,260 @@ describe('pull-request.yml', () => {
   });
 });
 
+describe('the pinned ros-cdk CLI', () => {
+  const deploy = workflow('deploy.yml');
+  const pullRequest = workflow('pull-request.yml');
+
+  test('is one exact version, the same in both workflows, with no fallback to latest', () => {
+    const version = deploy.parsed.env?.ROS_CDK_CLI_VERSION;
+    assert.match(String(version), /^\d+\.\d+\.\d+$/);
+    assert.equal(pullRequest.parsed.env?.ROS_CDK_CLI_VERSION, version);
+    for (const { text } of [deploy, pullRequest]) {
+      assert.doesNotMatch(text, /latest'|@latest|vars\.ROS_CDK_CLI_VERSION/);
+    }
+  });
+
+  for (const [file, { parsed }, job] of [
+    ['deploy.yml', deploy, 'deploy'],
+    ['pull-request.yml', pullRequest, 'cli-synth'],
+  ] as const) {
+    const install = stepNamed(parsed.jobs[job], 'Install the pinned ROS CDK CLI').run ?? '';
+
+    test(`${file} installs exactly that version and refuses anything else`, () => {
+      const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'eeo-npm-'));
+      fs.writeFileSync(path.join(bin, 'npm'), '#!/bin/sh\necho "npm $*"\n', { mode: 0o755 });
+      const env = { PATH: `${bin}:${process.env.PATH}` };
+      const pinned = bash(install, bin, { ...env, ROS_CDK_CLI_VERSION: '1.0.30' });
+      assert.equal(pinned.status, 0, pinned.output);
+      assert.equal(pinned.output.trim(), 'npm install -g @alicloud/ros-cdk-cli@1.0.30');
+      for (const version of ['latest', '', '^1.0.30', '1.0']) {
+        const refused = bash(install, bin, { ...env, ROS_CDK_CLI_VERSION: version });
+        assert.equal(refused.status, 1, version);
+        assert.match(refused.output, /ROS_CDK_CLI_VERSION must be an exact version/);
+      }
+    });
+  }
+});
+
+describe('pull-request.yml: ros-cdk synth against npm run synth', () => {
+  const { parsed } = workflow('pull-request.yml');
+  const job = parsed.jobs['cli-synth'];
+  const compare = stepNamed(job, 'Compare the templates byte for byte').run ?? '';
+
+  test('synthesizes with npm run synth into another folder, then with the pinned ros-cdk synth into cdk.out', () => {
+    const runs = job.steps.flatMap((s) => s.run ?? []);
+    const npmSynth = runs.indexOf('npm run synth -- -o "$RUNNER_TEMP/npm-synth"');
+    const cliSynth = runs.indexOf('ros-cdk synth > /dev/null');
+    const install = runs.findIndex((r) => r.includes('npm install -g "@alicloud/ros-cdk-cli@$ROS_CDK_CLI_VERSION"'));
+    assert.ok(install >= 0 && npmSynth > install && cliSynth > npmSynth, JSON.stringify(runs));
+    assert.equal(runs.indexOf(compare), runs.length - 1);
+  });
+
+  /** Two synth outputs, as the job leaves them: `<temp>/npm-synth` and `<work>/cdk.out`. */
+  function outputs(npm: Record<string, string>, cli: Record<string, string>): { work: string; temp: string } {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'eeo-cli-synth-'));
+    const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'eeo-runner-temp-'));
+    for (const [dir, files] of [
+      [path.join(temp, 'npm-synth'), npm],
+      [path.join(work, 'cdk.out'), cli],
+    ] as const) {
+      fs.mkdirSync(dir);
+      for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+    }
+    return { work, temp };
+  }
+
+  test('passes when every template is byte-identical, whatever else the folders hold', () => {
+    const same = { 'a-cn-hangzhou.template.json': '{"A":1}\n', 'a-cn-shanghai.template.json': '{"B":1}\n' };
+    const { work, temp } = outputs(same, { ...same, 'asset.abc.zip': 'zip' });
+    const result = bash(compare, work, { RUNNER_TEMP: temp, ROS_CDK_CLI_VERSION: '1.0.30' });
+    assert.equal(result.status, 0, result.output);
+  });
+
+  test('fails when one template differs by a byte, and names it', () => {
+    const { work, temp } = outputs(
+      { 'a-cn-hangzhou.template.json': '{"A":1}\n' },
+      { 'a-cn-hangzhou.template.json': '{"A":1} \n' },
+    );
+    const result = bash(compare, work, { RUNNER_TEMP: temp, ROS_CDK_CLI_VERSION: '1.0.30' });
+    assert.equal(result.status, 1);
+    assert.match(result.output, /::error file=a-cn-hangzhou\.template\.json::ros-cdk synth 1\.0\.30 and npm run synth/);
+  });
+
+  test('fails when the two synths wrote different sets of templates', () => {
+    const { work, temp } = outputs(
+      { 'a-cn-hangzhou.template.json': '{}' },
+      { 'a-cn-hangzhou.template.json': '{}', 'a-cn-shanghai.template.json': '{}' },
+    );
+    const result = bash(compare, work, { RUNNER_TEMP: temp, ROS_CDK_CLI_VERSION: '1.0.30' });
+    assert.equal(result.status, 1);
+    assert.match(result.output, /different sets of templates/);
+  });
+});
+
 describe('deploy.yml', () => {
   const { parsed } = workflow('deploy.yml');
+  const deploy = parsed.jobs.deploy;
+  /** The shell lines of the deploy job in order, each with the index of its step. */
+  const lines = deploy.steps.flatMap((step, index) =>
+    (step.run ?? '')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#'))
+      .map((line) => ({ index, line })),
+  );
+  const lineIndex = (pattern: RegExp): number => {
+    const found = lines.findIndex(({ line }) => pattern.test(line));
+    assert.ok(found >= 0, `a line matching ${pattern}`);
+    return found;
+  };
 
   test('runs on a push to main and by hand', () => {
     assert.deepEqual(parsed.on, { push: { branches: ['main'] }, workflow_dispatch: null });
   });
 
-  test('synthesizes, then deploys the stacks read from the assembly', () => {
-    assert.deepEqual(needs(parsed.jobs.deploy), ['synth']);
-    assert.equal(parsed.jobs.deploy.strategy?.matrix?.stack, expression('fromJSON(needs.synth.outputs.stacks)'));
+  test('synthesizes, then deploys each stack read from the assembly with the region of its StackRegion parameter', () => {
+    assert.deepEqual(needs(deploy), ['synth']);
     assert.ok(parsed.jobs.synth.steps.some((s) => s.run === 'npm run synth'));
-    const deploy = parsed.jobs.deploy.steps.at(-1);
-    assert.equal(deploy?.run, 'ros-cdk deploy "$STACK"');
+    const list = parsed.jobs.synth.steps.find((s) => s.run?.includes('tools/deploy-plan.ts stacks'));
+    assert.match(list?.run ?? '', /npx tsx tools\/deploy-plan\.ts stacks --assembly cdk\.out/);
+    assert.equal(parsed.jobs.synth.outputs?.stacks, expression('steps.stacks.outputs.stacks'));
+    assert.deepEqual(deploy.strategy?.matrix, { include: expression('fromJSON(needs.synth.outputs.stacks)') });
+    assert.equal(deploy.env?.STACK, expression('matrix.stack'));
+    assert.equal(deploy.env?.REGION_ID, expression('matrix.region'));
+    for (const step of deploy.steps) {
+      assert.equal(step.env?.REGION_ID, undefined, `step "${step.name}" does not change REGION_ID`);
+    }
   });
 
-  test('never runs two deploys or two regions at once, and deploys to the protected environment', () => {
+  test('deploys the stack of the job with --sync, --skip-if-no-changes and its region, and the NoEcho parameters', () => {
+    const deployLine = lines[lineIndex(/^ros-cdk deploy /)].line;
+    assert.equal(
+      deployLine,
+      `ros-cdk deploy "$STACK" --sync --skip-if-no-changes --region "$REGION_ID" "\${parameters[@]}"`,
+    );
+    assert.doesNotMatch(deployLine, /--outputs-file/);
+  });
+
+  test('rebuilds stack.info.json with generate-stack-file right before the diff and right before the deploy', () => {
+    const cli = lines.filter(({ line }) => line.startsWith('ros-cdk '));
+    const commands = cli.map(({ line }) => line.split(' ').slice(0, 2).join(' '));
+    assert.deepEqual(commands, [
+      'ros-cdk generate-stack-file',
+      'ros-cdk diff',
+      'ros-cdk generate-stack-file',
+      'ros-cdk deploy',
+    ]);
+    assert.equal(lines[lineIndex(/^ros-cdk diff /)].line, 'ros-cdk diff "$STACK"');
+    // generate-stack-file runs in the same step as the command it prepares.
+    assert.equal(cli[0].index, cli[1].index);
+    assert.equal(cli[2].index, cli[3].index);
+  });
+
+  test('publishes the handler code of the region with npm run assets:publish before any ros-cdk command', () => {
+    const publish = lineIndex(/^npm run assets:publish /);
+    assert.equal(lines[publish].line, 'npm run assets:publish -- --region "$REGION_ID" --assembly cdk.out');
+    assert.ok(publish > lineIndex(/^npm run synth$/));
+    assert.ok(publish < lineIndex(/^ros-cdk /));
+  });
+
+  test('stops at the first failure: one region at a time, fail-fast, and every multi-line script under set -e', () => {
     assert.equal(parsed.concurrency?.['cancel-in-progress'], false);
     assert.ok(parsed.concurrency?.group);
-    assert.equal(parsed.jobs.deploy.strategy?.['max-parallel'], 1);
-    assert.equal(parsed.jobs.deploy.strategy?.['fail-fast'], true);
-    assert.equal(parsed.jobs.deploy.environment, 'production');
+    assert.equal(deploy.strategy?.['max-parallel'], 1);
+    assert.equal(deploy.strategy?.['fail-fast'], true);
+    assert.equal(deploy.environment, 'production');
+    for (const job of Object.values(parsed.jobs)) {
+      for (const step of job.steps.filter((s) => (s.run ?? '').trim().includes('\n'))) {
+        assert.match(step.run ?? '', /^set -euo pipefail\n/, `step "${step.name}"`);
+      }
+    }
   });
 
-  test('installs the real CLI and takes credentials from OIDC or from the secrets', () => {
-    const steps = parsed.jobs.deploy.steps;
-    assert.ok(steps.some((s) => s.run?.startsWith('npm install -g "@alicloud/ros-cdk-cli@')));
-    const oidc = steps.find((s) => s.uses?.startsWith('aliyun/configure-aliyun-credentials-action@'));
-    assert.equal(oidc?.if, "vars.ALIBABA_CLOUD_ROLE_ARN != ''");
-    const env = steps.at(-1)?.env ?? {};
-    assert.match(env.ALIBABA_CLOUD_ACCESS_KEY_ID, /secrets\.ALIBABA_CLOUD_ACCESS_KEY_ID/);
-    assert.match(env.ALIBABA_CLOUD_ACCESS_KEY_SECRET, /secrets\.ALIBABA_CLOUD_ACCESS_KEY_SECRET/);
+  test('passes each NoEcho parameter of the app from the repository secret named by secretName, and no other secret', () => {
+    const everyChannel = synthRegions({
+      notifications: { dingTalk: true, webhook: true },
+      snapshots: { monitoringEndpoint: 'https://monitor.example.com/hooks/ecs' },
+    })['ecs-event-ops-cn-hangzhou'] as { Parameters?: Record<string, { NoEcho?: boolean }> };
+    const noEcho = Object.entries(everyChannel.Parameters ?? {})
+      .filter(([, p]) => p.NoEcho === true)
+      .map(([name]) => secretName(name));
+    assert.ok(noEcho.length >= 5);
+    const step = stepNamed(deploy, `ros-cdk deploy ${expression('matrix.stack')}`);
+    assert.deepEqual(
+      step.env,
+      Object.fromEntries(noEcho.sort().map((name) => [name, expression(`secrets.${name}`)])),
+      'the deploy step env is exactly the NoEcho secrets',
+    );
+    assert.match(
+      step.run ?? '',
+      /npx tsx tools\/deploy-plan\.ts parameters --template "cdk\.out\/\$STACK\.template\.json" --out "\$RUNNER_TEMP\/parameters"\nmapfile -d '' -t parameters < "\$RUNNER_TEMP\/parameters"/,
+    );
+  });
+
+  describe('credentials', () => {
+    const oidc = deploy.steps.find((s) => s.uses?.startsWith('aliyun/configure-aliyun-credentials-action@'));
+    const hand = stepNamed(deploy, 'Credentials under the names the CLI reads');
+
+    test('come from OIDC when the role variable is set, else from the access key secrets', () => {
+      assert.equal(oidc?.if, "vars.ALIBABA_CLOUD_ROLE_ARN != ''");
+      assert.deepEqual(hand.env, {
+        SECRET_ACCESS_KEY_ID: expression('secrets.ALIBABA_CLOUD_ACCESS_KEY_ID'),
+        SECRET_ACCESS_KEY_SECRET: expression('secrets.ALIBABA_CLOUD_ACCESS_KEY_SECRET'),
+      });
+      assert.ok(deploy.steps.indexOf(oidc as Step) < deploy.steps.indexOf(hand));
+      assert.ok(deploy.steps.indexOf(hand) < lines[lineIndex(/^npm run assets:publish /)].index);
+    });
+
+    function handOver(env: Record<string, string>, configFile = false): { status: number | null; exported: string } {
+      const work = fs.mkdtempSync(path.join(os.tmpdir(), 'eeo-credentials-'));
+      if (configFile) fs.writeFileSync(path.join(work, 'account.config.json'), '{}');
+      const githubEnv = path.join(work, 'github-env');
+      fs.writeFileSync(githubEnv, '');
+      const result = bash(hand.run ?? '', work, {
+        GITHUB_ENV: githubEnv,
+        SECRET_ACCESS_KEY_ID: '',
+        SECRET_ACCESS_KEY_SECRET: '',
+        ...env,
+      });
+      return { status: result.status, exported: fs.readFileSync(githubEnv, 'utf8') };
+    }
+
+    test('hand STS credentials from OIDC to the CLI as ACCESS_KEY_ID, ACCESS_KEY_SECRET and SECURITY_TOKEN', () => {
+      const result = handOver({
+        ALIBABA_CLOUD_ACCESS_KEY_ID: 'STS.id',
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'sts-secret',
+        ALIBABA_CLOUD_SECURITY_TOKEN: 'token',
+        SECRET_ACCESS_KEY_ID: 'ignored',
+        SECRET_ACCESS_KEY_SECRET: 'ignored',
+      });
+      assert.equal(result.status, 0);
+      assert.equal(result.exported, 'ACCESS_KEY_ID=STS.id\nACCESS_KEY_SECRET=sts-secret\nSECURITY_TOKEN=token\n');
+    });
+
+    test('hand the access key secrets to the CLI without a security token', () => {
+      const result = handOver({ SECRET_ACCESS_KEY_ID: 'LTAI', SECRET_ACCESS_KEY_SECRET: 'secret' });
+      assert.equal(result.status, 0);
+      assert.equal(result.exported, 'ACCESS_KEY_ID=LTAI\nACCESS_KEY_SECRET=secret\n');
+    });
+
+    test('fail without credentials, and when an account.config.json would override them', () => {
+      assert.deepEqual(handOver({}), { status: 1, exported: '' });
+      assert.deepEqual(handOver({ SECRET_ACCESS_KEY_ID: 'LTAI', SECRET_ACCESS_KEY_SECRET: 'secret' }, true), {
+        status: 1,
+        exported: '',
+      });
+    });
+
+    test('are never given to the CLI under the ALIBABA_CLOUD_ names it ignores, nor with config-set on the command line', () => {
+      for (const step of deploy.steps.filter((s) => /ros-cdk /.test(s.run ?? ''))) {
+        assert.deepEqual(
+          Object.keys(step.env ?? {}).filter((k) => k.startsWith('ALIBABA_CLOUD_')),
+          [],
+          `step "${step.name}"`,
+        );
+        assert.doesNotMatch(step.run ?? '', /config-set/);
+      }
+    });
   });
 });
