@@ -2,6 +2,7 @@ import * as ros from '@alicloud/ros-cdk-core';
 import * as fc from '@alicloud/ros-cdk-fc';
 import * as ossassets from '@alicloud/ros-cdk-ossassets';
 import * as ram from '@alicloud/ros-cdk-ram';
+import { inRange, RANGES } from '../config/ranges';
 import { bundleHandler } from '../private/bundle';
 import { dependOn } from '../private/depend-on';
 import type { DeadLetterQueue } from './dead-letter-queue';
@@ -108,18 +109,21 @@ export class HandlerFunction extends ros.Construct {
         `HandlerFunction ${where}: roleName "${props.roleName}" is not valid: at most 64 letters, digits, "." or "-"`,
       );
     }
-    if (!Number.isInteger(memoryMb) || memoryMb < 128 || memoryMb > 3072 || memoryMb % 64 !== 0) {
-      throw new Error(`HandlerFunction ${where}: memoryMb ${memoryMb} is not valid: 128 to 3072, a multiple of 64`);
-    }
-    if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 10 || timeoutSeconds > 600) {
+    const memory = RANGES['functions.memoryMb'];
+    if (!inRange(memoryMb, memory) || memoryMb % 64 !== 0) {
       throw new Error(
-        `HandlerFunction ${where}: timeoutSeconds ${timeoutSeconds} is not valid: an integer from 10 to 600`,
+        `HandlerFunction ${where}: memoryMb ${memoryMb} is not valid: ${memory.min} to ${memory.max}, a multiple of 64`,
       );
     }
-    if (!Number.isInteger(asyncRetryAttempts) || asyncRetryAttempts < 0 || asyncRetryAttempts > 8) {
-      throw new Error(
-        `HandlerFunction ${where}: asyncRetryAttempts ${asyncRetryAttempts} is not valid: an integer from 0 to 8`,
-      );
+    for (const [key, value, range] of [
+      ['timeoutSeconds', timeoutSeconds, RANGES['functions.timeoutSeconds']],
+      ['asyncRetryAttempts', asyncRetryAttempts, RANGES['functions.asyncRetryAttempts']],
+    ] as const) {
+      if (!inRange(value, range)) {
+        throw new Error(
+          `HandlerFunction ${where}: ${key} ${value} is not valid: an integer from ${range.min} to ${range.max}`,
+        );
+      }
     }
     const statements: PolicyStatement[] = [
       ...(props.statements ?? []),
