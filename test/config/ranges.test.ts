@@ -8,7 +8,7 @@ import * as eventbridge from '@alicloud/ros-cdk-eventbridge';
 import * as fc from '@alicloud/ros-cdk-fc';
 import * as rosRos from '@alicloud/ros-cdk-ros';
 import * as sls from '@alicloud/ros-cdk-sls';
-import { ConfigError, DEFAULT_SETTINGS, loadConfig } from '../../lib/config';
+import { ConfigError, DEFAULT_SETTINGS, loadConfig, REGION_IDS } from '../../lib/config';
 import { type IntegerRange, RANGES, type RangeKey, type RosPropertyRef } from '../../lib/config/ranges';
 import { DeadLetterQueue } from '../../lib/constructs/dead-letter-queue';
 import { EventRule, type IRuleTarget } from '../../lib/constructs/event-rule';
@@ -228,6 +228,58 @@ describe('ranges: every range stays within the generated validators of the insta
         assert.doesNotThrow(() => synthRegions(configWith(key, value)), `${key} = ${value}`);
       }
     }
+  });
+
+  test('fits the names built from the longest accepted name prefix into the generated length limits, in every region', () => {
+    const accepted = (length: number) => {
+      try {
+        loadConfig({ namePrefix: `a${'b'.repeat(length - 1)}` });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    let longest = 2;
+    while (accepted(longest + 1)) longest++;
+    // Alibaba Cloud account ids are 16 digits: the longest value ROS substitutes for ALIYUN::AccountId.
+    const account = '1'.repeat(16);
+    const resolve = (value: unknown): string => {
+      if (typeof value === 'string') return value;
+      const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+      if (join) return join[1].map(resolve).join(join[0]);
+      if ((value as { Ref?: string }).Ref === 'ALIYUN::AccountId') return account;
+      throw new Error(`cannot resolve ${JSON.stringify(value)}`);
+    };
+    const project = generatedRange({
+      package: '@alicloud/ros-cdk-sls',
+      validator: 'RosProjectPropsValidator',
+      property: 'name',
+    });
+    const service = generatedRange({
+      package: '@alicloud/ros-cdk-fc',
+      validator: 'RosServicePropsValidator',
+      property: 'serviceName',
+    });
+    const templates = synthRegions({ regions: REGION_IDS, namePrefix: 'a'.repeat(longest) });
+    const tooLong: string[] = [];
+    let checked = 0;
+    for (const [stack, template] of Object.entries(templates)) {
+      for (const [id, resource] of Object.entries(template.Resources)) {
+        const [name, limit] =
+          resource.Type === 'ALIYUN::SLS::Project'
+            ? [resolve(resource.Properties.Name), project]
+            : resource.Type === 'ALIYUN::FC::Service'
+              ? [resolve(resource.Properties.ServiceName), service]
+              : [undefined, undefined];
+        if (name !== undefined) checked++;
+        if (name !== undefined && (name.length < limit.min || name.length > limit.max))
+          tooLong.push(`${stack}/${id}: "${name}" is ${name.length} characters, allowed ${limit.min} to ${limit.max}`);
+      }
+    }
+    assert.equal(longest, 20);
+    // One log project and at least the six default functions' services per region.
+    assert.ok(checked >= REGION_IDS.length * 7, `checked ${checked} names`);
+    assert.deepEqual(tooLong, []);
   });
 
   test('refuses in the construct, before synth, every value beyond its range', () => {
