@@ -32,7 +32,7 @@ export interface FunctionSettings {
   readonly asyncRetryAttempts: number;
   /** Largest allowed handler bundle, KB: 50 to 5000. Synth fails above it. @default 350 */
   readonly bundleBudgetKb: number;
-  /** Days the functions' logs are kept in SLS: 1 to 3650. @default 30 */
+  /** Days the functions' logs are kept in SLS: 1 to 3600 (the SLS logstore TTL limit). @default 30 */
   readonly logRetentionDays: number;
 }
 

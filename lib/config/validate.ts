@@ -3,6 +3,7 @@ import { didYouMean } from '../private/did-you-mean';
 import { deepMerge, isPlainObject, shapeProblems } from './context';
 import { ConfigError, type ConfigProblem, render } from './errors';
 import { type IdKind, idProblem } from './ids';
+import { RANGES, type RangeKey } from './ranges';
 import { DEFAULT_REGION, REGION_IDS } from './regions';
 import {
   type AppConfig,
@@ -34,6 +35,10 @@ const integer =
     problems.push({ path, received: render(value), allowed: `an integer from ${min} to ${max}${multiple}${nullable}` });
     return undefined;
   };
+
+/** An integer within the range {@link RANGES} has for `key`. */
+const ranged = (key: RangeKey, extra?: { multipleOf?: number; nullable?: boolean }): Check =>
+  integer(RANGES[key].min, RANGES[key].max, extra);
 
 const boolean: Check = (value, path, problems) => {
   if (typeof value === 'boolean') return value;
@@ -133,15 +138,15 @@ const section =
 
 const SETTINGS_SHAPE: Record<keyof RegionSettings, Check> = {
   archive: section({
-    retentionDays: integer(1, 36500),
-    infrequentAccessAfterDays: integer(1, 36500, { nullable: true }),
+    retentionDays: ranged('archive.retentionDays'),
+    infrequentAccessAfterDays: ranged('archive.infrequentAccessAfterDays', { nullable: true }),
   }),
   functions: section({
-    memoryMb: integer(128, 3072, { multipleOf: 64 }),
-    timeoutSeconds: integer(10, 600),
-    asyncRetryAttempts: integer(0, 8),
-    bundleBudgetKb: integer(50, 5000),
-    logRetentionDays: integer(1, 3650),
+    memoryMb: ranged('functions.memoryMb', { multipleOf: 64 }),
+    timeoutSeconds: ranged('functions.timeoutSeconds'),
+    asyncRetryAttempts: ranged('functions.asyncRetryAttempts'),
+    bundleBudgetKb: ranged('functions.bundleBudgetKb'),
+    logRetentionDays: ranged('functions.logRetentionDays'),
   }),
   autoRestart: section({
     enabled: boolean,
@@ -151,12 +156,12 @@ const SETTINGS_SHAPE: Record<keyof RegionSettings, Check> = {
       'an ECS tag key: 1 to 128 characters, not starting with "aliyun" or "acs:"',
     ),
     tagValue: text(/^(?!.*https?:\/\/).{1,128}$/, 'an ECS tag value: 1 to 128 characters'),
-    maxRestartsPerHour: integer(1, 20),
+    maxRestartsPerHour: ranged('autoRestart.maxRestartsPerHour'),
   }),
   spotDrain: section({ enabled: boolean, vServerGroupIds: list(id('vServerGroup'), 100) }),
   systemEvents: section({ enabled: boolean }),
   notifications: section({ dingTalk: boolean, webhook: boolean }),
-  deadLetterCheck: section({ enabled: boolean, intervalMinutes: integer(5, 1440) }),
+  deadLetterCheck: section({ enabled: boolean, intervalMinutes: ranged('deadLetterCheck.intervalMinutes') }),
   audit: section({ enabled: boolean }),
   snapshots: section({
     enabled: boolean,
@@ -173,9 +178,10 @@ const SETTINGS_SHAPE: Record<keyof RegionSettings, Check> = {
     policy: nullable(
       required(
         section({
-          timePoints: list(integer(0, 23), 24),
-          repeatWeekdays: list(integer(1, 7), 7),
-          retentionDays: (value, path, problems) => (value === -1 ? -1 : integer(1, 65536)(value, path, problems)),
+          timePoints: list(ranged('snapshots.policy.timePoints[]'), 24),
+          repeatWeekdays: list(ranged('snapshots.policy.repeatWeekdays[]'), 7),
+          retentionDays: (value, path, problems) =>
+            value === -1 ? -1 : ranged('snapshots.policy.retentionDays')(value, path, problems),
           diskIds: list(id('disk'), 1000),
         }),
         ['timePoints', 'repeatWeekdays', 'retentionDays'],

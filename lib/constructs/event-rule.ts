@@ -1,5 +1,6 @@
 import * as ros from '@alicloud/ros-cdk-core';
 import * as eventbridge from '@alicloud/ros-cdk-eventbridge';
+import { inRange, RANGES } from '../config/ranges';
 import type { EventPattern } from '../events/pattern';
 import { validatePattern } from '../patterns/validate';
 import { DeadLetterQueue } from './dead-letter-queue';
@@ -100,8 +101,11 @@ export class EventRule extends ros.Construct {
         `EventRule ${this.node.path}: ruleName "${props.ruleName}" is not valid: 1 to 127 letters, digits and hyphens, starting with a letter or digit`,
       );
     }
-    if (props.targets.length < 1 || props.targets.length > 5) {
-      throw new Error(`EventRule ${this.node.path}: ${props.targets.length} targets given; a rule takes 1 to 5`);
+    const targetCount = RANGES['EventRule.targets'];
+    if (!inRange(props.targets.length, targetCount)) {
+      throw new Error(
+        `EventRule ${this.node.path}: ${props.targets.length} targets given; a rule takes ${targetCount.min} to ${targetCount.max}`,
+      );
     }
     const hatch = props.uncataloguedTypes;
     if (hatch !== undefined && (hatch.types.length === 0 || hatch.reason.trim() === '')) {

@@ -1,5 +1,6 @@
 import * as ros from '@alicloud/ros-cdk-core';
 import * as sls from '@alicloud/ros-cdk-sls';
+import { inRange, RANGES } from '../config/ranges';
 
 /** Props of {@link FunctionLogs}. */
 export interface FunctionLogsProps {
@@ -9,7 +10,7 @@ export interface FunctionLogsProps {
    * @default "ecs-event-ops"
    */
   readonly namePrefix?: string;
-  /** Days logs are kept: 1 to 3650. @default 30 */
+  /** Days logs are kept: 1 to 3600 (the SLS logstore TTL limit). @default 30 */
   readonly retentionDays?: number;
 }
 
@@ -32,9 +33,10 @@ export class FunctionLogs extends ros.Construct {
   constructor(scope: ros.Construct, id: string, props: FunctionLogsProps = {}) {
     super(scope, id);
     const retentionDays = props.retentionDays ?? 30;
-    if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 3650) {
+    const range = RANGES['functions.logRetentionDays'];
+    if (!inRange(retentionDays, range)) {
       throw new Error(
-        `FunctionLogs ${this.node.path}: retentionDays ${retentionDays} is not an integer from 1 to 3650`,
+        `FunctionLogs ${this.node.path}: retentionDays ${retentionDays} is not an integer from ${range.min} to ${range.max}`,
       );
     }
     const stack = ros.Stack.of(this);

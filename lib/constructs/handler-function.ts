@@ -4,10 +4,30 @@ import * as ros from '@alicloud/ros-cdk-core';
 import * as fc from '@alicloud/ros-cdk-fc';
 import * as ram from '@alicloud/ros-cdk-ram';
 import { HandlerCode } from '../code/handler-code';
+import { inRange, RANGES } from '../config/ranges';
 import { bundleHandler } from '../private/bundle';
 import { dependOn } from '../private/depend-on';
 import type { DeadLetterQueue } from './dead-letter-queue';
 import type { FunctionLogs } from './function-logs';
+
+/**
+ * Condition operators a handler statement may use: the positive string matches. A condition on an Allow statement
+ * only narrows it, and these say what is allowed rather than what is not, which is the least-privilege reading.
+ * @see https://www.alibabacloud.com/help/en/ram/conditional-operator
+ */
+export type PolicyConditionOperator = 'StringEquals' | 'StringLike';
+
+/** The operators of {@link PolicyConditionOperator}, for validation. */
+export const POLICY_CONDITION_OPERATORS: readonly PolicyConditionOperator[] = ['StringEquals', 'StringLike'];
+
+/**
+ * A RAM `Condition` block: operator, then condition key, then the value (or any of the values) the key must have.
+ * Every key of every operator must match for the statement to apply.
+ * @example { StringEquals: { 'acs:ResourceTag/auto-restart': 'true' } }
+ */
+export type PolicyConditions = {
+  readonly [operator in PolicyConditionOperator]?: Readonly<Record<string, string | readonly string[]>>;
+};
 
 /** One RAM policy statement granted to a handler. */
 export interface PolicyStatement {
@@ -15,6 +35,44 @@ export interface PolicyStatement {
   readonly actions: readonly string[];
   /** Resource ARNs; `*` only for actions that have no resource-level permission (reads such as Describe*). */
   readonly resources: readonly string[];
+  /**
+   * Conditions the request must meet for the statement to apply, such as a tag the resource must carry
+   * (`acs:ResourceTag/<tag key>`). Keys are `acs:<Key>` (global) or `<service>:<Key>`, optionally with `/<name>`.
+   * @default - none
+   */
+  readonly conditions?: PolicyConditions;
+}
+
+/** A condition key: `acs:ResourceTag/<tag key>`, `ecs:tag/<tag key>`, `oss:Prefix`… */
+const CONDITION_KEY = /^(acs|[a-z0-9-]+):[A-Za-z][A-Za-z0-9]*(\/.{1,128})?$/;
+
+/** Problems of a statement's conditions, each naming the operator or key, the value received and what is allowed. */
+function conditionProblems(conditions: PolicyConditions): string[] {
+  const problems: string[] = [];
+  const operators = Object.keys(conditions);
+  if (operators.length === 0) problems.push('conditions {} is empty: give at least one operator, or leave it out');
+  for (const operator of operators) {
+    if (!(POLICY_CONDITION_OPERATORS as readonly string[]).includes(operator)) {
+      problems.push(`condition operator "${operator}" is not allowed: use ${POLICY_CONDITION_OPERATORS.join(' or ')}`);
+      continue;
+    }
+    const keys = Object.entries(conditions[operator as PolicyConditionOperator] ?? {});
+    if (keys.length === 0) problems.push(`condition ${operator} {} names no key`);
+    for (const [key, value] of keys) {
+      if (!CONDITION_KEY.test(key)) {
+        problems.push(
+          `condition key "${key}" is not valid: "acs:<Key>" or "<service>:<Key>", optionally with "/<name>" of 1 to 128 characters`,
+        );
+      }
+      const values: readonly unknown[] = typeof value === 'string' ? [value] : Array.isArray(value) ? value : [value];
+      if (values.length === 0 || values.some((v) => typeof v !== 'string' || v === '')) {
+        problems.push(
+          `condition ${operator} "${key}": ${JSON.stringify(value)} is not valid: a non-empty string or a non-empty list of them`,
+        );
+      }
+    }
+  }
+  return problems;
 }
 
 /** Props of {@link HandlerFunction}. */
@@ -61,6 +119,25 @@ function checkStatement(path: string, statement: PolicyStatement): void {
   if (statement.actions.length === 0 || statement.resources.length === 0) {
     throw new Error(`HandlerFunction ${path}: a statement needs at least one action and one resource`);
   }
+  const problems = statement.conditions === undefined ? [] : conditionProblems(statement.conditions);
+  if (problems.length > 0) {
+    throw new Error(`HandlerFunction ${path}: statement ${statement.actions.join(', ')}: ${problems.join('; ')}`);
+  }
+}
+
+/** The RAM `Condition` of a statement, values as lists. */
+function renderConditions(conditions: PolicyConditions): Record<string, Record<string, string[]>> {
+  return Object.fromEntries(
+    Object.entries(conditions).map(([operator, keys]) => [
+      operator,
+      Object.fromEntries(
+        Object.entries(keys as Record<string, string | readonly string[]>).map(([key, value]) => [
+          key,
+          typeof value === 'string' ? [value] : [...value],
+        ]),
+      ),
+    ]),
+  );
 }
 
 /**
@@ -110,18 +187,21 @@ export class HandlerFunction extends ros.Construct {
         `HandlerFunction ${where}: roleName "${props.roleName}" is not valid: at most 64 letters, digits, "." or "-"`,
       );
     }
-    if (!Number.isInteger(memoryMb) || memoryMb < 128 || memoryMb > 3072 || memoryMb % 64 !== 0) {
-      throw new Error(`HandlerFunction ${where}: memoryMb ${memoryMb} is not valid: 128 to 3072, a multiple of 64`);
-    }
-    if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 10 || timeoutSeconds > 600) {
+    const memory = RANGES['functions.memoryMb'];
+    if (!inRange(memoryMb, memory) || memoryMb % 64 !== 0) {
       throw new Error(
-        `HandlerFunction ${where}: timeoutSeconds ${timeoutSeconds} is not valid: an integer from 10 to 600`,
+        `HandlerFunction ${where}: memoryMb ${memoryMb} is not valid: ${memory.min} to ${memory.max}, a multiple of 64`,
       );
     }
-    if (!Number.isInteger(asyncRetryAttempts) || asyncRetryAttempts < 0 || asyncRetryAttempts > 8) {
-      throw new Error(
-        `HandlerFunction ${where}: asyncRetryAttempts ${asyncRetryAttempts} is not valid: an integer from 0 to 8`,
-      );
+    for (const [key, value, range] of [
+      ['timeoutSeconds', timeoutSeconds, RANGES['functions.timeoutSeconds']],
+      ['asyncRetryAttempts', asyncRetryAttempts, RANGES['functions.asyncRetryAttempts']],
+    ] as const) {
+      if (!inRange(value, range)) {
+        throw new Error(
+          `HandlerFunction ${where}: ${key} ${value} is not valid: an integer from ${range.min} to ${range.max}`,
+        );
+      }
     }
     const statements: PolicyStatement[] = [
       ...(props.statements ?? []),
@@ -155,7 +235,12 @@ export class HandlerFunction extends ros.Construct {
           policyName: `${props.roleName}-policy`.slice(0, 128),
           policyDocument: {
             version: '1',
-            statement: statements.map((s) => ({ effect: 'Allow', action: [...s.actions], resource: [...s.resources] })),
+            statement: statements.map((s) => ({
+              effect: 'Allow',
+              action: [...s.actions],
+              resource: [...s.resources],
+              ...(s.conditions === undefined ? {} : { condition: renderConditions(s.conditions) }),
+            })),
           },
         },
       ],

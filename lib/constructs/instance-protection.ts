@@ -1,6 +1,7 @@
 import * as ros from '@alicloud/ros-cdk-core';
 import * as rosRos from '@alicloud/ros-cdk-ros';
 import { idProblem } from '../config/ids';
+import { inRange, RANGES } from '../config/ranges';
 import type { HandlerFunction } from './handler-function';
 
 /** Props of {@link InstanceProtection}. */
@@ -41,8 +42,9 @@ export class InstanceProtection extends ros.Construct {
         : []),
     ];
     const timeout = props.timeoutSeconds ?? 300;
-    if (!Number.isInteger(timeout) || timeout < 60 || timeout > 3600)
-      problems.push(`timeoutSeconds ${timeout} is not an integer from 60 to 3600`);
+    const range = RANGES['InstanceProtection.timeoutSeconds'];
+    if (!inRange(timeout, range))
+      problems.push(`timeoutSeconds ${timeout} is not an integer from ${range.min} to ${range.max}`);
     if (problems.length > 0) throw new Error(`InstanceProtection ${this.node.path}: ${problems.join('; ')}`);
 
     const resource = new rosRos.CustomResource(this, id, {

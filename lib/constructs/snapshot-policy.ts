@@ -1,6 +1,7 @@
 import * as ros from '@alicloud/ros-cdk-core';
 import * as ecs from '@alicloud/ros-cdk-ecs';
 import { idProblem } from '../config/ids';
+import { type IntegerRange, inRange, RANGES } from '../config/ranges';
 
 /** Props of {@link SnapshotPolicy}. */
 export interface SnapshotPolicyProps {
@@ -29,22 +30,19 @@ export class SnapshotPolicy extends ros.Construct {
   constructor(scope: ros.Construct, id: string, props: SnapshotPolicyProps) {
     super(scope, id);
     const problems: string[] = [];
-    const ints = (values: readonly number[], min: number, max: number, what: string) => {
-      if (
-        values.length === 0 ||
-        values.some((v) => !Number.isInteger(v) || v < min || v > max) ||
-        new Set(values).size !== values.length
-      ) {
+    const ints = (values: readonly number[], range: IntegerRange, what: string) => {
+      if (values.length === 0 || values.some((v) => !inRange(v, range)) || new Set(values).size !== values.length) {
         problems.push(
-          `${what} ${JSON.stringify(values)} must be distinct integers from ${min} to ${max}, at least one`,
+          `${what} ${JSON.stringify(values)} must be distinct integers from ${range.min} to ${range.max}, at least one`,
         );
       }
     };
-    ints(props.timePoints, 0, 23, 'timePoints');
-    ints(props.repeatWeekdays, 1, 7, 'repeatWeekdays');
+    ints(props.timePoints, RANGES['snapshots.policy.timePoints[]'], 'timePoints');
+    ints(props.repeatWeekdays, RANGES['snapshots.policy.repeatWeekdays[]'], 'repeatWeekdays');
     const r = props.retentionDays;
-    if (r !== -1 && (!Number.isInteger(r) || r < 1 || r > 65536))
-      problems.push(`retentionDays ${r} must be -1 or an integer from 1 to 65536`);
+    const retention = RANGES['snapshots.policy.retentionDays'];
+    if (r !== -1 && !inRange(r, retention))
+      problems.push(`retentionDays ${r} must be -1 or an integer from ${retention.min} to ${retention.max}`);
     if (!/^[a-zA-Z][a-zA-Z0-9_.:-]{1,127}$/.test(props.name))
       problems.push(`name "${props.name}" must be 2 to 128 characters starting with a letter`);
     for (const disk of props.diskIds ?? []) {

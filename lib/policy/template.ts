@@ -28,7 +28,9 @@ export function isIntrinsic(value: unknown): boolean {
 }
 
 /** The statements of every inline policy of a RAM role resource. */
-export function roleStatements(role: TemplateResource): { Action?: unknown; Resource?: unknown; Effect?: unknown }[] {
+export function roleStatements(
+  role: TemplateResource,
+): { Action?: unknown; Resource?: unknown; Effect?: unknown; Condition?: unknown }[] {
   const policies = role.Properties?.Policies;
   if (!Array.isArray(policies)) return [];
   return policies.flatMap((p) => {

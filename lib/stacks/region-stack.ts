@@ -164,7 +164,19 @@ export class RegionStack extends ros.Stack {
           ...idempotency,
           // DescribeInstances has no resource-level permission: it is a read, and RAM users without it get an empty list.
           { actions: ['ecs:DescribeInstances'], resources: ['*'] },
-          { actions: ['ecs:StartInstance'], resources: [instances] },
+          // Only instances that carry the opt-in tag, also when the handler is wrong about the tag. acs:ResourceTag/<key>
+          // is the documented condition key for "the requested resource must have the specified tag" on ECS instances:
+          // https://www.alibabacloud.com/help/en/ram/use-cases/use-tags-to-control-access-to-ecs-resources-1 and
+          // https://www.alibabacloud.com/help/en/ecs/user-guide/manage-resource-permissions-with-tags . The condition-key
+          // column of the StartInstance API reference lists no key of its own (UNCONFIRMED that StartInstance evaluates
+          // it: we chose to rely on the ECS tag documentation; the handler still re-checks the tag, see README).
+          {
+            actions: ['ecs:StartInstance'],
+            resources: [instances],
+            conditions: {
+              StringEquals: { [`acs:ResourceTag/${config.autoRestart.tagKey}`]: config.autoRestart.tagValue },
+            },
+          },
           {
             actions: ['oss:GetObject', 'oss:PutObject'],
             resources: [archive.objectsArn(`${ARCHIVE_PREFIXES.state}auto-restart/`)],
@@ -361,11 +373,23 @@ export class RegionStack extends ros.Stack {
             resources: ['*'],
           },
           ...(tag === null ? [] : [{ actions: ['ess:SetInstancesProtection'], resources: scalingGroups }]),
-          ...(config.autoScaling.applySnapshotPolicy
+          // The stack's own policy only. Disks stay disk/*: they are not known before they join, and the API reference
+          // lists no condition key for ApplyAutoSnapshotPolicy (https://alibabacloud.com/help/en/doc-detail/25531.htm).
+          ...(config.autoScaling.applySnapshotPolicy && snapshotPolicy
             ? [
                 {
                   actions: ['ecs:ApplyAutoSnapshotPolicy'],
-                  resources: [arn('ecs', 'snapshotpolicy/*'), arn('ecs', 'disk/*')],
+                  resources: [
+                    ros.Fn.join('', [
+                      'acs:ecs:',
+                      this.region,
+                      ':',
+                      this.account,
+                      ':snapshotpolicy/',
+                      snapshotPolicy.policyId,
+                    ]),
+                    arn('ecs', 'disk/*'),
+                  ],
                 },
               ]
             : []),

@@ -3,7 +3,11 @@ import { describe, test } from 'node:test';
 import type * as ros from '@alicloud/ros-cdk-core';
 import { DeadLetterQueue } from '../../lib/constructs/dead-letter-queue';
 import { FunctionLogs } from '../../lib/constructs/function-logs';
-import { HandlerFunction, type HandlerFunctionProps } from '../../lib/constructs/handler-function';
+import {
+  HandlerFunction,
+  type HandlerFunctionProps,
+  type PolicyConditions,
+} from '../../lib/constructs/handler-function';
 import { synthStack, type Template } from '../support/synth';
 
 function synthHandler(overrides: Partial<HandlerFunctionProps> = {}): Template {
@@ -98,6 +102,62 @@ describe('HandlerFunction', () => {
       () => synthHandler({ statements: [{ actions: ['ecs:*'], resources: ['*'] }] }),
       /action "ecs:\*" is not allowed/,
     );
+  });
+
+  test('renders the conditions of a statement into its RAM Condition, values as lists', () => {
+    const template = synthHandler({
+      statements: [
+        {
+          actions: ['ecs:StartInstance'],
+          resources: ['acs:ecs:cn-hangzhou:1:instance/*'],
+          conditions: {
+            StringEquals: { 'acs:ResourceTag/auto-restart': 'true' },
+            StringLike: { 'oss:Prefix': ['a/*'] },
+          },
+        },
+      ],
+    });
+    const role = template.Resources.FnRole.Properties as {
+      Policies: { PolicyDocument: { Statement: { Action: string[]; Condition?: unknown }[] } }[];
+    };
+    const [start, ...others] = role.Policies[0].PolicyDocument.Statement;
+    assert.deepEqual(start.Condition, {
+      StringEquals: { 'acs:ResourceTag/auto-restart': ['true'] },
+      StringLike: { 'oss:Prefix': ['a/*'] },
+    });
+    assert.deepEqual(
+      others.map((s) => s.Condition),
+      [undefined, undefined],
+    );
+  });
+
+  test('refuses a condition with another operator, a malformed key or an empty value, naming it', () => {
+    const statement = (conditions: unknown) => ({
+      statements: [
+        {
+          actions: ['ecs:StartInstance'],
+          resources: ['acs:ecs:cn-hangzhou:1:instance/*'],
+          conditions: conditions as PolicyConditions,
+        },
+      ],
+    });
+    assert.throws(
+      () => synthHandler(statement({ StringNotEquals: { 'acs:ResourceTag/a': 'b' } })),
+      /statement ecs:StartInstance: condition operator "StringNotEquals" is not allowed: use StringEquals or StringLike/,
+    );
+    assert.throws(
+      () => synthHandler(statement({ StringEquals: { ResourceTag: 'b' } })),
+      /condition key "ResourceTag" is not valid: "acs:<Key>" or "<service>:<Key>"/,
+    );
+    assert.throws(
+      () => synthHandler(statement({ StringEquals: { 'acs:ResourceTag/a': '' } })),
+      /condition StringEquals "acs:ResourceTag\/a": "" is not valid: a non-empty string or a non-empty list of them/,
+    );
+    assert.throws(
+      () => synthHandler(statement({ StringEquals: { 'acs:ResourceTag/a': [] } })),
+      /"acs:ResourceTag\/a": \[\] is not valid/,
+    );
+    assert.throws(() => synthHandler(statement({})), /conditions \{\} is empty/);
   });
 
   test('refuses out-of-range memory, timeout and retries', () => {

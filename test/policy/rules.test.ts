@@ -137,6 +137,30 @@ describe('policy rules: each passes a good template and fails a bad one', () => 
     );
   });
 
+  test('ram-least-privilege passes a tag-scoped statement and fails a negated tag condition or one without a value', () => {
+    const start = { Action: ['ecs:StartInstance'], Resource: ['acs:ecs:*:1:instance/*'] };
+    assert.deepEqual(
+      findings(
+        rule('ram-least-privilege'),
+        role({ ...start, Condition: { StringEquals: { 'acs:ResourceTag/auto-restart': ['true'] } } }),
+      ),
+      [],
+    );
+    assert.deepEqual(
+      findings(
+        rule('ram-least-privilege'),
+        role({
+          ...start,
+          Condition: { StringNotEquals: { 'acs:ResourceTag/auto-restart': ['true'] }, StringLike: { 'ecs:tag/x': [] } },
+        }),
+      ),
+      [
+        'Role: condition StringNotEquals "acs:ResourceTag/auto-restart" allows every resource without that tag; scope to the tag with StringEquals',
+        'Role: condition StringLike "ecs:tag/x" has no value, so the statement never applies',
+      ],
+    );
+  });
+
   test('no-plaintext-secrets', () => {
     const ok: RosTemplate = {
       Parameters: { DingTalkSecret: { Type: 'String', NoEcho: true } },

@@ -13,6 +13,46 @@ function statements(template: Template): Statement[] {
   );
 }
 
+describe('RegionStack RAM scope', () => {
+  test('lets auto-restart start only instances that carry the configured opt-in tag', () => {
+    const template = synthRegions({ autoRestart: { tagKey: 'ops:restart', tagValue: 'yes' } })[
+      'ecs-event-ops-cn-hangzhou'
+    ];
+    const role = template.Resources.AutoRestartFunctionRole.Properties as {
+      Policies: { PolicyDocument: { Statement: (Statement & { Condition?: unknown })[] } }[];
+    };
+    const starts = role.Policies[0].PolicyDocument.Statement.filter((s) => s.Action.includes('ecs:StartInstance'));
+    assert.equal(starts.length, 1);
+    assert.deepEqual(starts[0].Condition, { StringEquals: { 'acs:ResourceTag/ops:restart': ['yes'] } });
+    assert.deepEqual(starts[0].Resource, [
+      { 'Fn::Join': ['', ['acs:ecs:cn-hangzhou:', { Ref: 'ALIYUN::AccountId' }, ':instance/*']] },
+    ]);
+  });
+
+  test("lets scale-out apply only the stack's own snapshot policy", () => {
+    const template = synthRegions({
+      snapshots: { policy: { timePoints: [2], repeatWeekdays: [1], retentionDays: 7 } },
+      autoScaling: { scalingGroups: [{ id: 'asg-bp1abcdefghij0123' }], applySnapshotPolicy: true },
+    })['ecs-event-ops-cn-hangzhou'];
+    const apply = statements(template).filter((s) => s.Action.includes('ecs:ApplyAutoSnapshotPolicy'));
+    assert.equal(apply.length, 1);
+    assert.deepEqual(apply[0].Resource, [
+      {
+        'Fn::Join': [
+          '',
+          [
+            'acs:ecs:cn-hangzhou:',
+            { Ref: 'ALIYUN::AccountId' },
+            ':snapshotpolicy/',
+            { 'Fn::GetAtt': ['SnapshotPolicy', 'AutoSnapshotPolicyId'] },
+          ],
+        ],
+      },
+      { 'Fn::Join': ['', ['acs:ecs:cn-hangzhou:', { Ref: 'ALIYUN::AccountId' }, ':disk/*']] },
+    ]);
+  });
+});
+
 describe('RegionStack', () => {
   const templates = synthRegions();
   const template = templates['ecs-event-ops-cn-hangzhou'];

@@ -1,0 +1,131 @@
+/**
+ * Every integer range of the configuration and of the construct props that end up in a template, written once.
+ *
+ * A value that ends in a ROS property is checked again at synth time by the generated validator of the installed
+ * `@alicloud/ros-cdk-*` package (`lib/*.generated.js`, `ros.validateRange` / `ros.validateLength`). A range here that
+ * is wider than that one lets a value through the configuration that then crashes synth with a resolution error, so
+ * each such range names the validator it must stay within ({@link RosPropertyRef}); `test/config/ranges.test.ts` reads
+ * the installed validators and fails when a range here leaves theirs. A range may be narrower than ROS's: `note` says
+ * why.
+ */
+
+/** An inclusive integer range. */
+export interface IntegerRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+/** The generated validator of an installed ROS CDK package that checks a property at synth time. */
+export interface RosPropertyRef {
+  /** npm package, e.g. `@alicloud/ros-cdk-sls`. */
+  readonly package: string;
+  /** Validator function in the package's `lib/*.generated.js`, e.g. `RosLogstorePropsValidator`. */
+  readonly validator: string;
+  /** Property as the validator names it, e.g. `ttl`. */
+  readonly property: string;
+}
+
+/** One range and where its values go. */
+export interface RangeSpec extends IntegerRange {
+  /** The ROS property the value is written to; `null` when it goes to no ROS property (then `note` says where). */
+  readonly ros: RosPropertyRef | null;
+  /** Why the range is narrower than ROS's, or where the value goes when no ROS property carries it. */
+  readonly note?: string;
+}
+
+const FC = '@alicloud/ros-cdk-fc';
+
+/**
+ * The ranges, keyed by configuration path (`functions.logRetentionDays`) or, for construct props that no
+ * configuration key sets, by `Construct.prop`.
+ */
+export const RANGES = {
+  'archive.retentionDays': {
+    min: 1,
+    max: 36500,
+    ros: { package: '@alicloud/ros-cdk-oss', validator: 'RosBucket_ExpirationPropertyValidator', property: 'days' },
+    note: 'a hundred years: ROS sets no upper bound',
+  },
+  'archive.infrequentAccessAfterDays': {
+    min: 1,
+    max: 36500,
+    ros: { package: '@alicloud/ros-cdk-oss', validator: 'RosBucket_TransitionPropertyValidator', property: 'days' },
+    note: 'below archive.retentionDays as well',
+  },
+  'functions.memoryMb': {
+    min: 128,
+    max: 3072,
+    ros: { package: FC, validator: 'RosFunctionPropsValidator', property: 'memorySize' },
+    note: 'FC 2.0 elastic instances: at most 3072 MB, a multiple of 64 (larger sizes need performance instances)',
+  },
+  'functions.timeoutSeconds': {
+    min: 10,
+    max: 600,
+    ros: { package: FC, validator: 'RosFunctionPropsValidator', property: 'timeout' },
+    note: 'under 10 s a cold start with one API call can time out; over 600 s an event-driven handler is stuck',
+  },
+  'functions.asyncRetryAttempts': {
+    min: 0,
+    max: 8,
+    ros: {
+      package: FC,
+      validator: 'RosFunction_AsyncConfigurationPropertyValidator',
+      property: 'maxAsyncRetryAttempts',
+    },
+  },
+  'functions.bundleBudgetKb': { min: 50, max: 5000, ros: null, note: 'a synth-time budget of the handler bundles' },
+  'functions.logRetentionDays': {
+    min: 1,
+    max: 3600,
+    ros: { package: '@alicloud/ros-cdk-sls', validator: 'RosLogstorePropsValidator', property: 'ttl' },
+  },
+  'autoRestart.maxRestartsPerHour': { min: 1, max: 20, ros: null, note: 'the auto-restart handler environment' },
+  'deadLetterCheck.intervalMinutes': {
+    min: 5,
+    max: 1440,
+    ros: null,
+    note: 'an FC timer trigger, "@every <n>m" in its TriggerConfig map, which ROS does not validate',
+  },
+  'snapshots.policy.timePoints[]': {
+    min: 0,
+    max: 23,
+    ros: null,
+    note: 'hours of the day; ROS checks only that TimePoints is a list',
+  },
+  'snapshots.policy.repeatWeekdays[]': {
+    min: 1,
+    max: 7,
+    ros: null,
+    note: 'days of the week; ROS checks only that RepeatWeekdays is a list of numbers',
+  },
+  'snapshots.policy.retentionDays': {
+    // -1 (keep for ever) is accepted besides this range.
+    min: 1,
+    max: 65536,
+    ros: {
+      package: '@alicloud/ros-cdk-ecs',
+      validator: 'RosAutoSnapshotPolicyPropsValidator',
+      property: 'retentionDays',
+    },
+    note: 'or -1 for ever; 0 is not a retention',
+  },
+  'InstanceProtection.timeoutSeconds': {
+    min: 60,
+    max: 3600,
+    ros: { package: '@alicloud/ros-cdk-ros', validator: 'RosCustomResourcePropsValidator', property: 'timeout' },
+    note: 'the provider answers within its own function timeout (at most 600 s); an hour covers ROS retries',
+  },
+  'EventRule.targets': {
+    min: 1,
+    max: 5,
+    ros: { package: '@alicloud/ros-cdk-eventbridge', validator: 'RosRulePropsValidator', property: 'targets' },
+  },
+} as const satisfies Readonly<Record<string, RangeSpec>>;
+
+/** A key of {@link RANGES}. */
+export type RangeKey = keyof typeof RANGES;
+
+/** Whether `value` is an integer within `range`. */
+export function inRange(value: unknown, range: IntegerRange): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= range.min && value <= range.max;
+}
