@@ -73,6 +73,8 @@ const OSS_SUB_RESOURCES = new Set([
   'continuation-token',
   'versionId',
   'tagging',
+  'bucketInfo',
+  'encryption',
 ]);
 
 /**
