@@ -1,16 +1,27 @@
+import {
+  DLQ_RETENTION_SECONDS,
+  IDEMPOTENCY_WINDOW_SECONDS,
+  MAX_IDEMPOTENCY_WINDOW_SECONDS,
+} from '../../contract/retention';
 import { ConfigurationError } from './errors';
 
 /** The environment as a plain string map (`process.env` fits). */
 export type Env = Readonly<Record<string, string | undefined>>;
 
-/** EventBridge EXPONENTIAL_DECAY_RETRY keeps retrying for up to one day, so a shorter window would let a retry run twice. */
-export const MIN_IDEMPOTENCY_WINDOW_SECONDS = 86_400;
+/**
+ * The shortest idempotency window accepted: the dead-letter retention. A message can be re-delivered from a
+ * dead-letter queue until it expires there, so a shorter window would let a re-delivery act a second time.
+ */
+export const MIN_IDEMPOTENCY_WINDOW_SECONDS = DLQ_RETENTION_SECONDS;
 
 /** Settings every handler reads. */
 export interface CommonConfig {
   /** OSS bucket for archives, idempotency markers and guard state (`ARCHIVE_BUCKET`). */
   readonly archiveBucket: string;
-  /** How long a completed event id is remembered (`IDEMPOTENCY_WINDOW_SECONDS`). @default 86400 */
+  /**
+   * How long a completed event id is remembered (`IDEMPOTENCY_WINDOW_SECONDS`), at least the dead-letter retention.
+   * @default IDEMPOTENCY_WINDOW_SECONDS of contract/retention.ts (8 days)
+   */
   readonly idempotencyWindowSeconds: number;
   /**
    * Endpoint overrides (`EEO_ECS_ENDPOINT`, `EEO_SLB_ENDPOINT`, `EEO_ESS_ENDPOINT`, `EEO_OSS_ENDPOINT`,
@@ -48,10 +59,10 @@ export function loadCommonConfig(env: Env): CommonConfig {
   }
   return {
     archiveBucket: bucket,
-    idempotencyWindowSeconds: readInteger(env, 'IDEMPOTENCY_WINDOW_SECONDS', 86_400, {
+    idempotencyWindowSeconds: readInteger(env, 'IDEMPOTENCY_WINDOW_SECONDS', IDEMPOTENCY_WINDOW_SECONDS, {
       min: MIN_IDEMPOTENCY_WINDOW_SECONDS,
-      max: 30 * 86_400,
-      why: 'EventBridge retries for up to one day',
+      max: MAX_IDEMPOTENCY_WINDOW_SECONDS,
+      why: 'dead-letter queues keep a failed event 7 days, and a re-delivery within that time must still be recognised',
     }),
     endpoints: loadEndpointOverrides(env),
   };

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
+import { IDEMPOTENCY_WINDOW_SECONDS } from '../../contract/retention';
 import { spec } from '../../lambda-src/auto-restart';
 import { createFcHandler } from '../../lambda-src/commons/handler';
 import type { FakeCloud, World } from '../../tools/fake-cloud';
@@ -83,12 +84,25 @@ describe('auto-restart', () => {
     assert.deepEqual(ecsActions(cloud), ['DescribeInstances', 'StartInstance']);
   });
 
+  it('still answers a redelivery 6 days later (from a dead-letter queue) as duplicate, with the default window', async () => {
+    let clock = Date.parse('2024-05-20T00:00:00Z');
+    const { cloud, handler } = await setup(world(), {}, () => clock);
+    await handler(STOPPED, context('auto-restart'));
+    cloud.world.instances[0].status = 'Stopped';
+    clock += 6 * 86_400_000;
+
+    const redelivered = await handler(STOPPED, context('auto-restart'));
+
+    assert.equal(redelivered.outcome, 'duplicate');
+    assert.equal(ecsActions(cloud).filter((a) => a === 'StartInstance').length, 1);
+  });
+
   it('runs again for real once the idempotency window has passed', async () => {
     let clock = Date.parse('2024-05-20T00:00:00Z');
     const { cloud, handler } = await setup(world(), {}, () => clock);
     await handler(STOPPED, context('auto-restart'));
     cloud.world.instances[0].status = 'Stopped';
-    clock += 86_400_000 + 1;
+    clock += IDEMPOTENCY_WINDOW_SECONDS * 1000 + 1;
 
     const again = await handler(STOPPED, context('auto-restart'));
 
