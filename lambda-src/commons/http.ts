@@ -1,5 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { isLoopbackHost } from './config';
 import { ConfigurationError, RetryableError } from './errors';
 
 /**
@@ -24,8 +25,6 @@ export interface SendJsonOptions {
   readonly target: string;
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
 /**
  * Parses an outbound URL from the environment: `https:` anywhere, `http:` only to a loopback host (tests, local
  * replay), anything else refused, so a webhook token is never sent in clear text over a network.
@@ -41,7 +40,7 @@ export function outboundUrl(name: string, raw: string, what = `environment varia
     throw new ConfigurationError(`${what} is not a URL; expected https://host/path`);
   }
   if (url.protocol === 'https:') return url;
-  if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return url;
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
   throw new ConfigurationError(
     `${what} has scheme "${url.protocol}" to host "${url.hostname}"; only https:// is allowed (http:// only to a loopback address)`,
   );
