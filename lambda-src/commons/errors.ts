@@ -56,6 +56,15 @@ export class PermanentError extends HandlerError {
   readonly retryable = false;
 }
 
+/**
+ * An event (or custom-resource request) that does not come from the function's own Alibaba Cloud account, or does
+ * not say which account it comes from. Never retryable, raised before any side effect.
+ */
+export class ForeignEventError extends HandlerError {
+  override readonly name = 'ForeignEventError';
+  readonly retryable = false;
+}
+
 /** A transient failure: throttling, 5xx, network error, timeout. Rethrown so the invocation is retried. */
 export class RetryableError extends HandlerError {
   override readonly name = 'RetryableError';
