@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { type CommonConfig, type Env, loadCommonConfig, readInteger, readString } from './commons/config';
 import type { HandlerResult } from './commons/context';
 import { type EcsApi, ecsApiFor } from './commons/ecs-api';
 import type { InstanceStateChangeEvent } from './commons/envelope';
 import { HandlerError, RetryableError } from './commons/errors';
 import { type BaseDeps, createFcHandler, type HandlerSpec } from './commons/handler';
+import { eventDigest } from './commons/idempotency';
 
 /**
  * auto-restart: starts an opted-in ECS instance again when it stops (seed scenario 2).
@@ -65,18 +65,14 @@ export function restartPrefix(instanceId: string): string {
   return `state/auto-restart/${instanceId}/`;
 }
 
-/** The digest that names an event in its restart record: sha256 of `source \n id`, first 32 hex digits. */
-export function eventDigest(event: { source: string; id: string }): string {
-  return createHash('sha256').update(`${event.source}\n${event.id}`, 'utf8').digest('hex').slice(0, 32);
-}
-
 /** The key of the restart record of one event: `<prefix><epochMillis>-<event digest>.json`. */
 export function restartRecordKey(
   instanceId: string,
   startedAtMs: number,
   event: { source: string; id: string },
 ): string {
-  return `${restartPrefix(instanceId)}${startedAtMs}-${eventDigest(event)}.json`;
+  // The first 32 hex digits of the event's digest (commons/idempotency.ts) are plenty to tell events apart.
+  return `${restartPrefix(instanceId)}${startedAtMs}-${eventDigest(event).slice(0, 32)}.json`;
 }
 
 /**

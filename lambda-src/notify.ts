@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { archiveKey, putArchive } from './commons/archive';
 import { type Channel, type ChannelConfig, createChannels, deliver, loadChannelConfig } from './commons/channels';
 import { type CommonConfig, type Env, loadCommonConfig } from './commons/config';
@@ -12,6 +11,7 @@ import type {
 } from './commons/envelope';
 import { ConfigurationError, HandlerError } from './commons/errors';
 import { type BaseDeps, createFcHandler, type HandlerSpec } from './commons/handler';
+import { eventDigest } from './commons/idempotency';
 
 /**
  * notify: alerts for ECS system events (every `SystemMaintenance.*`, `SystemFailure.*`, `InstanceFailure.*`, in all
@@ -319,8 +319,7 @@ export function markdownOf(alert: Alert): string {
 
 /** Prefix of the delivery records of an event. */
 export function deliveryPrefix(event: { source: string; id: string }): string {
-  const digest = createHash('sha256').update(`${event.source}\n${event.id}`, 'utf8').digest('hex');
-  return `state/notify/${digest}/`;
+  return `state/notify/${eventDigest(event)}/`;
 }
 
 /** Core. */

@@ -52,10 +52,25 @@ interface Marker {
   readonly outcome: string;
 }
 
+/**
+ * sha256 (hex) of an event's identity, `source \n id` as UTF-8: the name of its marker and of other per-event state.
+ *
+ * UTF-8 cannot encode a lone surrogate (Node writes U+FFFD instead), so two ids differing only in one would share a
+ * digest, and the second event would be dropped as a duplicate. Such an identity is hashed in a lossless form
+ * instead: a NUL, then `JSON.stringify([source, id])`, which writes lone surrogates as `\uXXXX`. Well-formed
+ * identities hash exactly as before, so existing markers keep their keys.
+ */
+export function eventDigest(event: Pick<EventIdentity, 'source' | 'id'>): string {
+  const text = `${event.source}\n${event.id}`;
+  const wellFormed = !/[\uD800-\uDFFF]/u.test(text);
+  return createHash('sha256')
+    .update(wellFormed ? text : `\u0000${JSON.stringify([event.source, event.id])}`, 'utf8')
+    .digest('hex');
+}
+
 /** The marker key for an event. */
 export function idempotencyKey(functionName: string, event: Pick<EventIdentity, 'source' | 'id'>): string {
-  const digest = createHash('sha256').update(`${event.source}\n${event.id}`, 'utf8').digest('hex');
-  return `idempotency/${functionName}/${digest}.json`;
+  return `idempotency/${functionName}/${eventDigest(event)}.json`;
 }
 
 /**
