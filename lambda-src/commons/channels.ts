@@ -4,6 +4,7 @@ import type { JsonValue } from './context';
 import { apiError, ConfigurationError, HandlerError, PermanentError, RetryableError } from './errors';
 import { outboundUrl, redactedUrl, responseExcerpt, sendJson, urlSecrets } from './http';
 import type { ObjectStore } from './oss';
+import { plainLine } from './text';
 
 /**
  * Alert channels shared by the functions that alert (notify, dlq-check): a DingTalk custom robot
@@ -96,7 +97,9 @@ export function dingTalkChannel(config: { url: URL; secret?: string }, now: () =
       }
       const response = await sendJson(
         url,
-        { msgtype: 'markdown', markdown: { title: message.title, text: message.markdown } },
+        // The title is the conversation preview, plain text: one line. The text is markdown built by the caller,
+        // with every untrusted value already escaped (commons/text.ts).
+        { msgtype: 'markdown', markdown: { title: plainLine(message.title), text: message.markdown } },
         { target: 'DingTalk' },
       );
       const failure = { service: 'dingtalk', action: 'robot/send', statusCode: response.status };
