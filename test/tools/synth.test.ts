@@ -8,7 +8,7 @@ import * as cxapi from '@alicloud/ros-cdk-cxapi';
 import { mergeContext, parseSynthArgs } from '../../tools/synth';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const COPIED = ['bin', 'lib', 'lambda-src', 'tools', 'cdk.json', 'package.json', 'tsconfig.json'];
+const COPIED = ['bin', 'contract', 'lib', 'lambda-src', 'tools', 'cdk.json', 'package.json', 'tsconfig.json'];
 
 /** A copy of the app in a fresh folder (node_modules linked), as another checkout would be. */
 function checkout(): string {
