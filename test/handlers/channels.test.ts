@@ -3,8 +3,8 @@ import { createServer } from 'node:net';
 import { afterEach, describe, it } from 'node:test';
 import { dingTalkChannel, webhookChannel } from '../../lambda-src/commons/channels';
 import { RetryableError } from '../../lambda-src/commons/errors';
-import { HttpSink } from '../support/http-sink';
 import { rejection } from '../support/harness';
+import { HttpSink } from '../support/http-sink';
 
 const MESSAGE = { title: 'title', markdown: 'text', json: { a: 1 } };
 const TOKEN = 'tok-3f9a1c2b7d';
