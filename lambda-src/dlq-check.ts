@@ -5,6 +5,7 @@ import type { JsonValue } from './commons/context';
 import { ConfigurationError } from './commons/errors';
 import type { BaseDeps } from './commons/handler';
 import { createMnsClient, type QueueApi, type QueueAttributes } from './commons/mns';
+import { markdownText as md } from './commons/text';
 import { createTimerHandler, type ScheduledResult, type TimerEvent, type TimerHandlerSpec } from './commons/timer';
 
 /**
@@ -172,15 +173,20 @@ const TRIGGER_TEXT: Record<AlertTrigger, string> = {
   unchanged: 'unchanged',
 };
 
-/** The DingTalk markdown text of an alert. */
+/**
+ * The DingTalk markdown text of an alert. Nothing here comes from an event or the cloud: queue names are validated
+ * against the MNS naming rule at container start (letters, digits, hyphens), the region is the FC context's, and the
+ * title and action are our own sentences around those. The values are still written through the channels' escaping
+ * ({@link md}), which leaves such names unchanged.
+ */
 export function markdownOf(alert: DeadLetterAlert): string {
   return [
     `### ${alert.title}`,
     '',
-    `- **Region**: ${alert.region}`,
+    `- **Region**: ${md(alert.region)}`,
     ...alert.queues.map(
       (q) =>
-        `- **${q.queue}**: ${q.activeMessages} active, ${q.inactiveMessages} inactive, ${q.delayMessages} delayed (${TRIGGER_TEXT[q.trigger]}); inspect: \`${q.inspect}\``,
+        `- **${md(q.queue)}**: ${q.activeMessages} active, ${q.inactiveMessages} inactive, ${q.delayMessages} delayed (${TRIGGER_TEXT[q.trigger]}); inspect: \`${q.inspect}\``,
     ),
     `- **Severity**: ${alert.severity}`,
     `- **Action**: ${alert.recommendedAction}`,

@@ -35,7 +35,9 @@ export function archiveKey(event: InstanceStateChangeEvent, region: string, nowM
 
 /** Core: writes the original envelope plus normalized fields. */
 export async function handle(event: InstanceStateChangeEvent, deps: LifecycleAuditDeps): Promise<HandlerResult> {
-  const region = event.region ?? 'unknown-region';
+  // As every handler: an event that does not say its region happened in the function's region (events of other
+  // regions are refused before this point).
+  const region = event.region ?? deps.region;
   const key = archiveKey(event, region, deps.now());
   const lifecycle = lifecycleOf(event.state);
   const record = archiveRecord(event, region, deps.now(), {

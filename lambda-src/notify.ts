@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { archiveKey, putArchive } from './commons/archive';
 import { type Channel, type ChannelConfig, createChannels, deliver, loadChannelConfig } from './commons/channels';
 import { type CommonConfig, type Env, loadCommonConfig } from './commons/config';
@@ -12,6 +11,8 @@ import type {
 } from './commons/envelope';
 import { ConfigurationError, HandlerError } from './commons/errors';
 import { type BaseDeps, createFcHandler, type HandlerSpec } from './commons/handler';
+import { eventDigest } from './commons/idempotency';
+import { markdownText } from './commons/text';
 
 /**
  * notify: alerts for ECS system events (every `SystemMaintenance.*`, `SystemFailure.*`, `InstanceFailure.*`, in all
@@ -269,18 +270,19 @@ export function buildAlert(
   const instanceId = 'instanceId' in event && event.instanceId !== undefined ? event.instanceId : null;
   const name = eventName(event);
   const status = statusOf(event);
-  const subject = instanceId ?? (event.kind === 'SnapshotCompleted' || event.kind === 'DiskNotice' ? event.diskId : '');
+  const diskId = event.kind === 'DiskNotice' || event.kind === 'SnapshotCompleted' ? event.diskId : null;
+  const parts = { severity, event: name, status, instanceId, diskId, region: options.region };
   return {
     eventId: event.id,
     source: event.source,
     type: event.type,
     region: options.region,
     severity,
-    title: `[${severity.toUpperCase()}] ${name}${status === null ? '' : ` ${status}`}${subject === '' ? '' : ` on ${subject}`} (${options.region})`,
+    title: alertTitle(parts, (value) => value),
     time: event.timeMs === undefined ? null : new Date(event.timeMs).toISOString(),
     instanceId,
     instanceName: options.instanceName ?? null,
-    diskId: event.kind === 'DiskNotice' || event.kind === 'SnapshotCompleted' ? event.diskId : null,
+    diskId,
     snapshotId: event.kind === 'SnapshotCompleted' ? event.snapshotId : null,
     event: name,
     status,
@@ -289,9 +291,26 @@ export function buildAlert(
   };
 }
 
-/** The DingTalk markdown text of an alert. */
+/** What an alert title is made of. */
+type TitleParts = Pick<Alert, 'severity' | 'event' | 'status' | 'instanceId' | 'diskId' | 'region'>;
+
+/**
+ * `[SEVERITY] <event>[ <status>][ on <instance or disk>] (<region>)`, each value passed through `show`: the identity
+ * for the alert's `title` (plain data), {@link markdownText} for the DingTalk heading.
+ */
+export function alertTitle(parts: TitleParts, show: (value: string) => string): string {
+  const subject = parts.instanceId ?? parts.diskId;
+  return `[${parts.severity.toUpperCase()}] ${show(parts.event)}${parts.status === null ? '' : ` ${show(parts.status)}`}${subject === null ? '' : ` on ${show(subject)}`} (${show(parts.region)})`;
+}
+
+/**
+ * The DingTalk markdown text of an alert. Every value from the event or the cloud goes through
+ * {@link markdownText} (the recommended action too: it quotes event fields), so a hostile instance name cannot
+ * add links, images, headings or mentions.
+ */
 export function markdownOf(alert: Alert): string {
-  const lines = [`### ${alert.title}`, ''];
+  const md = markdownText;
+  const lines = [`### ${alertTitle(alert, md)}`, ''];
   const item = (label: string, value: string | null) => {
     if (value !== null) lines.push(`- **${label}**: ${value}`);
   };
@@ -299,28 +318,27 @@ export function markdownOf(alert: Alert): string {
     'Instance',
     alert.instanceId === null
       ? null
-      : `${alert.instanceId}${alert.instanceName === null ? '' : ` (${alert.instanceName})`}`,
+      : `${md(alert.instanceId)}${alert.instanceName === null ? '' : ` (${md(alert.instanceName)})`}`,
   );
-  item('Disk', alert.diskId);
-  item('Snapshot', alert.snapshotId);
-  item('Region', alert.region);
-  item('Event', `${alert.type}${alert.status === null ? '' : ` (${alert.status})`}`);
+  item('Disk', alert.diskId === null ? null : md(alert.diskId));
+  item('Snapshot', alert.snapshotId === null ? null : md(alert.snapshotId));
+  item('Region', md(alert.region));
+  item('Event', `${md(alert.type)}${alert.status === null ? '' : ` (${md(alert.status)})`}`);
   item(
     'Not before',
     alert.notBefore === null
       ? null
-      : `${alert.notBefore.utc} UTC / ${alert.notBefore.local} ${alert.notBefore.timeZone}`,
+      : `${md(alert.notBefore.utc)} UTC / ${md(alert.notBefore.local)} ${md(alert.notBefore.timeZone)}`,
   );
   item('Severity', alert.severity);
-  item('Action', alert.recommendedAction);
-  item('Event id', alert.eventId);
+  item('Action', md(alert.recommendedAction));
+  item('Event id', md(alert.eventId));
   return lines.join('\n');
 }
 
 /** Prefix of the delivery records of an event. */
 export function deliveryPrefix(event: { source: string; id: string }): string {
-  const digest = createHash('sha256').update(`${event.source}\n${event.id}`, 'utf8').digest('hex');
-  return `state/notify/${digest}/`;
+  return `state/notify/${eventDigest(event)}/`;
 }
 
 /** Core. */

@@ -1,7 +1,14 @@
 import { type EndpointOverrides, type Env, loadEndpointOverrides } from './commons/config';
 import type { FcContext, JsonValue } from './commons/context';
 import { INSTANCE_ID, isRecord } from './commons/envelope';
-import { HandlerError, isRetryable, MalformedEventError, PermanentError, RetryableError } from './commons/errors';
+import {
+  ForeignEventError,
+  HandlerError,
+  isRetryable,
+  MalformedEventError,
+  PermanentError,
+  RetryableError,
+} from './commons/errors';
 import { type EssApi, essApiFor } from './commons/ess-api';
 import { outboundUrl, redactedUrl, sendJson } from './commons/http';
 import { consoleSink, type LogSink, writeLog } from './commons/logger';
@@ -22,7 +29,11 @@ import { consoleSink, type LogSink, writeLog } from './commons/logger';
  * - Delete: unprotects the instances still in the group; an instance or group that is gone is fine.
  *   A Delete of a resource whose Create failed (`protection-failed/…`) does nothing, so a rollback never
  *   unprotects instances this resource did not protect.
- * Every request is answered, SUCCESS or FAILED with a Reason such as
+ * A request of a stack owned by another account (`ResourceOwnerId`, sent by ROS with every request, is not the
+ * function's `context.accountId`), or one without `ResourceOwnerId`, is refused before anything else, and not answered:
+ * its response URL came from a caller we do not trust, so even posting to it would be acting on a foreign request.
+ * The invocation fails with a ForeignEventError, and the payload ends in the dead-letter queue.
+ * Every other request is answered, SUCCESS or FAILED with a Reason such as
  * `instance i-… is not in scaling group asg-…`, even on unexpected errors: without an answer the stack waits for
  * the custom resource's timeout. Throttling and 5xx are retried in the invocation (3 attempts) before FAILED.
  * Every step is idempotent, so a request ROS resends (or FC retries after a failed answer) has the effect of one.
@@ -40,6 +51,8 @@ export interface CustomResourceRequest {
   readonly responseUrl: URL;
   readonly intranetResponseUrl?: URL;
   readonly stackId: string;
+  /** The account that owns the stack (`ResourceOwnerId`); checked against the function's own account. */
+  readonly resourceOwnerId?: string;
   readonly requestId: string;
   readonly logicalResourceId: string;
   readonly physicalResourceId?: string;
@@ -135,6 +148,7 @@ export function parseRequest(payload: Buffer | string): CustomResourceRequest {
     responseUrl: url('ResponseURL', true) as URL,
     intranetResponseUrl: url('IntranetResponseURL', false),
     stackId: text('StackId', true) as string,
+    resourceOwnerId: text('ResourceOwnerId', false),
     requestId: text('RequestId', true) as string,
     logicalResourceId: text('LogicalResourceId', true) as string,
     physicalResourceId: text('PhysicalResourceId', false),
@@ -364,8 +378,16 @@ export function createProtectHandler(env: Env, options: ProtectHandlerOptions = 
     let request: CustomResourceRequest;
     try {
       request = parseRequest(payload);
+      if (request.resourceOwnerId !== context.accountId) {
+        throw new ForeignEventError(
+          request.resourceOwnerId === undefined
+            ? `custom resource request ${request.requestId} has no "ResourceOwnerId"; this function only serves stacks of account ${context.accountId}`
+            : `custom resource request ${request.requestId} field "ResourceOwnerId" names account "${request.resourceOwnerId}", but this function belongs to account ${context.accountId}; it only serves stacks of its own account`,
+        );
+      }
     } catch (error) {
-      // Without a response URL there is nobody to answer: fail, so the payload ends in the dead-letter queue.
+      // Without a response URL (or with one from a foreign stack) there is nobody to answer: fail, so the payload ends
+      // in the dead-letter queue.
       writeLog(sink, {
         ...base,
         level: 'error',

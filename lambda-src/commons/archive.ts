@@ -28,15 +28,57 @@ export interface ArchiveKeyParts {
 }
 
 /**
- * Characters kept as they are in a key segment; anything else (notably `/`, which would add a folder, and
+ * Characters kept as they are in a key segment; anything else (notably `/`, which would add a folder, `%`, and
  * control characters) is percent-encoded. Every documented type, source, region and id is made of these only,
  * so their keys read naturally (`ecs:Instance:StateChange`), while an unexpected type can never escape its folder.
+ * (The set is the union of the characters the earlier encoder kept, so keys of existing events do not change.)
  */
-const SAFE_SEGMENT = /[^A-Za-z0-9._:=@+-]/g;
+const SEGMENT_KEEP = /^[A-Za-z0-9._:=@+!~*'()-]$/u;
+/** Characters kept in the file name: exactly those `encodeURIComponent` keeps (the earlier encoder). */
+const FILE_NAME_KEEP = /^[A-Za-z0-9_.!~*'()-]$/u;
 
-/** A single key segment: unsafe characters percent-encoded. */
+/**
+ * Percent-encodes every character not matched by `keep`, byte-exactly and losslessly:
+ * - a code point becomes the `%XX` escapes of its UTF-8 bytes (an emoji, a surrogate pair in JavaScript, is one code
+ *   point: `😀` -> `%F0%9F%98%80`, never split);
+ * - a lone surrogate, which has no UTF-8 form (so OSS could not store it), becomes `%uXXXX` (upper-case hex of the
+ *   UTF-16 code unit, the notation of JavaScript's legacy `escape`). Since `%` itself is always encoded (`%25`), a
+ *   `%u` in a key can only come from a lone surrogate; {@link decodeKeySegment} reverses both forms.
+ */
+export function percentEncode(text: string, keep: RegExp): string {
+  let out = '';
+  for (const char of text) {
+    if (keep.test(char)) {
+      out += char;
+      continue;
+    }
+    const unit = char.charCodeAt(0);
+    if (char.length === 1 && unit >= 0xd800 && unit <= 0xdfff) {
+      out += `%u${unit.toString(16).toUpperCase().padStart(4, '0')}`;
+      continue;
+    }
+    for (const byte of Buffer.from(char, 'utf8')) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/**
+ * A single key segment: characters outside the kept set percent-encoded ({@link percentEncode}), and a segment that
+ * would read `.` or `..` written `%2E` / `%2E%2E`, so that no URL normalisation (in a client, a proxy or the server)
+ * can remove it or climb a folder: the key that is signed is the key that is stored.
+ */
 export function keySegment(text: string): string {
-  return text.replace(SAFE_SEGMENT, (c) => encodeURIComponent(c));
+  const encoded = percentEncode(text, SEGMENT_KEEP);
+  return encoded === '.' || encoded === '..' ? encoded.replace(/\./g, '%2E') : encoded;
+}
+
+/** Reverses {@link keySegment} and {@link percentEncode}: `%XX` runs as UTF-8, `%uXXXX` as a UTF-16 code unit. */
+export function decodeKeySegment(segment: string): string {
+  return segment.replace(/(?:%[0-9A-F]{2})+|%u([0-9A-F]{4})/g, (match: string, unit: string | undefined) =>
+    unit !== undefined
+      ? String.fromCharCode(Number.parseInt(unit, 16))
+      : Buffer.from(match.replace(/%/g, ''), 'hex').toString('utf8'),
+  );
 }
 
 /** The archive object key of an event or alert. */
@@ -48,7 +90,7 @@ export function archiveKey(parts: ArchiveKeyParts): string {
     `region=${keySegment(parts.region)}`,
     `date=${day}`,
     ...(parts.instanceId === undefined ? [] : [`instance=${keySegment(parts.instanceId)}`]),
-    `${encodeURIComponent(parts.event.id)}.json`,
+    `${percentEncode(parts.event.id, FILE_NAME_KEEP)}.json`,
   ].join('/');
 }
 

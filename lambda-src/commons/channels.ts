@@ -2,8 +2,9 @@ import { createHmac } from 'node:crypto';
 import type { Env } from './config';
 import type { JsonValue } from './context';
 import { apiError, ConfigurationError, HandlerError, PermanentError, RetryableError } from './errors';
-import { outboundUrl, redactedUrl, sendJson } from './http';
+import { outboundUrl, redactedUrl, responseExcerpt, sendJson, urlSecrets } from './http';
 import type { ObjectStore } from './oss';
+import { plainLine } from './text';
 
 /**
  * Alert channels shared by the functions that alert (notify, dlq-check): a DingTalk custom robot
@@ -96,24 +97,32 @@ export function dingTalkChannel(config: { url: URL; secret?: string }, now: () =
       }
       const response = await sendJson(
         url,
-        { msgtype: 'markdown', markdown: { title: message.title, text: message.markdown } },
+        // The title is the conversation preview, plain text: one line. The text is markdown built by the caller,
+        // with every untrusted value already escaped (commons/text.ts).
+        { msgtype: 'markdown', markdown: { title: plainLine(message.title), text: message.markdown } },
         { target: 'DingTalk' },
       );
       const failure = { service: 'dingtalk', action: 'robot/send', statusCode: response.status };
+      const secrets = [...urlSecrets(url), config.secret];
       if (response.status < 200 || response.status >= 300) {
-        throw apiError(failure, `DingTalk answered HTTP ${response.status} (${redactedUrl(config.url)})`, undefined);
+        throw apiError(
+          failure,
+          `DingTalk ${redactedUrl(config.url)} answered HTTP ${response.status}: ${responseExcerpt(response.body, secrets)}`,
+          undefined,
+        );
       }
       let errcode: unknown;
       let errmsg: unknown;
       try {
         ({ errcode, errmsg } = JSON.parse(response.body) as { errcode?: unknown; errmsg?: unknown });
       } catch {
-        throw new PermanentError(`DingTalk answered a body that is not JSON: ${response.body.slice(0, 200)}`, {
-          api: failure,
-        });
+        throw new PermanentError(
+          `DingTalk answered a body that is not JSON: ${responseExcerpt(response.body, secrets)}`,
+          { api: failure },
+        );
       }
       if (errcode === 0) return;
-      const text = `DingTalk refused the message: errcode ${String(errcode)}, ${String(errmsg)}`;
+      const text = `DingTalk refused the message: errcode ${String(errcode)}, ${responseExcerpt(String(errmsg), secrets)}`;
       const api = { ...failure, code: String(errcode) };
       throw errcode === DINGTALK_RATE_LIMITED ? new RetryableError(text, { api }) : new PermanentError(text, { api });
     },
@@ -130,9 +139,10 @@ export function webhookChannel(config: { url: URL; token?: string }): Channel {
         headers: config.token === undefined ? {} : { authorization: `Bearer ${config.token}` },
       });
       if (response.status >= 200 && response.status < 300) return;
+      const excerpt = responseExcerpt(response.body, [...urlSecrets(config.url), config.token]);
       throw apiError(
         { service: 'webhook', action: 'POST', statusCode: response.status },
-        `the webhook ${redactedUrl(config.url)} answered HTTP ${response.status}: ${response.body.slice(0, 200)}`,
+        `the webhook ${redactedUrl(config.url)} answered HTTP ${response.status}: ${excerpt}`,
         undefined,
       );
     },

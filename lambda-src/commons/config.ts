@@ -1,16 +1,27 @@
+import {
+  DLQ_RETENTION_SECONDS,
+  IDEMPOTENCY_WINDOW_SECONDS,
+  MAX_IDEMPOTENCY_WINDOW_SECONDS,
+} from '../../contract/retention';
 import { ConfigurationError } from './errors';
 
 /** The environment as a plain string map (`process.env` fits). */
 export type Env = Readonly<Record<string, string | undefined>>;
 
-/** EventBridge EXPONENTIAL_DECAY_RETRY keeps retrying for up to one day, so a shorter window would let a retry run twice. */
-export const MIN_IDEMPOTENCY_WINDOW_SECONDS = 86_400;
+/**
+ * The shortest idempotency window accepted: the dead-letter retention. A message can be re-delivered from a
+ * dead-letter queue until it expires there, so a shorter window would let a re-delivery act a second time.
+ */
+export const MIN_IDEMPOTENCY_WINDOW_SECONDS = DLQ_RETENTION_SECONDS;
 
 /** Settings every handler reads. */
 export interface CommonConfig {
   /** OSS bucket for archives, idempotency markers and guard state (`ARCHIVE_BUCKET`). */
   readonly archiveBucket: string;
-  /** How long a completed event id is remembered (`IDEMPOTENCY_WINDOW_SECONDS`). @default 86400 */
+  /**
+   * How long a completed event id is remembered (`IDEMPOTENCY_WINDOW_SECONDS`), at least the dead-letter retention.
+   * @default IDEMPOTENCY_WINDOW_SECONDS of contract/retention.ts (8 days)
+   */
   readonly idempotencyWindowSeconds: number;
   /**
    * Endpoint overrides (`EEO_ECS_ENDPOINT`, `EEO_SLB_ENDPOINT`, `EEO_ESS_ENDPOINT`, `EEO_OSS_ENDPOINT`,
@@ -48,10 +59,10 @@ export function loadCommonConfig(env: Env): CommonConfig {
   }
   return {
     archiveBucket: bucket,
-    idempotencyWindowSeconds: readInteger(env, 'IDEMPOTENCY_WINDOW_SECONDS', 86_400, {
+    idempotencyWindowSeconds: readInteger(env, 'IDEMPOTENCY_WINDOW_SECONDS', IDEMPOTENCY_WINDOW_SECONDS, {
       min: MIN_IDEMPOTENCY_WINDOW_SECONDS,
-      max: 30 * 86_400,
-      why: 'EventBridge retries for up to one day',
+      max: MAX_IDEMPOTENCY_WINDOW_SECONDS,
+      why: 'dead-letter queues keep a failed event 7 days, and a re-delivery within that time must still be recognised',
     }),
     endpoints: loadEndpointOverrides(env),
   };
@@ -100,20 +111,46 @@ export function readString(env: Env, name: string, defaultValue: string, pattern
   return raw;
 }
 
-/** Reads an endpoint override: a full `http://` or `https://` URL with host and optional port, no path. */
+/**
+ * Whether a URL host is a loopback address: `localhost`, any address of 127.0.0.0/8, or `[::1]` (hostnames as
+ * WHATWG `URL` normalises them: `http://127.1` and `http://0x7f.0.0.1` arrive here as `127.0.0.1`).
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  if (hostname === 'localhost' || hostname === '[::1]') return true;
+  const octets = hostname.split('.');
+  return (
+    octets.length === 4 &&
+    octets[0] === '127' &&
+    octets.every((octet) => /^\d{1,3}$/.test(octet) && Number(octet) <= 255)
+  );
+}
+
+/**
+ * Reads an endpoint override (every `EEO_*_ENDPOINT` goes through here): `https://` to any host, or `http://` only
+ * to a loopback host (tests and local replay against the fake cloud), as `scheme://host[:port]` without a path,
+ * query, fragment or user info. Anything else would send signed requests and STS tokens in clear text over a
+ * network, so it is a configuration error naming the variable and the value.
+ * @throws ConfigurationError
+ */
 export function readEndpoint(env: Env, name: string): URL | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
-  let url: URL | undefined;
+  const refuse = (why: string) =>
+    new ConfigurationError(
+      `environment variable "${name}": "${raw}" ${why}; expected https://host[:port], or http://host[:port] with a loopback host (127.0.0.0/8, localhost, [::1]), without a path`,
+    );
+  let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    url = undefined;
+    throw refuse('is not a URL');
   }
-  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname.length > 1) {
-    throw new ConfigurationError(
-      `environment variable "${name}": "${raw}" is not an endpoint URL; expected http(s)://host[:port] without a path, e.g. http://127.0.0.1:40123`,
-    );
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw refuse(`has scheme "${url.protocol}"`);
+  if (url.pathname.length > 1 || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    throw refuse('is not an endpoint URL (it has a path, query, fragment or user info)');
+  }
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw refuse(`uses http:// to the non-loopback host "${url.hostname}"`);
   }
   return url;
 }

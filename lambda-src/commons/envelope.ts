@@ -494,6 +494,35 @@ function parseScalingActivity(envelope: EventEnvelope): ScalingActivityEvent {
   return { ...envelope, kind: 'ScalingActivity', activity, scalingGroupId, scalingActivityId, instanceIds };
 }
 
+/** The account segment of an `acs:<service>:<region>:<account>:<resource>` ARN; undefined for anything else. */
+export function arnAccountId(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !value.startsWith('acs:')) return undefined;
+  const segments = value.split(':');
+  return segments.length >= 5 && segments[3] !== '' ? segments[3] : undefined;
+}
+
+/** Where an envelope says which account it belongs to, with the field as the sender wrote it. */
+export interface AccountClaim {
+  readonly field: string;
+  readonly accountId: string;
+}
+
+/**
+ * Every account the envelope claims: the account field (`aliyunaccountid`, Cloud Monitor `userId`), and the account
+ * of the resource ARN (`subject`, Cloud Monitor `resourceId`) when it is one. Empty when the event names no account.
+ */
+export function accountClaims(envelope: EventEnvelope): AccountClaim[] {
+  const claims: AccountClaim[] = [];
+  const eventBridge = envelope.format === 'eventbridge';
+  if (envelope.accountId !== undefined) {
+    claims.push({ field: eventBridge ? 'aliyunaccountid' : 'userId', accountId: envelope.accountId });
+  }
+  const arnField = eventBridge ? 'subject' : 'resourceId';
+  const arnAccount = arnAccountId(envelope.raw[arnField]);
+  if (arnAccount !== undefined) claims.push({ field: arnField, accountId: arnAccount });
+  return claims;
+}
+
 /**
  * The instance an event names, without validating the payload: `data.instanceId`, or `data.resourceId` when it
  * starts with `i-` (instance state changes). For archives and log lines of events of any type.

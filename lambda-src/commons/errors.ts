@@ -56,6 +56,15 @@ export class PermanentError extends HandlerError {
   readonly retryable = false;
 }
 
+/**
+ * An event (or custom-resource request) that does not come from the function's own Alibaba Cloud account, or does
+ * not say which account it comes from. Never retryable, raised before any side effect.
+ */
+export class ForeignEventError extends HandlerError {
+  override readonly name = 'ForeignEventError';
+  readonly retryable = false;
+}
+
 /** A transient failure: throttling, 5xx, network error, timeout. Rethrown so the invocation is retried. */
 export class RetryableError extends HandlerError {
   override readonly name = 'RetryableError';
@@ -85,11 +94,22 @@ export function isRetryableApiFailure(failure: ApiFailure): boolean {
   return failure.statusCode === 429 || failure.statusCode >= 500;
 }
 
+/**
+ * What kind of failure an {@link ApiFailure} is, for messages: the service's error code and HTTP status when the
+ * service answered (`Throttling.User, HTTP 400`; `HTTP 500` when the answer had no code), `network error` only when
+ * there was no answer at all (`network error ECONNREFUSED`).
+ */
+export function failureLabel(failure: ApiFailure): string {
+  if (failure.statusCode === undefined) {
+    return failure.code === undefined ? 'network error' : `network error ${failure.code}`;
+  }
+  return failure.code === undefined ? `HTTP ${failure.statusCode}` : `${failure.code}, HTTP ${failure.statusCode}`;
+}
+
 /** Wraps a failed API call into a {@link RetryableError} or a {@link PermanentError}. */
 export function apiError(failure: ApiFailure, message: string, cause: unknown): RetryableError | PermanentError {
   const where = `${failure.service}:${failure.action}`;
-  const status = failure.statusCode === undefined ? 'no HTTP status' : `HTTP ${failure.statusCode}`;
-  const text = `${where} failed (${failure.code ?? 'network error'}, ${status}, request id ${failure.requestId ?? 'unknown'}): ${message}`;
+  const text = `${where} failed (${failureLabel(failure)}, request id ${failure.requestId ?? 'unknown'}): ${message}`;
   return isRetryableApiFailure(failure)
     ? new RetryableError(text, { cause, api: failure })
     : new PermanentError(text, { cause, api: failure });

@@ -1,7 +1,16 @@
 import type { CommonConfig, Env } from './config';
 import type { FcContext, HandlerResult } from './context';
-import { type EcsEvent, type EcsEventKind, namedInstanceId, parseEnvelope, parseEvent, TYPE_OF_KIND } from './envelope';
-import { ConfigurationError, HandlerError, isRetryable, PermanentError } from './errors';
+import {
+  accountClaims,
+  type EcsEvent,
+  type EcsEventKind,
+  type EventEnvelope,
+  namedInstanceId,
+  parseEnvelope,
+  parseEvent,
+  TYPE_OF_KIND,
+} from './envelope';
+import { ConfigurationError, ForeignEventError, HandlerError, isRetryable, PermanentError } from './errors';
 import { runIdempotent } from './idempotency';
 import { consoleSink, type InvocationLogFields, type LogSink, writeLog } from './logger';
 import { createOssClient, type ObjectStore } from './oss';
@@ -98,7 +107,38 @@ export function loadAtContainerStart<C>(
 }
 
 /**
- * Assembles an FC handler: parse -> check type and region -> idempotency -> core -> one log line.
+ * Refuses an event that does not come from the function's own account (`context.accountId`, "the ID of the Alibaba
+ * Cloud account to which the function belongs").
+ *
+ * Every account the envelope names must be that account: `aliyunaccountid` (EventBridge) or `userId` (Cloud
+ * Monitor), and the account in the resource ARN (`subject` / `resourceId`) when there is one. An event without the account field is
+ * refused too: EventBridge sets `aliyunaccountid` on every event it delivers and Cloud Monitor sets `userId` on every
+ * notification, so such an event was not delivered by the platform, and accepting it would let anyone who can invoke
+ * the function (or publish to the bus) bypass this check by leaving the field out. This applies to every event
+ * handler, the archives included: the audit trail must not hold another account's history, and a refused event
+ * still lands in the dead-letter queue, where an operator sees it.
+ * @see https://www.alibabacloud.com/help/en/functioncompute/user-guide/context (`accountId`)
+ * @see https://www.alibabacloud.com/help/en/eventbridge/user-guide/event-overview (`aliyunaccountid`)
+ * @see https://help.aliyun.com/en/ecs/user-guide/overview-35 (Cloud Monitor `userId`, `resourceId`)
+ * @throws ForeignEventError naming the field, the account received and the function's account.
+ */
+export function assertOwnAccount(event: EventEnvelope, ownAccountId: string, handlerName: string): void {
+  const claims = accountClaims(event);
+  if (event.accountId === undefined) {
+    throw new ForeignEventError(
+      `handler "${handlerName}": event ${event.id} names no account (no "${event.format === 'eventbridge' ? 'aliyunaccountid' : 'userId'}"); it only acts on events of account ${ownAccountId}`,
+    );
+  }
+  const foreign = claims.find((claim) => claim.accountId !== ownAccountId);
+  if (foreign !== undefined) {
+    throw new ForeignEventError(
+      `handler "${handlerName}": event ${event.id} field "${foreign.field}" names account "${foreign.accountId}", but this function belongs to account ${ownAccountId}; it only acts on events of its own account`,
+    );
+  }
+}
+
+/**
+ * Assembles an FC handler: parse -> check account, type and region -> idempotency -> core -> one log line.
  *
  * The environment is validated when this is called (module load = container start); a configuration error is
  * logged then and rethrown on every invocation, so the event goes through FC's retries to the dead-letter queue
@@ -123,6 +163,7 @@ export function createFcHandler<K extends EcsEventKind, C extends CommonConfig, 
     try {
       if (config === undefined) throw configError ?? new ConfigurationError('configuration missing');
       event = spec.parsing === 'envelope' ? { ...parseEnvelope(payload), kind: 'Other' } : parseEvent(payload);
+      assertOwnAccount(event, context.accountId, spec.name);
       if (!kinds.includes(event.kind as K)) {
         const expected = kinds.map((kind) => `"${TYPE_OF_KIND[kind]}"`).join(' or ');
         throw new PermanentError(

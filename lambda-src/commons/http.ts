@@ -1,5 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { isLoopbackHost } from './config';
 import { ConfigurationError, RetryableError } from './errors';
 
 /**
@@ -24,8 +25,6 @@ export interface SendJsonOptions {
   readonly target: string;
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
 /**
  * Parses an outbound URL from the environment: `https:` anywhere, `http:` only to a loopback host (tests, local
  * replay), anything else refused, so a webhook token is never sent in clear text over a network.
@@ -41,7 +40,7 @@ export function outboundUrl(name: string, raw: string, what = `environment varia
     throw new ConfigurationError(`${what} is not a URL; expected https://host/path`);
   }
   if (url.protocol === 'https:') return url;
-  if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return url;
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
   throw new ConfigurationError(
     `${what} has scheme "${url.protocol}" to host "${url.hostname}"; only https:// is allowed (http:// only to a loopback address)`,
   );
@@ -52,9 +51,34 @@ export function redactedUrl(url: URL): string {
   return `${url.protocol}//${url.host}${url.pathname}`;
 }
 
+/** Longest response excerpt quoted in an error message. */
+export const EXCERPT_CHARS = 200;
+
 /**
- * Sends a JSON body and returns the response, whatever its status. A network failure or timeout is a
- * {@link RetryableError}; classifying HTTP statuses is left to the caller, which knows the protocol.
+ * A short, single-line excerpt of a response body for an error message: at most {@link EXCERPT_CHARS} characters,
+ * control characters as spaces, and every occurrence of a secret (a webhook token, a signing secret, the URL's query,
+ * which some services echo back) replaced by `***`.
+ */
+export function responseExcerpt(body: string, secrets: readonly (string | undefined)[] = []): string {
+  let text = body;
+  for (const secret of secrets) {
+    if (secret !== undefined && secret.length >= 4) text = text.split(secret).join('***');
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is replaced here
+  text = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  if (text === '') return '(empty body)';
+  return text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text;
+}
+
+/** The parts of a URL that may carry a secret: each query value. */
+export function urlSecrets(url: URL): string[] {
+  return [...url.searchParams.values()];
+}
+
+/**
+ * Sends a JSON body and returns the response, whatever its status. No answer at all (refused connection, DNS
+ * failure, reset, timeout) is a {@link RetryableError} labelled `network error` with the cause's code and message;
+ * an answer with any status is returned, and classifying it is left to the caller, which knows the protocol.
  */
 export async function sendJson(url: URL, body: unknown, options: SendJsonOptions): Promise<HttpResponse> {
   const text = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
@@ -87,7 +111,9 @@ export async function sendJson(url: URL, body: unknown, options: SendJsonOptions
       request.end(text);
     });
   } catch (error) {
-    throw new RetryableError(`${options.target}: request to ${redactedUrl(url)} failed: ${(error as Error).message}`, {
+    const code = (error as { code?: unknown }).code;
+    const cause = `${typeof code === 'string' ? `${code}: ` : ''}${(error as Error).message}`;
+    throw new RetryableError(`${options.target}: network error sending to ${redactedUrl(url)} (no answer): ${cause}`, {
       cause: error,
     });
   }

@@ -20,8 +20,10 @@ import type { ObjectStore } from './oss';
  * The marker is written only after success, so a failed attempt is retried for real. Two concurrent deliveries of
  * the same event can both pass step 1 and both run: that is accepted because every action we take is itself
  * idempotent (StartInstance on a started instance is a no-op for us, removing an already removed backend server is
- * ignored by SLB, archiving writes the same key). The bucket lifecycle rule (infrastructure side) expires
- * `idempotency/` after 2 days; the age check below enforces the exact window.
+ * ignored by SLB, archiving writes the same key). The window (`IDEMPOTENCY_WINDOW_SECONDS`, default 8 days) covers
+ * the dead-letter retention (7 days), so an event re-delivered from a dead-letter queue on its last day is still
+ * recognised; the bucket lifecycle rule (infrastructure side) expires `idempotency/` a day after the window, both
+ * numbers from contract/retention.ts; the age check below enforces the exact window.
  */
 
 /** What identifies an event. */
@@ -50,10 +52,25 @@ interface Marker {
   readonly outcome: string;
 }
 
+/**
+ * sha256 (hex) of an event's identity, `source \n id` as UTF-8: the name of its marker and of other per-event state.
+ *
+ * UTF-8 cannot encode a lone surrogate (Node writes U+FFFD instead), so two ids differing only in one would share a
+ * digest, and the second event would be dropped as a duplicate. Such an identity is hashed in a lossless form
+ * instead: a NUL, then `JSON.stringify([source, id])`, which writes lone surrogates as `\uXXXX`. Well-formed
+ * identities hash exactly as before, so existing markers keep their keys.
+ */
+export function eventDigest(event: Pick<EventIdentity, 'source' | 'id'>): string {
+  const text = `${event.source}\n${event.id}`;
+  const wellFormed = !/[\uD800-\uDFFF]/u.test(text);
+  return createHash('sha256')
+    .update(wellFormed ? text : `\u0000${JSON.stringify([event.source, event.id])}`, 'utf8')
+    .digest('hex');
+}
+
 /** The marker key for an event. */
 export function idempotencyKey(functionName: string, event: Pick<EventIdentity, 'source' | 'id'>): string {
-  const digest = createHash('sha256').update(`${event.source}\n${event.id}`, 'utf8').digest('hex');
-  return `idempotency/${functionName}/${digest}.json`;
+  return `idempotency/${functionName}/${eventDigest(event)}.json`;
 }
 
 /**

@@ -79,6 +79,39 @@ export function ossAuthorization(accessKeyId: string, accessKeySecret: string, i
   return `OSS ${accessKeyId}:${signature}`;
 }
 
+/** Characters sent as they are in a request path: RFC 3986 unreserved. Everything else is percent-encoded. */
+const PATH_KEEP = /^[A-Za-z0-9_.~-]$/u;
+
+/** Percent-encodes one key segment or query value: UTF-8 bytes as `%XX`, code points never split. */
+function encodeComponent(text: string): string {
+  let out = '';
+  for (const char of text) {
+    if (PATH_KEEP.test(char)) out += char;
+    else for (const byte of Buffer.from(char, 'utf8')) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/**
+ * The request path of an object key, byte-exact: each segment percent-encoded as UTF-8, and `.`/`..` segments sent
+ * as `%2E`/`%2E%2E`. The path is handed to Node's `http.request` as is, never through WHATWG `URL`, which removes
+ * `.` and `..` segments (in either spelling) after the key was signed, so the server would see another key (403).
+ * Whether OSS itself normalises such segments after decoding is not documented (UNCONFIRMED); the archive never
+ * produces them (commons/archive.ts writes them `%2E`), so this only matters for keys from elsewhere.
+ * @throws PermanentError for a key with a lone surrogate: OSS keys are UTF-8, which cannot represent it.
+ */
+export function objectPath(key: string): string {
+  if (/[\uD800-\uDFFF]/u.test(key)) {
+    throw new PermanentError(
+      `OSS object key ${JSON.stringify(key)} contains a lone UTF-16 surrogate, which UTF-8 (and so OSS) cannot represent; escape it first (see commons/archive.ts)`,
+    );
+  }
+  return key
+    .split('/')
+    .map((segment) => (segment === '.' || segment === '..' ? segment.replace(/\./g, '%2E') : encodeComponent(segment)))
+    .join('/');
+}
+
 /** Creates an {@link ObjectStore} for one bucket. Cheap: it holds no connection state beyond Node's global agent. */
 export function createOssClient(options: OssClientOptions): ObjectStore {
   const { bucket, credentials, endpoint } = options;
@@ -96,9 +129,11 @@ export function createOssClient(options: OssClientOptions): ObjectStore {
     body?: Buffer;
     headers?: Record<string, string>;
   }): Promise<{ status: number; body: Buffer; headers: http.IncomingHttpHeaders }> {
-    const encodedKey = request.key.split('/').map(encodeURIComponent).join('/');
-    const url = new URL(pathStyle ? `/${bucket}/${encodedKey}` : `/${encodedKey}`, base);
-    for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value);
+    const encodedKey = objectPath(request.key);
+    const query = Object.entries(request.query ?? {})
+      .map(([name, value]) => `${encodeComponent(name)}=${encodeComponent(value)}`)
+      .join('&');
+    const path = `${pathStyle ? `/${bucket}/${encodedKey}` : `/${encodedKey}`}${query === '' ? '' : `?${query}`}`;
 
     const headers: Record<string, string> = { date: new Date().toUTCString(), ...request.headers };
     if (credentials.securityToken) headers['x-oss-security-token'] = credentials.securityToken;
@@ -119,11 +154,18 @@ export function createOssClient(options: OssClientOptions): ObjectStore {
       canonicalizedResource: `/${bucket}/${request.key}${sub.length > 0 ? `?${sub.join('&')}` : ''}`,
     });
 
-    const transport = url.protocol === 'http:' ? http : https;
+    const transport = base.protocol === 'http:' ? http : https;
+    const target = {
+      protocol: base.protocol,
+      // `URL.hostname` keeps the brackets of an IPv6 literal; `http.request` wants the bare address.
+      hostname: base.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: base.port === '' ? undefined : Number(base.port),
+      path,
+    };
     let response: { status: number; body: Buffer; headers: http.IncomingHttpHeaders };
     try {
       response = await new Promise((resolve, reject) => {
-        const req = transport.request(url, { method: request.method, headers, timeout: timeoutMs }, (res) => {
+        const req = transport.request({ ...target, method: request.method, headers, timeout: timeoutMs }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
           res.on('end', () =>

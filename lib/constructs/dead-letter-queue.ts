@@ -1,7 +1,8 @@
 import * as ros from '@alicloud/ros-cdk-core';
+import { DLQ_RETENTION_SECONDS } from '../../contract/retention';
 
-/** Seven days, in seconds: the retention every dead-letter queue of this project gets. */
-export const DLQ_RETENTION_SECONDS = 7 * 24 * 3600;
+/** Seven days, in seconds: the retention every dead-letter queue of this project gets (from the contract). */
+export { DLQ_RETENTION_SECONDS };
 
 /**
  * Typed properties of `ALIYUN::MNS::Queue`, the subset this project uses.

@@ -1,5 +1,6 @@
 import * as ros from '@alicloud/ros-cdk-core';
 import * as oss from '@alicloud/ros-cdk-oss';
+import { MARKER_RETENTION_DAYS } from '../../contract/retention';
 
 /** Props of {@link EventArchiveBucket}. */
 export interface EventArchiveBucketProps {
@@ -13,9 +14,11 @@ export interface EventArchiveBucketProps {
   /** Days after which archived events move to the IA (infrequent access) class; null keeps them Standard. @default 30 */
   readonly infrequentAccessAfterDays?: number | null;
   /**
-   * Days after which short-lived handler state (idempotency markers, restart counters) expires. Must cover the
-   * EventBridge retry horizon (1 day), so at least 2.
-   * @default 2
+   * Days after which short-lived handler state (idempotency markers, restart counters, alert delivery records)
+   * expires. Must cover the idempotency window, which covers the dead-letter retention (a message re-delivered on
+   * its last day must still find the markers of the functions that handled it), so at least
+   * `MARKER_RETENTION_DAYS` (contract/retention.ts).
+   * @default MARKER_RETENTION_DAYS (9 days: 7 days of dead-letter retention, 1 day of retries, 1 day of lifecycle lag)
    */
   readonly stateRetentionDays?: number;
 }
@@ -50,7 +53,7 @@ export class EventArchiveBucket extends ros.Construct {
     super(scope, id);
     const retentionDays = props.retentionDays ?? 365;
     const iaDays = props.infrequentAccessAfterDays === undefined ? 30 : props.infrequentAccessAfterDays;
-    const stateDays = props.stateRetentionDays ?? 2;
+    const stateDays = props.stateRetentionDays ?? MARKER_RETENTION_DAYS;
     if (!Number.isInteger(retentionDays) || retentionDays < 1) {
       throw new Error(`EventArchiveBucket ${this.node.path}: retentionDays ${retentionDays} is not a positive integer`);
     }
@@ -59,9 +62,9 @@ export class EventArchiveBucket extends ros.Construct {
         `EventArchiveBucket ${this.node.path}: infrequentAccessAfterDays ${iaDays} must be a positive integer below retentionDays (${retentionDays}), or null`,
       );
     }
-    if (!Number.isInteger(stateDays) || stateDays < 2) {
+    if (!Number.isInteger(stateDays) || stateDays < MARKER_RETENTION_DAYS) {
       throw new Error(
-        `EventArchiveBucket ${this.node.path}: stateRetentionDays ${stateDays} must be an integer of at least 2`,
+        `EventArchiveBucket ${this.node.path}: stateRetentionDays ${stateDays} must be an integer of at least ${MARKER_RETENTION_DAYS} (the idempotency window, which covers the dead-letter retention, plus a day)`,
       );
     }
     const stack = ros.Stack.of(this);

@@ -1,5 +1,6 @@
 import * as ros from '@alicloud/ros-cdk-core';
 import * as rosRos from '@alicloud/ros-cdk-ros';
+import { IDEMPOTENCY_WINDOW_SECONDS } from '../../contract/retention';
 import { HandlerCode } from '../code/handler-code';
 import { TemplateOnlySynthesizer } from '../code/template-only-synthesizer';
 import { KNOWN_REGIONS, type RegionConfig } from '../config';
@@ -462,7 +463,11 @@ export class RegionStack extends ros.Stack {
         deadLetterQueue,
         logs,
         statements: spec.statements,
-        environment: { ARCHIVE_BUCKET: archive.bucketName, IDEMPOTENCY_WINDOW_SECONDS: '86400', ...spec.environment },
+        environment: {
+          ARCHIVE_BUCKET: archive.bucketName,
+          IDEMPOTENCY_WINDOW_SECONDS: String(IDEMPOTENCY_WINDOW_SECONDS),
+          ...spec.environment,
+        },
         memoryMb: config.functions.memoryMb,
         timeoutSeconds: config.functions.timeoutSeconds,
         asyncRetryAttempts: config.functions.asyncRetryAttempts,

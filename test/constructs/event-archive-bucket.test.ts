@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { DLQ_RETENTION_SECONDS, IDEMPOTENCY_WINDOW_SECONDS } from '../../contract/retention';
+import { DeadLetterQueue } from '../../lib/constructs/dead-letter-queue';
 import { EventArchiveBucket } from '../../lib/constructs/event-archive-bucket';
 import { synthStack } from '../support/synth';
 
@@ -22,7 +24,7 @@ test('the archive bucket name is unique per account and region', () => {
   });
 });
 
-test('the archive bucket expires events after 365 days, moves them to IA after 30, and expires state after 2', () => {
+test('the archive bucket expires events after 365 days, moves them to IA after 30, and expires state after 9', () => {
   const template = synthStack((stack) => new EventArchiveBucket(stack, 'Archive'));
   const rules = (template.Resources.Archive.Properties.LifecycleConfiguration as { Rule: unknown[] }).Rule;
   assert.deepEqual(rules, [
@@ -33,8 +35,8 @@ test('the archive bucket expires events after 365 days, moves them to IA after 3
       Expiration: { Days: 365 },
       Transition: [{ Days: 30, StorageClass: 'IA' }],
     },
-    { ID: 'idempotency-expiry', Prefix: 'idempotency/', Status: 'Enabled', Expiration: { Days: 2 } },
-    { ID: 'state-expiry', Prefix: 'state/', Status: 'Enabled', Expiration: { Days: 2 } },
+    { ID: 'idempotency-expiry', Prefix: 'idempotency/', Status: 'Enabled', Expiration: { Days: 9 } },
+    { ID: 'state-expiry', Prefix: 'state/', Status: 'Enabled', Expiration: { Days: 9 } },
   ]);
 });
 
@@ -49,7 +51,7 @@ test('the archive bucket keeps events in Standard storage when the IA transition
   assert.equal(archiveRule.Transition, undefined);
 });
 
-test('the archive bucket refuses a transition after the expiry and state kept under 2 days', () => {
+test('the archive bucket refuses a transition after the expiry and state kept shorter than the idempotency window', () => {
   assert.throws(
     () =>
       synthStack(
@@ -58,7 +60,26 @@ test('the archive bucket refuses a transition after the expiry and state kept un
     /infrequentAccessAfterDays 10 must be a positive integer below retentionDays \(10\)/,
   );
   assert.throws(
-    () => synthStack((stack) => new EventArchiveBucket(stack, 'Archive', { stateRetentionDays: 1 })),
-    /stateRetentionDays 1 must be an integer of at least 2/,
+    () => synthStack((stack) => new EventArchiveBucket(stack, 'Archive', { stateRetentionDays: 2 })),
+    /stateRetentionDays 2 must be an integer of at least 9/,
   );
+});
+
+test('the archive bucket keeps idempotency markers and handler state longer than a dead-letter queue keeps a message', () => {
+  const template = synthStack((stack) => {
+    new EventArchiveBucket(stack, 'Archive');
+    new DeadLetterQueue(stack, 'Dlq', { queueName: 'x-dlq' });
+  });
+  const rules = (template.Resources.Archive.Properties.LifecycleConfiguration as { Rule: Record<string, unknown>[] })
+    .Rule;
+  const daysOf = (prefix: string) =>
+    (rules.find((rule) => rule.Prefix === prefix)?.Expiration as { Days: number } | undefined)?.Days ?? 0;
+  const dlqRetentionSeconds = template.Resources.Dlq.Properties.MessageRetentionPeriod as number;
+
+  assert.equal(dlqRetentionSeconds, DLQ_RETENTION_SECONDS);
+  for (const prefix of ['idempotency/', 'state/']) {
+    assert.ok(daysOf(prefix) * 86_400 > dlqRetentionSeconds, `${prefix} expires after ${daysOf(prefix)} days`);
+    assert.ok(daysOf(prefix) * 86_400 > IDEMPOTENCY_WINDOW_SECONDS, `${prefix} outlives the idempotency window`);
+  }
+  assert.ok(IDEMPOTENCY_WINDOW_SECONDS >= dlqRetentionSeconds);
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
+import { IDEMPOTENCY_WINDOW_SECONDS } from '../../contract/retention';
 import { spec } from '../../lambda-src/auto-restart';
 import { createFcHandler } from '../../lambda-src/commons/handler';
 import type { FakeCloud, World } from '../../tools/fake-cloud';
@@ -83,12 +84,25 @@ describe('auto-restart', () => {
     assert.deepEqual(ecsActions(cloud), ['DescribeInstances', 'StartInstance']);
   });
 
+  it('still answers a redelivery 6 days later (from a dead-letter queue) as duplicate, with the default window', async () => {
+    let clock = Date.parse('2024-05-20T00:00:00Z');
+    const { cloud, handler } = await setup(world(), {}, () => clock);
+    await handler(STOPPED, context('auto-restart'));
+    cloud.world.instances[0].status = 'Stopped';
+    clock += 6 * 86_400_000;
+
+    const redelivered = await handler(STOPPED, context('auto-restart'));
+
+    assert.equal(redelivered.outcome, 'duplicate');
+    assert.equal(ecsActions(cloud).filter((a) => a === 'StartInstance').length, 1);
+  });
+
   it('runs again for real once the idempotency window has passed', async () => {
     let clock = Date.parse('2024-05-20T00:00:00Z');
     const { cloud, handler } = await setup(world(), {}, () => clock);
     await handler(STOPPED, context('auto-restart'));
     cloud.world.instances[0].status = 'Stopped';
-    clock += 86_400_000 + 1;
+    clock += IDEMPOTENCY_WINDOW_SECONDS * 1000 + 1;
 
     const again = await handler(STOPPED, context('auto-restart'));
 
@@ -130,6 +144,61 @@ describe('auto-restart', () => {
     assert.equal(result.outcome, 'ok');
     assert.equal(result.action, 'none');
     assert.deepEqual(ecsActions(cloud), ['DescribeInstances']);
+  });
+
+  for (const status of ['Stopping', 'Starting', 'Pending']) {
+    it(`fails a Stopped event with a RetryableError while the API still reports ${status}, and marks nothing done`, async () => {
+      const { cloud, handler, logs } = await setup(
+        world({ instances: [{ id: INSTANCE_ID, status, tags: { 'auto-restart': 'true' } }] }),
+      );
+
+      const error = await rejection(handler(STOPPED, context('auto-restart')));
+
+      assert.equal(error.name, 'RetryableError');
+      assert.match(error.message, new RegExp(`"${status}", not settled yet`));
+      assert.equal(logs.lines[0].retryable, true);
+      assert.equal(cloud.listKeys(BUCKET, 'idempotency/').length, 0);
+      assert.deepEqual(ecsActions(cloud), ['DescribeInstances']);
+    });
+  }
+
+  it('restarts the instance on the retry once a Stopping instance has settled as Stopped', async () => {
+    const { cloud, handler } = await setup(
+      world({ instances: [{ id: INSTANCE_ID, status: 'Stopping', tags: { 'auto-restart': 'true' } }] }),
+    );
+    await rejection(handler(STOPPED, context('auto-restart')));
+    cloud.world.instances[0].status = 'Stopped';
+
+    const retry = await handler(STOPPED, context('auto-restart'));
+
+    assert.equal(retry.action, 'started');
+    assert.equal(cloud.world.instances[0].status, 'Running');
+  });
+
+  it('counts two concurrent deliveries of one event as one restart against the loop guard', async () => {
+    let clock = Date.parse('2024-05-20T00:00:00Z');
+    const { cloud, handler } = await setup(world(), { RESTART_MAX_PER_HOUR: '2' }, () => clock++);
+
+    const both = await Promise.all([
+      handler(STOPPED, context('auto-restart')),
+      handler(STOPPED, context('auto-restart')),
+    ]);
+    cloud.world.instances[0].status = 'Stopped';
+    const next = await handler(
+      variantOf('acs.ecs', 'instance-statechange-stopped', (e) => {
+        e.id = 'a-later-stop';
+      }),
+      context('auto-restart'),
+    );
+
+    assert.deepEqual(
+      both.map((r) => r.outcome),
+      ['ok', 'ok'],
+    );
+    assert.equal(ecsActions(cloud).filter((a) => a === 'StartInstance').length, 3, 'both deliveries raced to start');
+    assert.equal(cloud.listKeys(BUCKET, `state/auto-restart/${INSTANCE_ID}/`).length, 3);
+    assert.equal(next.action, 'started');
+    assert.equal(next.restartsLastHour, 2);
   });
 
   it('skips an instance that no longer exists', async () => {

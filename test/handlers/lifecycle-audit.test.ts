@@ -153,7 +153,7 @@ describe('lifecycle-audit', () => {
     assert.match(error.message, /"ARCHIVE_BUCKET" is not set/);
   });
 
-  it('rejects IDEMPOTENCY_WINDOW_SECONDS below one day, since EventBridge retries for a day', async () => {
+  it('rejects an IDEMPOTENCY_WINDOW_SECONDS shorter than the dead-letter retention', async () => {
     const handler = createFcHandler(
       spec,
       { ARCHIVE_BUCKET: BUCKET, IDEMPOTENCY_WINDOW_SECONDS: '3600' },
@@ -164,6 +164,6 @@ describe('lifecycle-audit', () => {
       handler(payload(fixture('acs.ecs', 'instance-statechange-stopped')), context('lifecycle-audit')),
     );
 
-    assert.match(error.message, /"IDEMPOTENCY_WINDOW_SECONDS": "3600" is not an integer between 86400 and 2592000/);
+    assert.match(error.message, /"IDEMPOTENCY_WINDOW_SECONDS": "3600" is not an integer between 604800 and 2592000/);
   });
 });

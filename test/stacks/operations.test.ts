@@ -90,7 +90,7 @@ describe('operations coverage with everything configured', () => {
     assert.deepEqual(template.Resources.SnapshotPolicy.Properties.TimePoints, [2]);
     assert.deepEqual(env('ScaleOutFunction'), {
       ARCHIVE_BUCKET: { 'Fn::GetAtt': ['Archive', 'Name'] },
-      IDEMPOTENCY_WINDOW_SECONDS: '86400',
+      IDEMPOTENCY_WINDOW_SECONDS: '691200',
       SCALING_GROUP_IDS: 'asg-bp1abcdefghij0123,asg-bp1abcdefghij0456',
       PROTECT_TAG_KEY: 'protect',
       PROTECT_TAG_VALUE: 'true',

@@ -168,7 +168,7 @@ describe('RegionStack', () => {
       { ...env('AutoRestartFunction'), ARCHIVE_BUCKET: undefined },
       {
         ARCHIVE_BUCKET: undefined,
-        IDEMPOTENCY_WINDOW_SECONDS: '86400',
+        IDEMPOTENCY_WINDOW_SECONDS: '691200',
         RESTART_TAG_KEY: 'restart',
         RESTART_TAG_VALUE: 'yes',
         RESTART_MAX_PER_HOUR: '5',

@@ -9,7 +9,7 @@ import { mergeContext, parseSynthArgs } from '../../tools/synth';
 import { cliSynth } from '../support/ros-cdk-cli';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const COPIED = ['bin', 'lib', 'lambda-src', 'tools', 'cdk.json', 'package.json', 'tsconfig.json'].filter((entry) =>
+const COPIED = ['bin', 'contract', 'lib', 'lambda-src', 'tools', 'cdk.json', 'package.json', 'tsconfig.json'].filter((entry) =>
   fs.existsSync(path.join(ROOT, entry)),
 );
 

@@ -1,7 +1,6 @@
+import { DLQ_RETENTION_SECONDS as SEVEN_DAYS } from '../../../contract/retention';
 import { isRecord, referencedIds, resourcesOfType } from '../template';
 import type { Finding, PolicyRule, RosTemplate } from '../types';
-
-const SEVEN_DAYS = 7 * 24 * 3600;
 
 /** Logical ids of the queues used as dead-letter queues: by a rule target or as an FC failure destination. */
 export function deadLetterQueueIds(template: RosTemplate): Set<string> {
