@@ -82,7 +82,10 @@ function stackArtifacts(assemblyDir: string): string[] {
 /** The status and code of an SDK error. */
 function ossError(error: unknown): { status?: number; code?: string } {
   const e = error as { status?: unknown; code?: unknown };
-  return { status: typeof e?.status === 'number' ? e.status : undefined, code: typeof e?.code === 'string' ? e.code : undefined };
+  return {
+    status: typeof e?.status === 'number' ? e.status : undefined,
+    code: typeof e?.code === 'string' ? e.code : undefined,
+  };
 }
 
 /** Runs `call` again on throttling, 5xx and network errors: 4 attempts, 0.5 s then doubling, with jitter. */
@@ -94,9 +97,12 @@ async function withRetries<T>(what: string, call: () => Promise<T>): Promise<T> 
       const { status, code } = ossError(error);
       const transient = status === undefined || status >= 500 || status === 429 || code === 'RequestTimeTooSkewed';
       if (!transient || attempt >= 4) {
-        throw new PublishError(`${what} failed: ${status ?? 'network error'} ${code ?? ''} ${(error as Error).message}`.replace(/\s+/g, ' '), {
-          cause: error,
-        });
+        throw new PublishError(
+          `${what} failed: ${status ?? 'network error'} ${code ?? ''} ${(error as Error).message}`.replace(/\s+/g, ' '),
+          {
+            cause: error,
+          },
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** (attempt - 1) * (0.5 + Math.random() / 2)));
     }
@@ -113,7 +119,9 @@ function client(manifest: CodeManifest, options: PublishOptions): OSS {
     stsToken: options.credentials.securityToken,
     secure: true,
     timeout: 60_000,
-    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint, cname: true, secure: options.endpoint.startsWith('https:') }),
+    ...(options.endpoint === undefined
+      ? {}
+      : { endpoint: options.endpoint, cname: true, secure: options.endpoint.startsWith('https:') }),
   });
 }
 
@@ -123,7 +131,9 @@ async function ensureBucket(oss: OSS, manifest: CodeManifest, options: PublishOp
     const info = await withRetries(`GetBucketInfo ${bucket}`, () => oss.getBucketInfo(bucket));
     const location = (info.bucket as { Location?: string } | undefined)?.Location;
     if (location !== undefined && location !== `oss-${manifest.region}`) {
-      throw new PublishError(`bucket ${bucket} is in ${location}, not oss-${manifest.region}: choose another assetsQualifier`);
+      throw new PublishError(
+        `bucket ${bucket} is in ${location}, not oss-${manifest.region}: choose another assetsQualifier`,
+      );
     }
     return false;
   } catch (error) {
@@ -139,7 +149,9 @@ async function ensureBucket(oss: OSS, manifest: CodeManifest, options: PublishOp
   }
   options.log?.(`creating bucket ${bucket} in ${manifest.region} (private, AES256)`);
   if (options.dryRun) return true;
-  await withRetries(`PutBucket ${bucket}`, () => oss.putBucket(bucket, { acl: 'private', storageClass: 'Standard' } as never));
+  await withRetries(`PutBucket ${bucket}`, () =>
+    oss.putBucket(bucket, { acl: 'private', storageClass: 'Standard' } as never),
+  );
   // putBucketEncryption is in ali-oss (lib/common/bucket/putBucketEncryption.js) but not in @types/ali-oss.
   const withEncryption = oss as unknown as {
     putBucketEncryption(name: string, rule: { SSEAlgorithm: string }): Promise<unknown>;
@@ -155,7 +167,9 @@ async function isPresent(oss: OSS, key: string, sha256: string): Promise<boolean
     const head = await withRetries(`HeadObject ${key}`, () => oss.head(key));
     const meta = (head.meta ?? {}) as Record<string, string>;
     if (meta.sha256 !== undefined && meta.sha256 !== sha256) {
-      throw new PublishError(`object ${key} exists with SHA-256 ${meta.sha256}, not ${sha256}: the bucket holds foreign code`);
+      throw new PublishError(
+        `object ${key} exists with SHA-256 ${meta.sha256}, not ${sha256}: the bucket holds foreign code`,
+      );
     }
     return true;
   } catch (error) {

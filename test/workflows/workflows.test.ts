@@ -71,12 +71,6 @@ function stepNamed(job: Job, name: string): Step {
   return step;
 }
 
-/**
- * npm scripts that the workflows run and that another change of the same issue adds to package.json
- * (`assets:publish`, issue 10 item 2): allowed here until package.json declares them, then checked like the rest.
- */
-const SCRIPTS_TO_ADD = ['assets:publish'];
-
 const FILES = fs.readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f));
 const scripts = (
   JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
@@ -133,10 +127,7 @@ describe('workflows', () => {
       const used = runs.flatMap((run) => [...run.matchAll(/npm run (?:(?:--silent|-s) )?([\w:-]+)/g)].map((m) => m[1]));
       assert.ok(used.length > 0);
       for (const name of used) {
-        assert.ok(
-          name in scripts || name === DIFF_SCRIPT.name || SCRIPTS_TO_ADD.includes(name),
-          `npm run ${name} is not a script of package.json`,
-        );
+        assert.ok(name in scripts || name === DIFF_SCRIPT.name, `npm run ${name} is not a script of package.json`);
       }
       if (runs.some((run) => /\bnpm test\b/.test(run))) assert.ok('test' in scripts);
     });

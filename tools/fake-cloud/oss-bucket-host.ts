@@ -94,7 +94,10 @@ export class FakeOssBucketHost {
       res.end(method === 'HEAD' ? undefined : text);
     };
     const error = (status: number, code: string, message: string) =>
-      reply(status, `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`);
+      reply(
+        status,
+        `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`,
+      );
     if (!check.ok) return error(403, 'SignatureDoesNotMatch', check.reason ?? 'bad signature');
     if (this.props.securityToken !== undefined && token !== this.props.securityToken) {
       return error(403, 'InvalidAccessKeyId', 'x-oss-security-token missing or wrong');
@@ -103,7 +106,8 @@ export class FakeOssBucketHost {
       this.failNext -= 1;
       return error(503, 'ServiceUnavailable', 'injected fault');
     }
-    if (this.props.ownedByAnotherAccount) return error(403, 'AccessDenied', 'The bucket you access does not belong to you.');
+    if (this.props.ownedByAnotherAccount)
+      return error(403, 'AccessDenied', 'The bucket you access does not belong to you.');
     switch (action) {
       case 'GetBucketInfo':
         if (!this.exists) return error(404, 'NoSuchBucket', 'The specified bucket does not exist.');

@@ -120,7 +120,9 @@ export function ossV1StringToSign(request: {
     request.method,
     header(request.headers, 'content-md5') ?? '',
     header(request.headers, 'content-type') ?? '',
-    header(request.headers, 'date') ?? '',
+    // The official SDK (ali-oss lib/common/signUtils.js buildCanonicalString) sends no Date header and signs its
+    // x-oss-date in the date line; the handlers' own signer sends Date.
+    header(request.headers, 'date') ?? header(request.headers, 'x-oss-date') ?? '',
     `${ossHeaders}${resource}`,
   ].join('\n');
 }
