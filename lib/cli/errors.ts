@@ -26,7 +26,7 @@ export const EXIT = {
  * @example throw new UsageError(['--region is required; known: cn-hangzhou, ...'])
  */
 export class UsageError extends Error {
-  override readonly name = 'UsageError';
+  override readonly name: string = 'UsageError';
   /** The problems, one line each. */
   readonly problems: readonly string[];
 
@@ -44,7 +44,7 @@ export class UsageError extends Error {
  * @example throw new ToolFailure(`no cloud assembly in ${dir}: run "npm run synth" first, or pass --assembly <dir>`)
  */
 export class ToolFailure extends Error {
-  override readonly name = 'ToolFailure';
+  override readonly name: string = 'ToolFailure';
   /** @default 1 */
   readonly exitCode: number;
 
