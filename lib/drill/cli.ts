@@ -6,6 +6,7 @@ import {
   type OptionReader,
   runTool,
   type Style,
+  ToolFailure,
   type ToolSpec,
   UsageError,
 } from '../cli';
@@ -281,7 +282,7 @@ export function createDrillTool(environment: DrillEnvironment = {}): ToolSpec {
       const credentials = environment.credentials ?? defaultCredentials();
       // Resolved once up front: no credentials is a clear message, not a network error from the first call.
       await resolveCredentials(credentials);
-      const endpoints = environment.endpoints ?? endpointsFromEnv(process.env);
+      const endpoints = environment.endpoints ?? endpointsFromTheEnvironment();
       const progress = context.progress;
       let bucket = args.bucket;
       if (bucket === undefined) {
@@ -389,4 +390,13 @@ export function formatReport(report: DrillReport, timeoutMs: number, style: Styl
 
 function duration(prefix: string, ms: number | undefined, suffix: string): string {
   return ms === undefined ? '' : `${prefix}${formatDuration(Math.max(0, ms))}${suffix}`;
+}
+
+/** The endpoint overrides of the environment; a bad value is the user's to fix, not a crash. */
+function endpointsFromTheEnvironment(): EndpointOverrides {
+  try {
+    return endpointsFromEnv(process.env);
+  } catch (error) {
+    throw new ToolFailure((error as Error).message, { cause: error });
+  }
 }
