@@ -1,18 +1,15 @@
 #!/usr/bin/env node
 /**
- * `npm run rules:report [-- --assembly cdk.out]`: prints, per region stack of a synthesized cloud assembly, a
- * Markdown matrix of rules × event types (see `rulesReport`), for the README and pull-request reviews.
+ * `npm run rules:report [-- --assembly cdk.out] [--json]`: prints, per region stack of a synthesized cloud assembly,
+ * a Markdown matrix of rules × event types (see `rulesReport`), for the README and pull-request reviews; `--json`
+ * prints the same routes as data.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import * as cxapi from '@alicloud/ros-cdk-cxapi';
+import { defineTool, runMain, ToolFailure } from '../lib/cli';
 import { UNCATALOGUED_METADATA_KEY } from '../lib/constructs/event-rule';
-import { type ReportStack, rulesReport } from '../lib/patterns/routing';
-
-class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+import { type ReportStack, routedTypes, rulesReport } from '../lib/patterns/routing';
 
 interface RuleResource {
   readonly Type: string;
@@ -20,10 +17,14 @@ interface RuleResource {
   readonly Metadata?: Record<string, { readonly types?: readonly string[] } | undefined>;
 }
 
-/** The rules of every stack of the assembly in `dir`. */
+/**
+ * The rules of every stack of the assembly in `dir`.
+ *
+ * @throws ToolFailure when `dir` holds no cloud assembly
+ */
 export function readRules(dir: string): ReportStack[] {
   if (!fs.existsSync(path.join(dir, 'manifest.json'))) {
-    throw new UsageError(`no cloud assembly in ${dir}: run "npm run synth" first, or pass --assembly <dir>`);
+    throw new ToolFailure(`no cloud assembly in ${dir}: run "npm run synth" first, or pass --assembly <dir>`);
   }
   const assembly = new cxapi.CloudAssembly(dir);
   return assembly.stacks.map((stack) => {
@@ -47,24 +48,50 @@ export function namePrefix(names: readonly string[]): string {
   return prefix.slice(0, prefix.lastIndexOf('-') + 1);
 }
 
-function main(argv: readonly string[]): void {
-  let values: { assembly?: string };
-  try {
-    ({ values } = parseArgs({ args: [...argv], options: { assembly: { type: 'string' } }, strict: true }));
-  } catch (cause) {
-    throw new UsageError(`${(cause as Error).message}. Usage: npm run rules:report -- [--assembly <dir>]`);
-  }
-  const stacks = readRules(path.resolve(values.assembly ?? 'cdk.out'));
-  const prefix = namePrefix(stacks.flatMap((s) => s.rules.map((r) => r.name)));
-  process.stdout.write(`## Rules × event types\n\n${rulesReport(stacks, prefix)}`);
+/** The `--json` output: per stack, per rule, the catalogue types it routes and the fields it further filters on. */
+export interface RulesReportJson {
+  readonly stacks: readonly {
+    readonly name: string;
+    readonly rules: readonly {
+      readonly name: string;
+      readonly routes: readonly { readonly type: string; readonly conditions: readonly string[] }[];
+      readonly uncatalogued: readonly string[];
+    }[];
+  }[];
 }
 
-if (require.main === module) {
-  try {
-    main(process.argv.slice(2));
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`rules:report: ${error.message}\n`);
-    process.exitCode = 1;
-  }
+/** The routes of `stacks` as data. */
+export function rulesReportJson(stacks: readonly ReportStack[]): RulesReportJson {
+  return {
+    stacks: stacks.map((stack) => ({
+      name: stack.name,
+      rules: stack.rules.map((rule) => ({
+        name: rule.name,
+        routes: routedTypes(rule.pattern).map((r) => ({ type: r.spec.type, conditions: r.conditions })),
+        uncatalogued: rule.uncatalogued ?? [],
+      })),
+    })),
+  };
 }
+
+/** The `npm run rules:report` tool. */
+export const rulesReportTool = defineTool({
+  name: 'rules:report',
+  summary: 'Prints, per region stack of a synthesized cloud assembly, a Markdown matrix of rules × event types.',
+  usage: '[--assembly <dir>] [--json]',
+  examples: ['npm run rules:report', 'npm run rules:report -- --assembly cdk.out --json'],
+  json: true,
+  configure: (command) => command.option('--assembly <dir>', 'the cloud assembly (default: cdk.out)'),
+  run: (context) => {
+    const stacks = readRules(path.resolve(context.options.string('assembly') ?? 'cdk.out'));
+    if (context.json) {
+      context.printJson(rulesReportJson(stacks));
+      return 0;
+    }
+    const prefix = namePrefix(stacks.flatMap((s) => s.rules.map((r) => r.name)));
+    context.io.stdout(`## Rules × event types\n\n${rulesReport(stacks, prefix)}`);
+    return 0;
+  },
+});
+
+if (require.main === module) runMain(rulesReportTool);

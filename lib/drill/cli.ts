@@ -1,4 +1,15 @@
-import { parseArgs } from 'node:util';
+import {
+  type CliIo,
+  createStyle,
+  defineTool,
+  EXIT,
+  type OptionReader,
+  runTool,
+  type Style,
+  ToolFailure,
+  type ToolSpec,
+  UsageError,
+} from '../cli';
 import { DEFAULT_NAME_PREFIX, idProblem, REGION_IDS } from '../config';
 import { didYouMean } from '../private/did-you-mean';
 import { ArchiveFinder, archiveTypeFolders } from './archive';
@@ -11,6 +22,7 @@ import {
   ECS,
   type EndpointOverrides,
   endpointsFromEnv,
+  resolveCredentials,
   STS,
 } from './cloud';
 import { type Clock, type DrillReport, describeParams, drillExitCode, runDrill, SYSTEM_CLOCK } from './drill';
@@ -24,32 +36,10 @@ import {
   type SimulatableEventType,
 } from './simulated-event';
 
-/** Usage line. */
+/** Usage, after `npm run drill --`. */
 export const DRILL_USAGE =
-  'usage: drill --region R --instance i-... --type T [--not-before +10m|<UTC time>] [--timeout 15m] ' +
+  '--region R --instance i-... --type T [--not-before +10m|<UTC time>] [--timeout 15m] ' +
   '[--poll-interval 10s] [--bucket B | --name-prefix P] [--account-id N] [--dry-run] [--json]';
-
-const FLAGS = [
-  '--region',
-  '--instance',
-  '--type',
-  '--not-before',
-  '--timeout',
-  '--poll-interval',
-  '--bucket',
-  '--name-prefix',
-  '--account-id',
-  '--dry-run',
-  '--json',
-];
-
-/** A bad command line; one line per problem, each naming the flag, the value and what is allowed. */
-export class DrillUsageError extends Error {
-  override readonly name = 'DrillUsageError';
-  constructor(readonly problems: readonly string[]) {
-    super(problems.join('\n'));
-  }
-}
 
 /** The checked command line. */
 export interface DrillArgs {
@@ -68,35 +58,12 @@ export interface DrillArgs {
 }
 
 /**
- * Parses and checks the command line before anything is called. Every problem is reported, not just the first.
+ * Checks the parsed command line before anything is called. Every problem is reported, not just the first.
  *
- * @throws DrillUsageError
+ * @throws UsageError
  */
-export function parseDrillArgs(argv: readonly string[], nowMs: number): DrillArgs {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        region: { type: 'string' },
-        instance: { type: 'string' },
-        type: { type: 'string' },
-        'not-before': { type: 'string' },
-        timeout: { type: 'string' },
-        'poll-interval': { type: 'string' },
-        bucket: { type: 'string' },
-        'name-prefix': { type: 'string' },
-        'account-id': { type: 'string' },
-        'dry-run': { type: 'boolean' },
-        json: { type: 'boolean' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new DrillUsageError([usageProblem(error)]);
-  }
-  const text = (name: string) => values[name] as string | undefined;
+export function checkDrillArgs(options: OptionReader, json: boolean, nowMs: number): DrillArgs {
+  const text = (key: string) => options.string(key);
   const problems: string[] = [];
 
   const region = text('region');
@@ -124,12 +91,12 @@ export function parseDrillArgs(argv: readonly string[], nowMs: number): DrillArg
     );
   }
 
-  const notBeforeText = text('not-before') ?? '+10m';
+  const notBeforeText = text('notBefore') ?? '+10m';
   const notBefore = parseNotBefore(notBeforeText, nowMs);
   if ('problem' in notBefore) problems.push(`--not-before "${notBeforeText}" ${notBefore.problem}`);
 
-  const duration = (flag: string, fallback: string, max: number): number => {
-    const raw = text(flag) ?? fallback;
+  const duration = (flag: string, key: string, fallback: string, max: number): number => {
+    const raw = text(key) ?? fallback;
     const ms = parseDuration(raw);
     if (ms === undefined || ms <= 0 || ms > max) {
       problems.push(`--${flag} "${raw}" is not a duration between 1ms and ${formatDuration(max)}; e.g. 15m, 90s, 1h`);
@@ -137,27 +104,27 @@ export function parseDrillArgs(argv: readonly string[], nowMs: number): DrillArg
     }
     return ms;
   };
-  const timeoutMs = duration('timeout', '15m', 24 * 3_600_000);
-  const pollIntervalMs = duration('poll-interval', '10s', 3_600_000);
+  const timeoutMs = duration('timeout', 'timeout', '15m', 24 * 3_600_000);
+  const pollIntervalMs = duration('poll-interval', 'pollInterval', '10s', 3_600_000);
 
   const bucket = text('bucket');
   if (bucket !== undefined && !/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(bucket)) {
     problems.push(`--bucket "${bucket}" is not an OSS bucket name (3 to 63 lowercase letters, digits and hyphens)`);
   }
-  const namePrefix = text('name-prefix') ?? DEFAULT_NAME_PREFIX;
+  const namePrefix = text('namePrefix') ?? DEFAULT_NAME_PREFIX;
   if (!/^[a-z][a-z0-9-]{1,19}$/.test(namePrefix)) {
     problems.push(
       `--name-prefix "${namePrefix}" is not valid: lowercase letters, digits and hyphens, starting with a letter, 2 to 20 characters`,
     );
   }
-  const accountId = text('account-id');
+  const accountId = text('accountId');
   if (accountId !== undefined && !/^\d{6,20}$/.test(accountId)) {
     problems.push(
       `--account-id "${accountId}" is not an Alibaba Cloud account id (digits only, e.g. 1234567890123456)`,
     );
   }
 
-  if (problems.length > 0) throw new DrillUsageError(problems);
+  if (problems.length > 0) throw new UsageError(problems);
   return {
     region: region as string,
     instanceId: instanceId as string,
@@ -168,21 +135,9 @@ export function parseDrillArgs(argv: readonly string[], nowMs: number): DrillArg
     bucket,
     namePrefix,
     accountId,
-    dryRun: values['dry-run'] === true,
-    json: values.json === true,
+    dryRun: options.flag('dryRun'),
+    json,
   };
-}
-
-function usageProblem(error: unknown): string {
-  const code = (error as { code?: string }).code;
-  const flag = /'(-[^']*)'/.exec((error as Error).message)?.[1] ?? '';
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    return `unknown flag "${flag}"${didYouMean(flag, FLAGS)}; allowed: ${FLAGS.join(', ')}`;
-  }
-  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
-    return `flag "${flag.split(' ')[0]}" needs a value; ${DRILL_USAGE}`;
-  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `unexpected argument ${flag}; ${DRILL_USAGE}`;
-  return `${(error as Error).message}; ${DRILL_USAGE}`;
 }
 
 /** The archive bucket of a stack: `<namePrefix>-archive-<accountId>-<region>`. */
@@ -248,7 +203,7 @@ export function drillPlan(args: DrillArgs): PlannedCall[] {
     service: 'ecs',
     action: 'DescribeInstanceHistoryEvents',
     params: describe,
-    when: 'at the end, on every exit path (handled, timeout, error, Ctrl-C)',
+    when: 'at the end, on every exit path (handled, timeout, error, SIGINT, SIGTERM, SIGHUP)',
   });
   calls.push({
     service: 'ecs',
@@ -260,10 +215,7 @@ export function drillPlan(args: DrillArgs): PlannedCall[] {
 }
 
 /** Where the CLI writes. */
-export interface DrillIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-}
+export type DrillIo = CliIo;
 
 /** What the CLI runs against; everything defaults to the real thing. */
 export interface DrillEnvironment {
@@ -273,72 +225,111 @@ export interface DrillEnvironment {
   readonly endpoints?: EndpointOverrides;
   /** @default the system clock */
   readonly clock?: Clock;
-  /** Aborts a running drill (the main wires SIGINT to it); the event is still canceled. */
+  /**
+   * Aborts a running drill; the event is still canceled. The real main wires SIGINT, SIGTERM and SIGHUP to it
+   * (through the CLI kit); in-process callers pass their own.
+   */
   readonly signal?: AbortSignal;
 }
 
 /**
- * The drill command. Exit code 0 when the pipeline handled the event and nothing was left pending, 1 on a bad
- * command line, a failure or a timeout, 130 when interrupted.
+ * The `npm run drill` tool. Exit code 0 when the pipeline handled the event and nothing was left pending, 1 on a
+ * failure or a timeout, 2 on a bad command line, 128 + the signal number when interrupted (130 for Ctrl-C).
+ */
+export function createDrillTool(environment: DrillEnvironment = {}): ToolSpec {
+  return defineTool({
+    name: 'drill',
+    summary:
+      'Drills the deployed pipeline with a simulated ECS system event: creates it, waits for its archived copy, ' +
+      'reports timings, and always cancels the event (also on Ctrl-C, SIGTERM and SIGHUP).',
+    usage: DRILL_USAGE,
+    examples: [
+      'npm run drill -- --region cn-hangzhou --instance i-bp1abcdefghij0123456 --type SystemMaintenance.Reboot',
+      'npm run drill -- --region cn-hangzhou --instance i-bp1abcdefghij0123456 --type SystemFailure.Reboot --timeout 20m --json',
+      'npm run drill -- --region cn-hangzhou --instance i-bp1abcdefghij0123456 --type SystemMaintenance.Reboot --dry-run',
+    ],
+    json: true,
+    notes:
+      'Credentials: the standard Alibaba Cloud credential chain (ALIBABA_CLOUD_ACCESS_KEY_ID and ' +
+      'ALIBABA_CLOUD_ACCESS_KEY_SECRET, OIDC, ~/.aliyun/config.json, ~/.alibabacloud/credentials, the ECS RAM role).\n' +
+      'Exit codes: 0 handled and nothing left pending; 1 failed or timed out; 2 usage; 130/143/129 interrupted by ' +
+      'SIGINT/SIGTERM/SIGHUP (after canceling the event).',
+    configure: (command) =>
+      command
+        .option('--region <region>', 'the region of the instance and the deployed stack (required)')
+        .option('--instance <id>', 'the instance to drill (required)')
+        .option('--type <type>', `the event type (required): ${SIMULATABLE_EVENT_TYPES.join(', ')}`)
+        .option(
+          '--not-before <when>',
+          'when the event is due: +10m, +1h or a UTC time like 2026-03-01T10:00:00Z (default +10m)',
+        )
+        .option('--timeout <duration>', 'how long to wait for the archived copy (default 15m)')
+        .option('--poll-interval <duration>', 'time between two looks into the archive (default 10s)')
+        .option('--bucket <name>', 'the archive bucket (default: named from the name prefix, account and region)')
+        .option('--name-prefix <prefix>', `the stack's namePrefix (default ${DEFAULT_NAME_PREFIX})`)
+        .option('--account-id <id>', 'the account id for the bucket name (default: asked from STS)')
+        .option('--dry-run', 'print the calls the drill would make, and call nothing'),
+    run: async (context) => {
+      const clock = environment.clock ?? SYSTEM_CLOCK;
+      const args = checkDrillArgs(context.options, context.json, clock.now());
+      if (args.dryRun) {
+        const calls = drillPlan(args);
+        if (context.json) context.printJson({ dryRun: true, calls });
+        else context.io.stdout(formatPlan(calls));
+        return EXIT.ok;
+      }
+
+      const credentials = environment.credentials ?? defaultCredentials();
+      // Resolved once up front: no credentials is a clear message, not a network error from the first call.
+      await resolveCredentials(credentials);
+      const endpoints = environment.endpoints ?? endpointsFromTheEnvironment();
+      const progress = context.progress;
+      let bucket = args.bucket;
+      if (bucket === undefined) {
+        let accountId = args.accountId;
+        if (accountId === undefined) {
+          try {
+            accountId = await callerAccountId(
+              createRpcCaller({ product: STS, region: args.region, credentials, endpoint: endpoints.sts }),
+            );
+          } catch (error) {
+            context.io.stderr(
+              `error: cannot tell the account id for the archive bucket name (pass --account-id or --bucket): ${(error as Error).message}\n`,
+            );
+            return EXIT.failure;
+          }
+        }
+        bucket = archiveBucketName(args.namePrefix, accountId, args.region);
+      }
+      progress(`drill ${args.eventType} on ${args.instanceId} in ${args.region}; archive bucket ${bucket}`);
+      const reader = createArchiveReader({ bucket, region: args.region, credentials, endpoint: endpoints.oss });
+      const report = await runDrill(args, {
+        ecs: createRpcCaller({ product: ECS, region: args.region, credentials, endpoint: endpoints.ecs }),
+        archive: new ArchiveFinder(reader, args),
+        clock,
+        signal: environment.signal ?? context.signal,
+        progress,
+      });
+      if (context.json) context.printJson(report);
+      else context.io.stdout(formatReport(report, args.timeoutMs, context.style));
+      if (report.error !== undefined) context.io.stderr(`error: ${report.error}\n`);
+      if (report.cancel.result === 'failed') {
+        context.io.stderr(
+          `error: the simulated event ${report.eventId ?? '(id unknown)'} may still be pending: ${report.cancel.error}\n`,
+        );
+      }
+      return drillExitCode(report);
+    },
+  });
+}
+
+/**
+ * Runs the drill command in-process; resolves to its exit code (see {@link createDrillTool}).
  *
  * @example await runDrillCli(['--dry-run', '--region', 'cn-hangzhou', '--instance', 'i-...', '--type', 'SystemMaintenance.Reboot'], io)
  */
-export async function runDrillCli(
-  argv: readonly string[],
-  io: DrillIo,
-  environment: DrillEnvironment = {},
-): Promise<number> {
-  const clock = environment.clock ?? SYSTEM_CLOCK;
-  let args: DrillArgs;
-  try {
-    args = parseDrillArgs(argv, clock.now());
-  } catch (error) {
-    if (error instanceof DrillUsageError) {
-      for (const problem of error.problems) io.stderr(`drill: ${problem}\n`);
-      return 1;
-    }
-    throw error;
-  }
-  if (args.dryRun) {
-    const calls = drillPlan(args);
-    io.stdout(args.json ? `${JSON.stringify({ dryRun: true, calls }, null, 2)}\n` : formatPlan(calls));
-    return 0;
-  }
-
-  const credentials = environment.credentials ?? defaultCredentials();
-  const endpoints = environment.endpoints ?? endpointsFromEnv(process.env);
-  const progress = args.json ? undefined : (line: string) => io.stdout(`${line}\n`);
-  let bucket = args.bucket;
-  if (bucket === undefined) {
-    let accountId = args.accountId;
-    if (accountId === undefined) {
-      try {
-        accountId = await callerAccountId(
-          createRpcCaller({ product: STS, region: args.region, credentials, endpoint: endpoints.sts }),
-        );
-      } catch (error) {
-        io.stderr(
-          `drill: cannot tell the account id for the archive bucket name (pass --account-id or --bucket): ${(error as Error).message}\n`,
-        );
-        return 1;
-      }
-    }
-    bucket = archiveBucketName(args.namePrefix, accountId, args.region);
-  }
-  progress?.(`drill ${args.eventType} on ${args.instanceId} in ${args.region}; archive bucket ${bucket}`);
-  const reader = createArchiveReader({ bucket, region: args.region, credentials, endpoint: endpoints.oss });
-  const report = await runDrill(args, {
-    ecs: createRpcCaller({ product: ECS, region: args.region, credentials, endpoint: endpoints.ecs }),
-    archive: new ArchiveFinder(reader, args),
-    clock,
-    signal: environment.signal,
-    progress,
-  });
-  io.stdout(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, args.timeoutMs));
-  if (report.error !== undefined) io.stderr(`drill: ${report.error}\n`);
-  if (report.cancel.result === 'failed')
-    io.stderr(`drill: the simulated event ${report.eventId} is still pending: ${report.cancel.error}\n`);
-  return drillExitCode(report);
+export function runDrillCli(argv: readonly string[], io: DrillIo, environment: DrillEnvironment = {}): Promise<number> {
+  return runTool(createDrillTool(environment), argv, io, { signal: environment.signal });
 }
 
 /** The dry-run plan for people. */
@@ -354,13 +345,13 @@ export function formatPlan(calls: readonly PlannedCall[]): string {
 }
 
 /** The report for people. */
-export function formatReport(report: DrillReport, timeoutMs: number): string {
+export function formatReport(report: DrillReport, timeoutMs: number, style: Style = createStyle(false)): string {
   const t = report.timings;
   const verdicts: Record<DrillReport['verdict'], string> = {
-    handled: 'PASS: the pipeline archived the event',
-    timeout: `FAIL: no archived copy within ${formatDuration(timeoutMs)}`,
-    failed: 'FAIL: the drill could not run to the end',
-    interrupted: 'INTERRUPTED',
+    handled: style.green('PASS: the pipeline archived the event'),
+    timeout: style.red(`FAIL: no archived copy within ${formatDuration(timeoutMs)}`),
+    failed: style.red('FAIL: the drill could not run to the end'),
+    interrupted: style.yellow('INTERRUPTED'),
   };
   const lines = [
     '',
@@ -377,11 +368,20 @@ export function formatReport(report: DrillReport, timeoutMs: number): string {
   if (t.handledAt !== undefined) {
     lines.push(`  handled    ${t.handledAt}${duration(' (+', t.createdToHandledMs, ' after created)')}`);
   }
+  const found = report.cancel.eventIds?.join(', ');
   const cancel: Record<DrillReport['cancel']['result'], string> = {
-    canceled: 'canceled',
+    canceled:
+      found === undefined ? 'canceled' : `canceled ${found} (created although the answer of the create was lost)`,
     'not-needed': `not needed (already ${report.cancel.statusBefore})`,
-    failed: `FAILED: ${report.cancel.error}; cancel by hand: aliyun ecs CancelSimulatedSystemEvents --RegionId ${report.region} --EventId.1 ${report.eventId}`,
-    'not-created': 'nothing to cancel',
+    failed:
+      report.eventId === undefined
+        ? style.red(`FAILED: ${report.cancel.error}`)
+        : style.red(
+            `FAILED: ${report.cancel.error}; cancel by hand: aliyun ecs CancelSimulatedSystemEvents --RegionId ${report.region} --EventId.1 ${report.eventId}`,
+          ),
+    'not-created': report.cancel.lookedUp
+      ? 'nothing to cancel (the create failed; no active event of this type and NotBefore on the instance)'
+      : 'nothing to cancel',
   };
   lines.push(`  cancel     ${cancel[report.cancel.result]}`);
   if (report.error !== undefined) lines.push(`  error      ${report.error}`);
@@ -390,4 +390,13 @@ export function formatReport(report: DrillReport, timeoutMs: number): string {
 
 function duration(prefix: string, ms: number | undefined, suffix: string): string {
   return ms === undefined ? '' : `${prefix}${formatDuration(Math.max(0, ms))}${suffix}`;
+}
+
+/** The endpoint overrides of the environment; a bad value is the user's to fix, not a crash. */
+function endpointsFromTheEnvironment(): EndpointOverrides {
+  try {
+    return endpointsFromEnv(process.env);
+  } catch (error) {
+    throw new ToolFailure((error as Error).message, { cause: error });
+  }
 }

@@ -3,6 +3,7 @@ import OpenApi, * as $OpenApi from '@alicloud/openapi-client';
 import OpenApiUtil from '@alicloud/openapi-util';
 import * as $Util from '@alicloud/tea-util';
 import { ECS, type RpcParams, type RpcProduct, rpcParams, toHandlerError } from '../../lambda-src/commons/openapi';
+import { ToolFailure } from '../cli';
 
 /**
  * Cloud plumbing shared by the operator CLIs (drill, redrive): the credential chain, endpoint overrides, the account
@@ -49,9 +50,51 @@ export interface ResolvedCredentials {
   readonly securityToken?: string;
 }
 
-/** Resolves the provider now. */
+/**
+ * Where the default chain of `@alicloud/credentials` looks, in its order (upstream:
+ * `@alicloud/credentials/dist/src/providers/default.js` and the providers it builds, version 2.4.7).
+ */
+export const CREDENTIAL_SOURCES: readonly string[] = [
+  'the environment variables ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (with ALIBABA_CLOUD_SECURITY_TOKEN for an STS token)',
+  'OIDC: ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN and ALIBABA_CLOUD_OIDC_TOKEN_FILE',
+  'the Alibaba Cloud CLI profile in ~/.aliyun/config.json (profile ALIBABA_CLOUD_PROFILE, else the current one; `aliyun configure` writes it)',
+  'the credentials file ~/.alibabacloud/credentials (or the file named by ALIBABA_CLOUD_CREDENTIALS_FILE)',
+  'the RAM role of the ECS instance this runs on (instance metadata; ALIBABA_CLOUD_ECS_METADATA names the role)',
+  'a credentials URI in ALIBABA_CLOUD_CREDENTIALS_URI',
+];
+
+/**
+ * No source of the credential chain had credentials. The message lists where the chain looked, instead of the
+ * chain's own text, whose last entry is a request to `https://undefined/` (the credentials-URI source, tried
+ * without a URI).
+ */
+export class NoCredentialsError extends ToolFailure {
+  override readonly name = 'NoCredentialsError';
+  constructor(cause: unknown) {
+    super(
+      `no Alibaba Cloud credentials found. Looked in, in order: ${CREDENTIAL_SOURCES.join('; ')}. ` +
+        'Set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or run `aliyun configure`',
+      { cause },
+    );
+  }
+}
+
+/** The default chain's message when every source failed (`DefaultCredentialsProvider.getCredentials`). */
+const EMPTY_CHAIN = /unable to get credentials from any of the providers in the chain/;
+
+/**
+ * Resolves the provider now.
+ *
+ * @throws NoCredentialsError when no source of the chain has credentials
+ */
 export async function resolveCredentials(provider: CredentialProvider): Promise<ResolvedCredentials> {
-  const model = await provider.getCredential();
+  let model: Awaited<ReturnType<CredentialProvider['getCredential']>>;
+  try {
+    model = await provider.getCredential();
+  } catch (error) {
+    if (error instanceof Error && EMPTY_CHAIN.test(error.message)) throw new NoCredentialsError(error);
+    throw error;
+  }
   if (!model.accessKeyId || !model.accessKeySecret) {
     throw new Error('the credential chain returned no AccessKey; configure one of its sources');
   }

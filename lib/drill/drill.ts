@@ -1,8 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isRetryable } from '../../lambda-src/commons/errors';
+import { type HandlerError, isRetryable } from '../../lambda-src/commons/errors';
 import type { ArchivedEvent } from './archive';
 import type { RpcCaller } from './cloud';
-import { EVENT_CYCLE_STATUSES, FINAL_STATUSES, formatUtc, type SimulatableEventType } from './simulated-event';
+import {
+  ACTIVE_STATUSES,
+  EVENT_CYCLE_STATUSES,
+  FINAL_STATUSES,
+  formatDuration,
+  formatUtc,
+  type SimulatableEventType,
+} from './simulated-event';
 
 /**
  * The drill: create a simulated system event, check its status, wait until the deployed pipeline archived it, report
@@ -42,7 +49,7 @@ export interface DrillDeps {
   /** Finds the archived copy (see ArchiveFinder). */
   readonly archive: { find(eventId: string, fromMs: number, toMs: number): Promise<ArchivedEvent | undefined> };
   readonly clock: Clock;
-  /** Aborts the wait (the CLI wires it to SIGINT); the event is still canceled. */
+  /** Aborts the wait (the CLI wires it to SIGINT, SIGTERM and SIGHUP); the event is still canceled. */
   readonly signal?: AbortSignal;
   /** Progress lines for people. */
   readonly progress?: (line: string) => void;
@@ -58,6 +65,14 @@ export interface CancelOutcome {
   /** The status seen before deciding. */
   readonly statusBefore?: string;
   readonly error?: string;
+  /**
+   * Set when the create's answer was lost (network error, 5xx): the drill then looked up the active simulated events
+   * of the instance with its type and NotBefore. `result` says what became of the ones it found (`not-created`:
+   * none was found).
+   */
+  readonly lookedUp?: boolean;
+  /** The events found by that look-up (the create made them although its answer was lost). */
+  readonly eventIds?: readonly string[];
 }
 
 /** Timings: ISO times and durations in ms. */
@@ -143,7 +158,21 @@ export async function runDrill(request: DrillRequest, deps: DrillDeps): Promise<
     }
     eventId = first;
   } catch (error) {
-    return { ...base, verdict: 'failed', timings: {}, cancel: { result: 'not-created' }, error: message(error) };
+    if (!createMayHaveSucceeded(error)) {
+      return { ...base, verdict: 'failed', timings: {}, cancel: { result: 'not-created' }, error: message(error) };
+    }
+    progress(
+      `the answer of CreateSimulatedSystemEvents was lost (${message(error)}); looking for an event it may have created`,
+    );
+    const cancel = await cancelAfterUncertainCreate(ecs, request, clock, progress);
+    return {
+      ...base,
+      verdict: 'failed',
+      eventId: cancel.eventIds?.[0],
+      timings: {},
+      cancel,
+      error: message(error),
+    };
   }
   const createdMs = clock.now();
   progress(`created simulated event ${eventId} (${request.eventType}, NotBefore ${base.notBefore})`);
@@ -157,6 +186,7 @@ export async function runDrill(request: DrillRequest, deps: DrillDeps): Promise<
     status = await describeStatus(ecs, request, eventId);
     progress(`status ${status ?? 'not listed yet'}`);
     const deadline = createdMs + request.timeoutMs;
+    let lastProgressMs = clock.now();
     progress(
       `waiting for the archived copy (every ${Math.round(request.pollIntervalMs / 1000)} s, until ${formatUtc(deadline)})`,
     );
@@ -173,6 +203,13 @@ export async function runDrill(request: DrillRequest, deps: DrillDeps): Promise<
       if (left <= 0) {
         progress('timed out: no archived copy');
         break;
+      }
+      // A line every 30 s or so, so that a long wait is visibly alive.
+      if (clock.now() - lastProgressMs >= 30_000) {
+        lastProgressMs = clock.now();
+        progress(
+          `still waiting for the archived copy: ${formatDuration(clock.now() - createdMs)} since the create, ${formatDuration(left)} left`,
+        );
       }
       await clock.sleep(Math.min(request.pollIntervalMs, left), deps.signal);
     }
@@ -279,6 +316,107 @@ async function cancelIfPending(
     `CANCEL FAILED: cancel it by hand: aliyun ecs CancelSimulatedSystemEvents --RegionId ${request.region} --EventId.1 ${eventId}`,
   );
   return { result: 'failed', statusBefore, error: message(lastError) };
+}
+
+/**
+ * Whether a failed CreateSimulatedSystemEvents may still have created the event: its answer was lost (no HTTP
+ * status: a network error or a timeout), the service failed (5xx) after possibly doing the work, or the answer had
+ * no event id. A 4xx is a refusal: nothing was created.
+ */
+export function createMayHaveSucceeded(error: unknown): boolean {
+  if (error instanceof DrillError) return true;
+  const api = (error as Partial<HandlerError> | undefined)?.api;
+  if (api === undefined) return true;
+  return api.statusCode === undefined || api.statusCode >= 500;
+}
+
+/**
+ * Parameters of DescribeInstanceHistoryEvents for the active events of one type on the instance, with the NotBefore
+ * the drill asked for. The filters narrow the answer; {@link findActiveSimulatedEvents} checks type and NotBefore
+ * itself as well, so an API that ignored a filter still cannot make the drill cancel somebody else's event.
+ * @see https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-describeinstancehistoryevents
+ */
+export function activeEventsParams(request: Pick<DrillRequest, 'region' | 'instanceId' | 'eventType' | 'notBeforeMs'>) {
+  const params: Record<string, string> = {
+    RegionId: request.region,
+    InstanceId: request.instanceId,
+    'InstanceEventType.1': request.eventType,
+    'NotBefore.Start': formatUtc(request.notBeforeMs),
+    'NotBefore.End': formatUtc(request.notBeforeMs),
+    PageSize: '100',
+  };
+  ACTIVE_STATUSES.forEach((s, i) => {
+    params[`InstanceEventCycleStatus.${i + 1}`] = s;
+  });
+  return params;
+}
+
+/**
+ * The ids of the active (not final) simulated events of `request.eventType` on the instance whose NotBefore is the
+ * drill's: the events an uncertain create may have made. NotBefore is compared as a time, whatever its spelling.
+ * UNCONFIRMED: that the API lists a simulated event with the NotBefore given to the create, to the second; the
+ * simulated-events tutorial shows it so.
+ */
+export async function findActiveSimulatedEvents(
+  ecs: RpcCaller,
+  request: Pick<DrillRequest, 'region' | 'instanceId' | 'eventType' | 'notBeforeMs'>,
+): Promise<string[]> {
+  const body = await ecs.call('DescribeInstanceHistoryEvents', activeEventsParams(request));
+  const events = path(body, 'InstanceSystemEventSet', 'InstanceSystemEventType');
+  if (!Array.isArray(events)) return [];
+  return events
+    .filter(
+      (e) =>
+        path(e, 'InstanceId') === request.instanceId &&
+        path(e, 'EventType', 'Name') === request.eventType &&
+        ACTIVE_STATUSES.includes(String(path(e, 'EventCycleStatus', 'Name'))) &&
+        Date.parse(String(path(e, 'NotBefore'))) === request.notBeforeMs,
+    )
+    .map((e) => String(path(e, 'EventId')));
+}
+
+/**
+ * After a create whose answer was lost: finds the events it may have made and cancels each. The look-up is retried
+ * like the cancel; when it fails, the outcome says how to look by hand.
+ */
+async function cancelAfterUncertainCreate(
+  ecs: RpcCaller,
+  request: DrillRequest,
+  clock: Clock,
+  progress: (line: string) => void,
+): Promise<CancelOutcome> {
+  let ids: string[] | undefined;
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= 3 && ids === undefined; attempt++) {
+    try {
+      ids = await findActiveSimulatedEvents(ecs, request);
+    } catch (error) {
+      lastError = error;
+      if (!isRetryable(error) || attempt === 3) break;
+      await clock.sleep(1000 * attempt);
+    }
+  }
+  if (ids === undefined) {
+    const lookup = Object.entries(activeEventsParams(request))
+      .map(([k, v]) => `--${k} ${v}`)
+      .join(' ');
+    progress(`LOOK-UP FAILED: look for a pending event by hand: aliyun ecs DescribeInstanceHistoryEvents ${lookup}`);
+    return {
+      result: 'failed',
+      lookedUp: true,
+      error: `the create may have made an event, and the look-up failed: ${message(lastError)}; look by hand: aliyun ecs DescribeInstanceHistoryEvents ${lookup}`,
+    };
+  }
+  if (ids.length === 0) {
+    progress('no active simulated event of this type and NotBefore on the instance: nothing was created');
+    return { result: 'not-created', lookedUp: true };
+  }
+  progress(`found ${ids.join(', ')}: created although the answer was lost; canceling`);
+  const outcomes = [];
+  for (const id of ids) outcomes.push(await cancelIfPending(ecs, request, id, clock, progress));
+  const failed = outcomes.find((o) => o.result === 'failed');
+  if (failed !== undefined) return { ...failed, lookedUp: true, eventIds: ids };
+  return { result: 'canceled', statusBefore: outcomes[0]?.statusBefore, lookedUp: true, eventIds: ids };
 }
 
 /** Rejects as soon as `signal` aborts, without waiting for `promise` (an SDK call cannot be aborted). */

@@ -9,25 +9,27 @@ export {
 export { ArchiveReadError, type ArchiveReader, createArchiveReader } from './archive-reader';
 export {
   archiveBucketName,
+  checkDrillArgs,
+  createDrillTool,
   DRILL_USAGE,
   type DrillArgs,
   type DrillEnvironment,
   type DrillIo,
-  DrillUsageError,
   drillPlan,
   formatPlan,
   formatReport,
   type PlannedCall,
-  parseDrillArgs,
   runDrillCli,
 } from './cli';
 export {
+  CREDENTIAL_SOURCES,
   type CredentialProvider,
   callerAccountId,
   createRpcCaller,
   defaultCredentials,
   type EndpointOverrides,
   endpointsFromEnv,
+  NoCredentialsError,
   type ResolvedCredentials,
   type RpcCaller,
   resolveCredentials,
@@ -35,8 +37,10 @@ export {
   staticCredentials,
 } from './cloud';
 export {
+  activeEventsParams,
   type CancelOutcome,
   type Clock,
+  createMayHaveSucceeded,
   DrillError,
   type DrillReport,
   type DrillRequest,
@@ -45,10 +49,12 @@ export {
   describeParams,
   describeStatus,
   drillExitCode,
+  findActiveSimulatedEvents,
   runDrill,
   SYSTEM_CLOCK,
 } from './drill';
 export {
+  ACTIVE_STATUSES,
   FINAL_STATUSES,
   formatDuration,
   formatUtc,

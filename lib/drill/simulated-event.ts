@@ -33,6 +33,9 @@ export const EVENT_CYCLE_STATUSES: readonly string[] = SYSTEM_EVENT_STATUSES;
  */
 export const FINAL_STATUSES: readonly string[] = ['Avoided', 'Executed', 'Canceled', 'Failed'];
 
+/** Statuses of an event that is still pending (can be canceled): every status that is not final. */
+export const ACTIVE_STATUSES: readonly string[] = EVENT_CYCLE_STATUSES.filter((s) => !FINAL_STATUSES.includes(s));
+
 /** `yyyy-MM-ddTHH:mm:ssZ`, the form `NotBefore` takes: UTC, whole seconds. */
 export function formatUtc(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 19)}Z`;

@@ -1,4 +1,13 @@
-import { parseArgs } from 'node:util';
+import {
+  type CliIo,
+  defineTool,
+  EXIT,
+  type OptionReader,
+  runTool,
+  ToolFailure,
+  type ToolSpec,
+  UsageError,
+} from '../cli';
 import { DEFAULT_NAME_PREFIX, REGION_IDS } from '../config';
 import {
   type CredentialProvider,
@@ -7,19 +16,14 @@ import {
   defaultCredentials,
   type EndpointOverrides,
   endpointsFromEnv,
+  resolveCredentials,
   STS,
 } from '../drill/cloud';
 import { didYouMean } from '../private/did-you-mean';
-import {
-  createDeadLetterQueue,
-  createEventPublisher,
-  createFunctionInvoker,
-  type DeadLetterQueue,
-  type EventPublisher,
-  type FunctionInvoker,
-} from './clients';
+import { createDeadLetterQueue, createEventPublisher, createFunctionInvoker, QueueError } from './clients';
 import {
   AUTOMATIONS,
+  DEFAULT_DESTINATION,
   formatOutcome,
   MNS_BATCH_LIMIT,
   type RedriveDestination,
@@ -28,20 +32,10 @@ import {
   redriveExitCode,
 } from './redrive';
 
-/** Usage line. */
+/** Usage, after `npm run redrive --`. */
 export const REDRIVE_USAGE =
-  'usage: redrive --region R --queue <dlq> [--max N] [--to eventbridge|target] [--bus default] [--account-id N] ' +
+  '--region R --queue <dlq> [--max N] [--to target|eventbridge] [--bus default] [--account-id N] ' +
   '[--name-prefix P] [--dry-run] [--json]';
-
-const FLAGS = ['--region', '--queue', '--max', '--to', '--bus', '--account-id', '--name-prefix', '--dry-run', '--json'];
-
-/** A bad command line; one line per problem. */
-export class RedriveUsageError extends Error {
-  override readonly name = 'RedriveUsageError';
-  constructor(readonly problems: readonly string[]) {
-    super(problems.join('\n'));
-  }
-}
 
 /** The checked command line. */
 export interface RedriveArgs {
@@ -57,39 +51,12 @@ export interface RedriveArgs {
 }
 
 /**
- * Parses and checks the command line; every problem is reported.
+ * Checks the parsed command line; every problem is reported.
  *
- * @throws RedriveUsageError
+ * @throws UsageError
  */
-export function parseRedriveArgs(argv: readonly string[]): RedriveArgs {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        region: { type: 'string' },
-        queue: { type: 'string' },
-        max: { type: 'string' },
-        to: { type: 'string' },
-        bus: { type: 'string' },
-        'account-id': { type: 'string' },
-        'name-prefix': { type: 'string' },
-        'dry-run': { type: 'boolean' },
-        json: { type: 'boolean' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    const flag = /'(-[^']*)'/.exec((error as Error).message)?.[1] ?? '';
-    throw new RedriveUsageError([
-      code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
-        ? `unknown flag "${flag}"${didYouMean(flag, FLAGS)}; allowed: ${FLAGS.join(', ')}`
-        : `${(error as Error).message}; ${REDRIVE_USAGE}`,
-    ]);
-  }
-  const text = (name: string) => values[name] as string | undefined;
+export function checkRedriveArgs(options: OptionReader, json: boolean): RedriveArgs {
+  const text = (key: string) => options.string(key);
   const problems: string[] = [];
   const region = text('region');
   if (region === undefined) problems.push(`--region is required; known: ${REGION_IDS.join(', ')}`);
@@ -98,7 +65,7 @@ export function parseRedriveArgs(argv: readonly string[]): RedriveArgs {
       `--region "${region}" is not an Alibaba Cloud region id${didYouMean(region, REGION_IDS)}; known: ${REGION_IDS.join(', ')}`,
     );
   }
-  const namePrefix = text('name-prefix') ?? DEFAULT_NAME_PREFIX;
+  const namePrefix = text('namePrefix') ?? DEFAULT_NAME_PREFIX;
   if (!/^[a-z][a-z0-9-]{1,19}$/.test(namePrefix)) {
     problems.push(
       `--name-prefix "${namePrefix}" is not valid: lowercase letters, digits and hyphens, starting with a letter, 2 to 20 characters`,
@@ -116,7 +83,7 @@ export function parseRedriveArgs(argv: readonly string[]): RedriveArgs {
   const max = Number(maxText);
   if (!/^\d+$/.test(maxText) || max < 1 || max > 1000)
     problems.push(`--max "${maxText}" must be a whole number from 1 to 1000`);
-  const to = text('to') ?? 'eventbridge';
+  const to = text('to') ?? DEFAULT_DESTINATION;
   if (to !== 'eventbridge' && to !== 'target') {
     problems.push(
       `--to "${to}" is not allowed${didYouMean(to, ['eventbridge', 'target'])}; allowed: eventbridge, target`,
@@ -124,13 +91,13 @@ export function parseRedriveArgs(argv: readonly string[]): RedriveArgs {
   }
   const bus = text('bus') ?? 'default';
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,126}$/.test(bus)) problems.push(`--bus "${bus}" is not an event bus name`);
-  const accountId = text('account-id');
+  const accountId = text('accountId');
   if (accountId !== undefined && !/^\d{6,20}$/.test(accountId)) {
     problems.push(
       `--account-id "${accountId}" is not an Alibaba Cloud account id (digits only, e.g. 1234567890123456)`,
     );
   }
-  if (problems.length > 0) throw new RedriveUsageError(problems);
+  if (problems.length > 0) throw new UsageError(problems);
   return {
     region: region as string,
     queue: queue as string,
@@ -139,16 +106,13 @@ export function parseRedriveArgs(argv: readonly string[]): RedriveArgs {
     bus,
     accountId,
     namePrefix,
-    dryRun: values['dry-run'] === true,
-    json: values.json === true,
+    dryRun: options.flag('dryRun'),
+    json,
   };
 }
 
 /** Where the CLI writes. */
-export interface RedriveIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-}
+export type RedriveIo = CliIo;
 
 /** What the CLI runs against; everything defaults to the real services. */
 export interface RedriveEnvironment {
@@ -156,69 +120,97 @@ export interface RedriveEnvironment {
   readonly credentials?: CredentialProvider;
   /** @default read from EEO_*_ENDPOINT environment variables */
   readonly endpoints?: EndpointOverrides;
+  /** The clock message ages are measured with. @default Date.now */
+  readonly now?: () => number;
 }
 
 /**
- * The redrive command. Exit code 0 when every message handled was re-delivered and deleted (or on a dry run), 1 when
- * one was kept, on a bad command line or when the queue cannot be read.
+ * The `npm run redrive` tool. Exit code 0 when every message handled was re-delivered and deleted (or on a dry run),
+ * 1 when one was kept or the queue cannot be read, 2 on a bad command line.
+ */
+export function createRedriveTool(environment: RedriveEnvironment = {}): ToolSpec {
+  return defineTool({
+    name: 'redrive',
+    summary:
+      'Lists the messages of a dead-letter queue with their age, re-delivers each original event (by default to ' +
+      'the automation that failed, and only to it) and deletes a message only after its re-delivery succeeded.',
+    usage: REDRIVE_USAGE,
+    examples: [
+      'npm run redrive -- --region cn-hangzhou --queue ecs-event-ops-auto-restart-dlq --dry-run',
+      'npm run redrive -- --region cn-hangzhou --queue ecs-event-ops-auto-restart-dlq --max 50',
+      'npm run redrive -- --region cn-hangzhou --queue ecs-event-ops-notify-dlq --to eventbridge --json',
+    ],
+    json: true,
+    failures: [QueueError],
+    notes:
+      '--to target (the default) re-invokes the function that failed; --to eventbridge re-publishes the event to the ' +
+      'bus, where every matching rule acts on it again.\n' +
+      'Exit codes: 0 all re-delivered and deleted (or a dry run); 1 a message was kept or a call failed; 2 usage.',
+    configure: (command) =>
+      command
+        .option('--region <region>', 'the region of the queue (required)')
+        .option('--queue <name>', 'the dead-letter queue, <namePrefix>-<automation>-dlq (required)')
+        .option('--max <n>', 'handle at most this many messages, 1 to 1000 (default 10)')
+        .option('--to <where>', 'target: re-invoke the automation that failed (default); eventbridge: re-publish')
+        .option('--bus <name>', 'the event bus for --to eventbridge (default: default)')
+        .option('--account-id <id>', 'the account id of the endpoints (default: asked from STS)')
+        .option(
+          '--name-prefix <prefix>',
+          `the stack's namePrefix, for the queue names (default ${DEFAULT_NAME_PREFIX})`,
+        )
+        .option('--dry-run', 'list (peek at) the messages; nothing is received, re-delivered or deleted'),
+    run: async (context) => {
+      const args = checkRedriveArgs(context.options, context.json);
+      const credentials = environment.credentials ?? defaultCredentials();
+      // Resolved once up front: no credentials is a clear message, not a network error from the first call.
+      await resolveCredentials(credentials);
+      const endpoints = environment.endpoints ?? endpointsFromTheEnvironment();
+      const accountId =
+        args.accountId ??
+        (await callerAccountId(
+          createRpcCaller({ product: STS, region: args.region, credentials, endpoint: endpoints.sts }),
+        ).catch((error: unknown) => {
+          throw new ToolFailure((error as Error).message, { cause: error });
+        }));
+      const common = { accountId, region: args.region, credentials };
+      const queue = await createDeadLetterQueue({ ...common, queueName: args.queue, endpoint: endpoints.mns });
+      const publisher = createEventPublisher({ ...common, endpoint: endpoints.eventbridge });
+      const invoker = createFunctionInvoker({ ...common, endpoint: endpoints.fc });
+      let report: RedriveReport;
+      try {
+        report = await redrive(args, {
+          queue,
+          publisher,
+          invoker,
+          now: environment.now,
+          progress: args.json ? undefined : (line) => context.io.stdout(`${line}\n`),
+        });
+      } catch (error) {
+        const text = (error as Error).message;
+        const queues = AUTOMATIONS.map((a) => `${args.namePrefix}-${a}-dlq`);
+        const hint = /QueueNotExist/.test(text)
+          ? `; the dead-letter queues are ${queues.join(', ')}${didYouMean(args.queue, queues)}`
+          : '';
+        throw new ToolFailure(`${text}${hint}`, { cause: error });
+      }
+      if (args.json) context.printJson({ queue: args.queue, ...report });
+      else context.io.stdout(formatSummary(args, report));
+      return redriveExitCode(report) === 0 ? EXIT.ok : EXIT.failure;
+    },
+  });
+}
+
+/**
+ * Runs the redrive command in-process; resolves to its exit code (see {@link createRedriveTool}).
  *
  * @example await runRedriveCli(['--region', 'cn-hangzhou', '--queue', 'ecs-event-ops-auto-restart-dlq', '--dry-run'], io)
  */
-export async function runRedriveCli(
+export function runRedriveCli(
   argv: readonly string[],
   io: RedriveIo,
   environment: RedriveEnvironment = {},
 ): Promise<number> {
-  let args: RedriveArgs;
-  try {
-    args = parseRedriveArgs(argv);
-  } catch (error) {
-    if (error instanceof RedriveUsageError) {
-      for (const problem of error.problems) io.stderr(`redrive: ${problem}\n`);
-      return 1;
-    }
-    throw error;
-  }
-  const credentials = environment.credentials ?? defaultCredentials();
-  const endpoints = environment.endpoints ?? endpointsFromEnv(process.env);
-  let queue: DeadLetterQueue;
-  let publisher: EventPublisher;
-  let invoker: FunctionInvoker;
-  try {
-    const accountId =
-      args.accountId ??
-      (await callerAccountId(
-        createRpcCaller({ product: STS, region: args.region, credentials, endpoint: endpoints.sts }),
-      ));
-    const common = { accountId, region: args.region, credentials };
-    queue = await createDeadLetterQueue({ ...common, queueName: args.queue, endpoint: endpoints.mns });
-    publisher = createEventPublisher({ ...common, endpoint: endpoints.eventbridge });
-    invoker = createFunctionInvoker({ ...common, endpoint: endpoints.fc });
-  } catch (error) {
-    io.stderr(`redrive: ${(error as Error).message}\n`);
-    return 1;
-  }
-  let report: RedriveReport;
-  try {
-    report = await redrive(args, {
-      queue,
-      publisher,
-      invoker,
-      progress: args.json ? undefined : (line) => io.stdout(`${line}\n`),
-    });
-  } catch (error) {
-    const text = (error as Error).message;
-    const hint = /QueueNotExist/.test(text)
-      ? `; the dead-letter queues are ${AUTOMATIONS.map((a) => `${args.namePrefix}-${a}-dlq`).join(', ')}${didYouMean(
-          args.queue,
-          AUTOMATIONS.map((a) => `${args.namePrefix}-${a}-dlq`),
-        )}`
-      : '';
-    io.stderr(`redrive: ${text}${hint}\n`);
-    return 1;
-  }
-  io.stdout(args.json ? `${JSON.stringify({ queue: args.queue, ...report }, null, 2)}\n` : formatSummary(args, report));
-  return redriveExitCode(report);
+  return runTool(createRedriveTool(environment), argv, io);
 }
 
 /** The closing lines for people (the per-message lines are printed as they happen; a dry run prints them here). */
@@ -238,4 +230,13 @@ export function formatSummary(args: RedriveArgs, report: RedriveReport): string 
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The endpoint overrides of the environment; a bad value is the user's to fix, not a crash. */
+function endpointsFromTheEnvironment(): EndpointOverrides {
+  try {
+    return endpointsFromEnv(process.env);
+  } catch (error) {
+    throw new ToolFailure((error as Error).message, { cause: error });
+  }
 }

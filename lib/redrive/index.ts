@@ -1,11 +1,11 @@
 export {
+  checkRedriveArgs,
+  createRedriveTool,
   formatSummary,
-  parseRedriveArgs,
   REDRIVE_USAGE,
   type RedriveArgs,
   type RedriveEnvironment,
   type RedriveIo,
-  RedriveUsageError,
   runRedriveCli,
 } from './cli';
 export {
@@ -31,6 +31,8 @@ export {
 } from './dead-letter';
 export {
   AUTOMATIONS,
+  DEFAULT_DESTINATION,
+  formatAge,
   formatOutcome,
   functionOfQueue,
   type MessageOutcome,

@@ -7,8 +7,14 @@ import { type DeadLetter, type DeadLetterSummary, type FunctionTarget, parseDead
  * after the queue's visibility timeout). Re-delivering twice is harmless: handlers are idempotent by event id.
  */
 
-/** Where to re-deliver. */
+/**
+ * Where to re-deliver. `target` (the default) re-invokes the automation that failed, and only it; `eventbridge`
+ * re-publishes the original event to the bus, where every matching rule acts on it again.
+ */
 export type RedriveDestination = 'eventbridge' | 'target';
+
+/** The destination when `--to` is not given: the automation that failed, nothing else. */
+export const DEFAULT_DESTINATION: RedriveDestination = 'target';
 
 /** What to redrive. */
 export interface RedriveRequest {
@@ -29,6 +35,8 @@ export interface RedriveDeps {
   readonly publisher: EventPublisher;
   readonly invoker: FunctionInvoker;
   readonly progress?: (line: string) => void;
+  /** The clock that message ages are measured with. @default Date.now */
+  readonly now?: () => number;
 }
 
 /** What happened to one message. */
@@ -36,6 +44,13 @@ export interface MessageOutcome extends DeadLetterSummary {
   readonly messageId: string;
   readonly kind: DeadLetter['kind'];
   readonly dequeueCount?: number;
+  /** When the message entered the dead-letter queue (ISO), from its MNS `EnqueueTime`. */
+  readonly enqueuedAt?: string;
+  /**
+   * How long it has been there, in ms. Handlers remember an event id for their idempotency window only: a message
+   * older than that is acted on again when re-delivered.
+   */
+  readonly ageMs?: number;
   /** `listed` (dry run), `redelivered` (and deleted unless `deleteError`), `kept` (see `reason`). */
   readonly result: 'listed' | 'redelivered' | 'kept';
   /** Where it was or would be re-delivered: `eventbridge`, or `fc <service>/<function>`. */
@@ -69,10 +84,11 @@ export function redriveExitCode(report: RedriveReport): number {
 /**
  * Runs one redrive.
  *
- * @example await redrive({ max: 10, to: 'eventbridge', bus: 'default', dryRun: false }, { queue, publisher, invoker })
+ * @example await redrive({ queue: 'ecs-event-ops-auto-restart-dlq', max: 10, to: 'target', bus: 'default', dryRun: false }, { queue, publisher, invoker })
  */
 export async function redrive(request: RedriveRequest, deps: RedriveDeps): Promise<RedriveReport> {
   const progress = deps.progress ?? (() => undefined);
+  const now = deps.now ?? Date.now;
   const outcomes: MessageOutcome[] = [];
   if (request.dryRun) {
     // Peek changes nothing (a receive would hide the messages for the visibility timeout); it cannot page.
@@ -80,7 +96,7 @@ export async function redrive(request: RedriveRequest, deps: RedriveDeps): Promi
       const letter = parseDeadLetter(message.body);
       const plan = destinationOf(letter, request);
       outcomes.push({
-        ...base(message, letter),
+        ...base(message, letter, now),
         result: 'listed',
         destination: 'destination' in plan ? plan.destination : undefined,
         deleted: false,
@@ -106,19 +122,20 @@ export async function redrive(request: RedriveRequest, deps: RedriveDeps): Promi
 async function redriveOne(message: QueueMessage, request: RedriveRequest, deps: RedriveDeps): Promise<MessageOutcome> {
   const letter = parseDeadLetter(message.body);
   const plan = destinationOf(letter, request);
-  if ('refusal' in plan) return { ...base(message, letter), result: 'kept', deleted: false, reason: plan.refusal };
+  const now = deps.now ?? Date.now;
+  if ('refusal' in plan) return { ...base(message, letter, now), result: 'kept', deleted: false, reason: plan.refusal };
   try {
     await plan.deliver(deps);
   } catch (error) {
     return {
-      ...base(message, letter),
+      ...base(message, letter, now),
       result: 'kept',
       destination: plan.destination,
       deleted: false,
       reason: `re-delivery failed: ${(error as Error).message}`,
     };
   }
-  const delivered = { ...base(message, letter), result: 'redelivered' as const, destination: plan.destination };
+  const delivered = { ...base(message, letter, now), result: 'redelivered' as const, destination: plan.destination };
   if (message.receiptHandle === undefined) {
     return { ...delivered, deleted: false, deleteError: 'no receipt handle' };
   }
@@ -204,8 +221,28 @@ function destinationOf(letter: DeadLetter, request: RedriveRequest): Plan {
   };
 }
 
-function base(message: QueueMessage, letter: DeadLetter) {
-  return { messageId: message.messageId, kind: letter.kind, dequeueCount: message.dequeueCount, ...letter.summary };
+function base(message: QueueMessage, letter: DeadLetter, now: () => number) {
+  const enqueued = message.enqueueTime;
+  const known = enqueued !== undefined && Number.isFinite(enqueued) && enqueued > 0;
+  return {
+    messageId: message.messageId,
+    kind: letter.kind,
+    dequeueCount: message.dequeueCount,
+    enqueuedAt: known ? new Date(enqueued).toISOString() : undefined,
+    ageMs: known ? Math.max(0, now() - enqueued) : undefined,
+    ...letter.summary,
+  };
+}
+
+/** An age for people: `45 s`, `12 min`, `5 h 3 min`, `2 d 4 h`. */
+export function formatAge(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return `${Math.floor(ms / 1000)} s`;
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+  const days = Math.floor(hours / 24);
+  return hours % 24 === 0 ? `${days} d` : `${days} d ${hours % 24} h`;
 }
 
 function report(request: RedriveRequest, messages: MessageOutcome[]): RedriveReport {
@@ -232,7 +269,8 @@ export function formatOutcome(m: MessageOutcome): string {
         : m.deleted
           ? `re-delivered to ${m.destination}, deleted`
           : `re-delivered to ${m.destination}, NOT deleted (${m.deleteError}); it will come back, a second delivery is harmless`;
-  const lines = [`message ${m.messageId} (${m.kind}): ${what}`];
+  const age = m.ageMs === undefined ? '' : `, ${formatAge(m.ageMs)} old`;
+  const lines = [`message ${m.messageId} (${m.kind}${age}): ${what}`];
   if (m.why !== undefined) lines.push(`  failed: ${m.why}`);
   lines.push(`  ${verdict}`);
   return lines.join('\n');

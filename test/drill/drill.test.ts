@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { type Clock, type DrillReport, runDrillCli, staticCredentials } from '../../lib/drill';
@@ -180,9 +182,10 @@ describe('drill', () => {
     const io = {
       stdout: (text: string) => {
         out.push(text);
+      },
+      stderr: (text: string) => {
         if (text.startsWith('waiting for the archived copy')) setTimeout(() => controller.abort(), 20);
       },
-      stderr: () => undefined,
     };
 
     const code = await runDrillCli(
@@ -213,7 +216,7 @@ describe('drill', () => {
       out.join(''),
       /cancel +FAILED: .*Forbidden\.RAM.*aliyun ecs CancelSimulatedSystemEvents --RegionId cn-hangzhou --EventId\.1 e-/,
     );
-    assert.match(err.join(''), /still pending/);
+    assert.match(err.join(''), /^error: the simulated event e-\w+ may still be pending: /m);
     assert.equal(fake.systemEvents.events[0].status, 'Scheduled');
   });
 
@@ -319,7 +322,7 @@ describe('drill', () => {
     assert.equal(plan.calls[2].params.bucket, BUCKET);
   });
 
-  it('refuses a bad type and a bad instance id with helpful messages, exit 1, before calling anything', async () => {
+  it('refuses a bad type and a bad instance id with helpful messages, exit 2, before calling anything', async () => {
     const fake = await start();
     const { err, io } = capture();
 
@@ -330,12 +333,12 @@ describe('drill', () => {
     );
 
     const text = err.join('');
-    assert.equal(code, 1);
+    assert.equal(code, 2);
     assert.match(
       text,
-      /--type "SystemMaintenance\.Rebot" is not a simulatable system event type \(did you mean SystemMaintenance\.Reboot\?\); simulatable types: SystemMaintenance\.Reboot, .*InstanceFailure\.Reboot/,
+      /^error: --type "SystemMaintenance\.Rebot" is not a simulatable system event type \(did you mean SystemMaintenance\.Reboot\?\); simulatable types: SystemMaintenance\.Reboot, .*InstanceFailure\.Reboot/m,
     );
-    assert.match(text, /--instance "i-123": expected an instance id like i-bp1abcdefghij0123456/);
+    assert.match(text, /^error: --instance "i-123": expected an instance id like i-bp1abcdefghij0123456/m);
     assert.deepEqual(fake.calls(), []);
   });
 
@@ -359,8 +362,8 @@ describe('drill', () => {
     const past = await runDrillCli([...BASE_ARGS, '--not-before', '2020-01-01T00:00:00Z'], io, {});
 
     const text = err.join('');
-    assert.equal(local, 1);
-    assert.equal(past, 1);
+    assert.equal(local, 2);
+    assert.equal(past, 2);
     assert.match(text, /--region "cn-hangzou" is not an Alibaba Cloud region id \(did you mean cn-hangzhou\?\)/);
     assert.match(
       text,
@@ -369,43 +372,146 @@ describe('drill', () => {
     assert.match(text, /--not-before "2020-01-01T00:00:00Z" is not in the future/);
   });
 
-  it('the real main cancels the event on SIGINT and exits 130', async () => {
-    const fake = await start();
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(ROOT, 'tools', 'drill.ts'),
-        ...BASE_ARGS,
-        '--bucket',
-        BUCKET,
-        '--poll-interval',
-        '50ms',
-        '--timeout',
-        '1h',
-      ],
-      {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          ...fake.endpointEnv(),
-          ALIBABA_CLOUD_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-          ALIBABA_CLOUD_ACCESS_KEY_SECRET: TEST_CREDENTIALS.accessKeySecret,
-          ALIBABA_CLOUD_SECURITY_TOKEN: TEST_CREDENTIALS.securityToken,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (stdout.includes('waiting for the archived copy') && !child.killed) child.kill('SIGINT');
+  for (const [signal, exitCode] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
+    it(`the real main cancels the event on ${signal} and exits ${exitCode}`, async () => {
+      const fake = await start();
+      const child = spawnDrill(fake, [...BASE_ARGS, '--bucket', BUCKET, '--poll-interval', '50ms', '--timeout', '1h']);
+      let stderr = '';
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('waiting for the archived copy') && !child.killed) child.kill(signal);
+      });
+
+      const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+
+      assert.equal(code, exitCode, stderr);
+      assert.match(stderr, new RegExp(`drill: ${signal}; canceling the simulated event`));
+      assert.match(stderr, /canceled e-/);
+      assert.match(stdout, /INTERRUPTED/);
+      assert.equal(fake.systemEvents.events[0].status, 'Canceled');
     });
+  }
+
+  it('cancels an event whose create answered 500 after creating it', async () => {
+    const fake = await start();
+    fake.failNext('CreateSimulatedSystemEvents', { status: 500, code: 'InternalError', afterAction: true });
+    const { out, io } = capture();
+
+    const code = await runDrillCli([...BASE_ARGS, '--bucket', BUCKET, '--json'], io, environment(fake));
+
+    const report = JSON.parse(out.join('')) as DrillReport;
+    const [event] = fake.systemEvents.events;
+    assert.equal(code, 1);
+    assert.equal(report.verdict, 'failed');
+    assert.match(report.error ?? '', /InternalError/);
+    assert.equal(event.status, 'Canceled');
+    assert.equal(report.eventId, event.eventId);
+    assert.deepEqual(report.cancel, {
+      result: 'canceled',
+      statusBefore: 'Scheduled',
+      lookedUp: true,
+      eventIds: [event.eventId],
+    });
+    const lookup = fake.calls('ecs')[1];
+    assert.equal(lookup.action, 'DescribeInstanceHistoryEvents');
+    assert.equal(lookup.params['InstanceEventType.1'], 'SystemMaintenance.Reboot');
+    assert.equal(lookup.params['NotBefore.Start'], fake.calls('ecs')[0].params.NotBefore);
+  });
+
+  it('leaves alone an active event of another NotBefore when the create answered 500 without creating', async () => {
+    const fake = await start();
+    // Another operator's pending drill on the same instance, due in an hour (its own NotBefore).
+    const notBefore = new Date(Date.now() + 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    fake.systemEvents.events.push({
+      eventId: 'e-someone-else',
+      instanceId: INSTANCE_ID,
+      eventType: 'SystemMaintenance.Reboot',
+      status: 'Scheduled',
+      notBefore,
+      publishTime: notBefore,
+    });
+    fake.failNext('CreateSimulatedSystemEvents', { status: 503, code: 'ServiceUnavailable' });
+    const { out, io } = capture();
+
+    const code = await runDrillCli([...BASE_ARGS, '--bucket', BUCKET, '--json'], io, environment(fake));
+
+    const report = JSON.parse(out.join('')) as DrillReport;
+    assert.equal(code, 1);
+    assert.deepEqual(report.cancel, { result: 'not-created', lookedUp: true });
+    assert.equal(fake.systemEvents.events[0].status, 'Scheduled');
+    assert.ok(!fake.calls('ecs').some((c) => c.action === 'CancelSimulatedSystemEvents'));
+  });
+
+  it('says that no credentials were found and where it looked, instead of a network error', async () => {
+    const fake = await start();
+    const home = mkdtempSync(join(tmpdir(), 'eeo-no-credentials-'));
+    const child = spawnDrill(fake, [...BASE_ARGS, '--poll-interval', '50ms'], {
+      HOME: home,
+      ALIBABA_CLOUD_ACCESS_KEY_ID: undefined,
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: undefined,
+      ALIBABA_CLOUD_SECURITY_TOKEN: undefined,
+      ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true',
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
 
-    assert.equal(code, 130, stdout);
-    assert.match(stdout, /canceled e-/);
-    assert.equal(fake.systemEvents.events[0].status, 'Canceled');
+    assert.equal(code, 1);
+    assert.equal(stderr.split('\n').length, 2, stderr);
+    assert.match(
+      stderr,
+      /^error: no Alibaba Cloud credentials found\. Looked in, in order: the environment variables ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET/,
+    );
+    assert.match(stderr, /~\/\.aliyun\/config\.json/);
+    assert.match(stderr, /~\/\.alibabacloud\/credentials/);
+    assert.doesNotMatch(stderr, /undefined|network error/);
+    assert.deepEqual(fake.calls(), []);
+  });
+
+  it('answers --help with the usage and examples, and refuses an unknown flag with exit 2 and one line', async () => {
+    const help = capture();
+    const unknown = capture();
+
+    const helpCode = await runDrillCli(['--help'], help.io);
+    const unknownCode = await runDrillCli([...BASE_ARGS, '--dryrun'], unknown.io);
+
+    assert.equal(helpCode, 0);
+    assert.match(help.out.join(''), /^Usage: npm run drill -- --region R --instance i-\.\.\. --type T/);
+    assert.match(help.out.join(''), /Examples:\n {2}npm run drill -- --region cn-hangzhou/);
+    assert.equal(unknownCode, 2);
+    assert.equal(
+      unknown.err.join(''),
+      "error: unknown option '--dryrun' (did you mean --dry-run?) (see npm run drill -- --help)\n",
+    );
   });
 });
+
+/** The real main, in a child process, against the fake (credentials from the environment, as in real use). */
+function spawnDrill(fake: FakeCloud, args: string[], env: Record<string, string | undefined> = {}) {
+  const merged: Record<string, string | undefined> = {
+    ...process.env,
+    ...fake.endpointEnv(),
+    ALIBABA_CLOUD_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: TEST_CREDENTIALS.accessKeySecret,
+    ALIBABA_CLOUD_SECURITY_TOKEN: TEST_CREDENTIALS.securityToken,
+    ...env,
+  };
+  // An undefined value removes the variable.
+  for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];
+  return spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tools', 'drill.ts'), ...args], {
+    cwd: ROOT,
+    env: merged,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}

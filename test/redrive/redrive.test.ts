@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { staticCredentials } from '../../lib/drill';
 import {
@@ -12,6 +16,7 @@ import { FakeCloud, TEST_CREDENTIALS } from '../../tools/fake-cloud';
 import { fixture, world } from '../support/harness';
 
 const QUEUE = 'ecs-event-ops-auto-restart-dlq';
+const ROOT = join(__dirname, '..', '..');
 const FUNCTION_ARN =
   'acs:fc:cn-hangzhou:1234567890123456:services/ecs-event-ops-auto-restart.LATEST/functions/auto-restart';
 
@@ -52,27 +57,31 @@ async function start(): Promise<FakeCloud> {
   return cloud;
 }
 
-async function run(fake: FakeCloud, args: string[]) {
+async function run(fake: FakeCloud, args: string[], now?: () => number) {
   const out: string[] = [];
   const err: string[] = [];
   const url = new URL(fake.url);
   const code = await runRedriveCli(
     ['--region', 'cn-hangzhou', '--queue', QUEUE, ...args],
     { stdout: (t) => out.push(t), stderr: (t) => err.push(t) },
-    { credentials: staticCredentials(TEST_CREDENTIALS), endpoints: { sts: url, mns: url, eventbridge: url, fc: url } },
+    {
+      credentials: staticCredentials(TEST_CREDENTIALS),
+      endpoints: { sts: url, mns: url, eventbridge: url, fc: url },
+      now,
+    },
   );
   return { code, out: out.join(''), err: err.join('') };
 }
 
 describe('redrive', () => {
-  it('re-publishes to EventBridge and deletes only what was re-delivered', async () => {
+  it('re-publishes to EventBridge with --to eventbridge and deletes only what was re-delivered', async () => {
     const fake = await start();
     fake.mns.sendMessage(QUEUE, JSON.stringify(event('ev-plain')));
     fake.mns.sendMessage(QUEUE, Buffer.from(JSON.stringify(event('ev-base64'))).toString('base64'));
     fake.mns.sendMessage(QUEUE, failureRecord(event('ev-from-fc')));
     fake.mns.sendMessage(QUEUE, 'not a dead letter');
 
-    const { code, out } = await run(fake, ['--json']);
+    const { code, out } = await run(fake, ['--to', 'eventbridge', '--json']);
 
     const report = JSON.parse(out) as RedriveReport;
     assert.equal(code, 1);
@@ -104,12 +113,12 @@ describe('redrive', () => {
     fake.mns.sendMessage(QUEUE, JSON.stringify(event('ev-ok')));
     fake.eventBridge.rejectEvent = (e) => (e.id === 'ev-refused' ? 'EventSourceNotAllowed' : undefined);
 
-    const { code, out } = await run(fake, []);
+    const { code, out } = await run(fake, ['--to', 'eventbridge']);
 
     assert.equal(code, 1);
     assert.match(
       out,
-      /message \w+ \(eventbridge\): ecs:Instance:StateChange ev-refused on i-bp1abcdefghij0123456\n {2}KEPT: re-delivery failed: .*EventSourceNotAllowed/,
+      /message \w+ \(eventbridge, \d+ s old\): ecs:Instance:StateChange ev-refused on i-bp1abcdefghij0123456\n {2}KEPT: re-delivery failed: .*EventSourceNotAllowed/,
     );
     assert.match(out, /re-delivered to eventbridge default, deleted/);
     assert.match(out, /1 re-delivered \(--to eventbridge\), 1 deleted, 1 kept/);
@@ -125,7 +134,7 @@ describe('redrive', () => {
     fake.mns.sendMessage(QUEUE, JSON.stringify(event('ev-1')));
     fake.failNext('PutEvents', { status: 503, code: 'ServiceUnavailable' });
 
-    const { code, out } = await run(fake, ['--json']);
+    const { code, out } = await run(fake, ['--to', 'eventbridge', '--json']);
 
     const report = JSON.parse(out) as RedriveReport;
     assert.equal(code, 1);
@@ -206,11 +215,11 @@ describe('redrive', () => {
     const { code } = await run(fake, ['--max', '17']);
 
     assert.equal(code, 0);
-    assert.equal(fake.eventBridge.published.length, 17);
+    assert.equal(fake.functionCompute.invocations.length, 17);
     assert.equal(fake.mns.bodies(QUEUE).length, 3);
   });
 
-  it('refuses bad flags with exit 1 before calling anything', async () => {
+  it('refuses bad flags with exit 2 and an error line each, before calling anything', async () => {
     const fake = await start();
     const out: string[] = [];
     const err: string[] = [];
@@ -221,11 +230,11 @@ describe('redrive', () => {
       {},
     );
 
-    assert.equal(code, 1);
+    assert.equal(code, 2);
     const text = err.join('');
     assert.match(
       text,
-      /--queue "ecs-event-ops-auto-restart_dlq" is not an MNS queue name .*\(did you mean ecs-event-ops-auto-restart-dlq\?\)/,
+      /^error: --queue "ecs-event-ops-auto-restart_dlq" is not an MNS queue name .*\(did you mean ecs-event-ops-auto-restart-dlq\?\)/,
     );
     assert.match(text, /--to "targt" is not allowed \(did you mean target\?\); allowed: eventbridge, target/);
     assert.match(text, /--max "0" must be a whole number from 1 to 1000/);
@@ -260,6 +269,86 @@ describe('redrive', () => {
 
     assert.equal(code, 1);
     assert.match(err, /QueueNotExist.*did you mean ecs-event-ops-auto-restart-dlq\?/);
+  });
+
+  it('re-invokes the automation that failed by default, and publishes nothing to the bus', async () => {
+    const fake = await start();
+    fake.mns.sendMessage(QUEUE, JSON.stringify(event('ev-from-eventbridge')));
+    fake.mns.sendMessage(QUEUE, failureRecord(event('ev-from-fc')));
+
+    const { code, out } = await run(fake, ['--json']);
+
+    const report = JSON.parse(out) as RedriveReport;
+    assert.equal(code, 0);
+    assert.equal(report.to, 'target');
+    assert.deepEqual(fake.eventBridge.published, []);
+    assert.deepEqual(
+      fake.functionCompute.invocations.map((i) => [i.service, i.function, JSON.parse(i.payload).id]),
+      [
+        ['ecs-event-ops-auto-restart', 'auto-restart', 'ev-from-eventbridge'],
+        ['ecs-event-ops-auto-restart', 'auto-restart', 'ev-from-fc'],
+      ],
+    );
+    assert.deepEqual(fake.mns.bodies(QUEUE), []);
+  });
+
+  it('shows the age of each message in the listing and the JSON report', async () => {
+    const fake = await start();
+    const enqueued = Date.UTC(2026, 2, 1, 8, 0, 0);
+    fake.mns.now = () => enqueued;
+    fake.mns.sendMessage(QUEUE, JSON.stringify(event('ev-old')));
+    fake.mns.now = Date.now;
+    const now = () => enqueued + (2 * 24 + 3) * 3_600_000;
+
+    const listing = await run(fake, ['--dry-run'], now);
+    const json = await run(fake, ['--dry-run', '--json'], now);
+
+    assert.equal(listing.code, 0);
+    assert.match(listing.out, /message \w+ \(eventbridge, 2 d 3 h old\): ecs:Instance:StateChange ev-old/);
+    const [message] = (JSON.parse(json.out) as RedriveReport).messages;
+    assert.equal(message.enqueuedAt, '2026-03-01T08:00:00.000Z');
+    assert.equal(message.ageMs, (2 * 24 + 3) * 3_600_000);
+  });
+
+  it('answers --help with the usage, the examples and the default destination', async () => {
+    const out: string[] = [];
+
+    const code = await runRedriveCli(['--help'], { stdout: (t) => out.push(t), stderr: () => undefined });
+
+    assert.equal(code, 0);
+    assert.match(out.join(''), /^Usage: npm run redrive -- --region R --queue <dlq>/);
+    assert.match(
+      out.join(''),
+      /Examples:\n {2}npm run redrive -- --region cn-hangzhou --queue ecs-event-ops-auto-restart-dlq --dry-run/,
+    );
+    assert.match(out.join(''), /--to target \(the default\) re-invokes the function that failed/);
+  });
+
+  it('says that no credentials were found and where it looked, instead of a network error', async () => {
+    const fake = await start();
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      ...fake.endpointEnv(),
+      HOME: mkdtempSync(join(tmpdir(), 'eeo-no-credentials-')),
+      ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true',
+    };
+    for (const key of Object.keys(env))
+      if (key.startsWith('ALIBABA_CLOUD_ACCESS_KEY') || key === 'ALIBABA_CLOUD_SECURITY_TOKEN') delete env[key];
+
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'tools', 'redrive.ts'), '--region', 'cn-hangzhou', '--queue', QUEUE],
+      { cwd: ROOT, env, encoding: 'utf8' },
+    );
+
+    assert.equal(run.status, 1);
+    assert.match(
+      run.stderr,
+      /^error: no Alibaba Cloud credentials found\. Looked in, in order: the environment variables ALIBABA_CLOUD_ACCESS_KEY_ID/,
+    );
+    assert.equal(run.stderr.split('\n').length, 2, run.stderr);
+    assert.doesNotMatch(run.stderr, /undefined|network error/);
+    assert.deepEqual(fake.calls(), []);
   });
 });
 

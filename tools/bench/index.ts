@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --quick] [-- --json]`: what our users feel, measured in one run so that ratios hold on a noisy
+ * `npm run bench [-- --quick] [--json]`: what our users feel, measured in one run so that ratios hold on a noisy
  * machine: handler bundle size and cold module load time (against a naive full-SDK baseline), synth time by number
  * of regions, and matcher throughput. Targets are in BENCHMARKS.md; this prints numbers and never asserts them.
  *
  * `--quick` (for CI, to check the harness works) takes fewer samples: well under two minutes on 2 cores.
  */
 import * as os from 'node:os';
-import { parseArgs } from 'node:util';
+import { defineTool, runMain } from '../../lib/cli';
 import { type BundlesResult, runBundlesBenchmark } from './bundles';
 import { runMatcherBenchmark } from './matcher';
 import { runSynthBenchmark, type SynthResult } from './synth';
@@ -22,10 +22,15 @@ export interface BenchResult {
   readonly machine: { readonly cpus: number; readonly node: string };
 }
 
-/** Runs every benchmark. */
-export function runBench(quick: boolean): BenchResult {
+/**
+ * Runs every benchmark; `progress` hears one line per step (each takes from seconds to a minute).
+ */
+export function runBench(quick: boolean, progress: (line: string) => void = () => undefined): BenchResult {
+  progress('bench: 1/3 handler bundles: size and cold module load time');
   const bundles = runBundlesBenchmark(quick ? 5 : 11);
+  progress('bench: 2/3 synth time by number of regions (1, 4, 16)');
   const synth = runSynthBenchmark([1, 4, 16], quick ? 1 : 3);
+  progress('bench: 3/3 matcher throughput by number of patterns');
   const matcher = runMatcherBenchmark({ durationMs: quick ? 300 : 2000 }).map(({ patterns, eventsPerSecond }) => ({
     patterns,
     eventsPerSecond,
@@ -73,21 +78,22 @@ export function formatBench(result: BenchResult): string {
   return lines.join('\n');
 }
 
-function main(argv: readonly string[]): number {
-  let values: { quick?: boolean; json?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: { quick: { type: 'boolean' }, json: { type: 'boolean' } },
-      strict: true,
-    }));
-  } catch (cause) {
-    process.stderr.write(`bench: ${(cause as Error).message}. Usage: npm run bench -- [--quick] [--json]\n`);
-    return 1;
-  }
-  const result = runBench(values.quick === true);
-  process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatBench(result));
-  return 0;
-}
+/** The `npm run bench` tool. */
+export const benchTool = defineTool({
+  name: 'bench',
+  summary:
+    'Measures handler bundle size and cold load time, synth time by number of regions, and matcher throughput, ' +
+    'in one run; prints numbers and never asserts them (targets are in BENCHMARKS.md).',
+  usage: '[--quick] [--json]',
+  examples: ['npm run bench', 'npm run bench -- --quick --json'],
+  json: true,
+  configure: (command) => command.option('--quick', 'fewer samples, to check the harness works (CI)'),
+  run: (context) => {
+    const result = runBench(context.options.flag('quick'), context.progress);
+    if (context.json) context.printJson(result);
+    else context.io.stdout(formatBench(result));
+    return 0;
+  },
+});
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) runMain(benchTool);

@@ -37,6 +37,11 @@ export interface Fault {
   readonly message?: string;
   /** Applied to the world before answering, to simulate a concurrent change. */
   readonly mutate?: (world: World) => void;
+  /**
+   * The action is carried out first, then its answer is replaced by the fault: an answer lost after the work was
+   * done (a 5xx or a dropped connection after the service acted). RPC actions only. @default false
+   */
+  readonly afterAction?: boolean;
 }
 
 /** Credentials the fake accepts. */
@@ -252,9 +257,13 @@ export class FakeCloud {
       return error(404, 'InvalidAction.NotFound', `the fake does not implement ${version} ${action}`);
     }
     const fault = this.takeFault(action);
-    if (fault !== undefined) return error(fault.status, fault.code, fault.message ?? `injected ${fault.code}`);
+    if (fault !== undefined && fault.afterAction !== true) {
+      return error(fault.status, fault.code, fault.message ?? `injected ${fault.code}`);
+    }
     try {
-      return answer(200, implementation(this.world, params));
+      const result = implementation(this.world, params);
+      if (fault !== undefined) return error(fault.status, fault.code, fault.message ?? `injected ${fault.code}`);
+      return answer(200, result);
     } catch (e) {
       if (e instanceof FakeApiError) return error(e.status, e.code, e.message);
       throw e;

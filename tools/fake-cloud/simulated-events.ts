@@ -8,7 +8,8 @@ import type { World } from './world';
  * `CancelSimulatedSystemEvents`, with the lifecycle of the simulated-events tutorial: maintenance events start
  * `Scheduled` and become `Executed` at `NotBefore`; failure events start `Executing`; a cancel makes them `Canceled`.
  * `DescribeInstanceHistoryEvents` returns only completed events (Avoided, Executed, Canceled, Failed) unless
- * `InstanceEventCycleStatus.N` asks for others, as documented.
+ * `InstanceEventCycleStatus.N` asks for others, as documented, and filters on `InstanceEventType.N` (or `EventType`)
+ * and `NotBefore.Start`/`NotBefore.End`.
  * @see https://help.aliyun.com/document_detail/88814.html
  * @see https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-describeinstancehistoryevents
  *
@@ -107,10 +108,19 @@ export class FakeSimulatedEvents {
     const ids = indexed(params, 'EventId');
     const statuses = indexed(params, 'InstanceEventCycleStatus');
     const wanted = statuses.length > 0 ? statuses : COMPLETED;
+    // InstanceEventType.N wins over EventType, as documented; NotBefore.Start/End bound NotBefore, both inclusive
+    // (UNCONFIRMED: the docs do not say whether the bounds are inclusive).
+    const types = indexed(params, 'InstanceEventType');
+    const typeFilter = types.length > 0 ? types : params.EventType === undefined ? [] : [params.EventType];
+    const from = params['NotBefore.Start'] === undefined ? undefined : Date.parse(params['NotBefore.Start']);
+    const to = params['NotBefore.End'] === undefined ? undefined : Date.parse(params['NotBefore.End']);
     const found = this.events.filter(
       (e) =>
         (ids.length === 0 || ids.includes(e.eventId)) &&
         (params.InstanceId === undefined || params.InstanceId === e.instanceId) &&
+        (typeFilter.length === 0 || typeFilter.includes(e.eventType)) &&
+        (from === undefined || Date.parse(e.notBefore) >= from) &&
+        (to === undefined || Date.parse(e.notBefore) <= to) &&
         wanted.includes(e.status),
     );
     return {
