@@ -86,7 +86,8 @@ export class StoredSecret extends ros.Construct {
       const resource = new RosKmsSecret(this, `${id}Store`, {
         secretName: props.secretName,
         secretData: this.parameter.value,
-        // The value comes from the NoEcho parameter at every deploy; the stack's value is the initial version.
+        // The stack's value is the initial version. UNCONFIRMED: whether ROS can update SecretData under the same
+        // VersionId on a stack update (KMS versions are immutable); the README says to rotate with PutSecretValue.
         versionId: 'v1',
         dkmsInstanceId: props.kmsInstanceId,
         description: props.description,
