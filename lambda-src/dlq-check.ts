@@ -6,6 +6,7 @@ import { ConfigurationError } from './commons/errors';
 import type { BaseDeps } from './commons/handler';
 import { createMnsClient, type QueueApi, type QueueAttributes } from './commons/mns';
 import { markdownText as md } from './commons/text';
+import { createSecretReader } from './commons/secrets';
 import { createTimerHandler, type ScheduledResult, type TimerEvent, type TimerHandlerSpec } from './commons/timer';
 
 /**
@@ -320,7 +321,16 @@ export const spec: TimerHandlerSpec<DlqCheckConfig, DlqCheckDeps> = {
       credentials: context.credentials,
       endpoint: config.endpoints.mns,
     }),
-    channels: createChannels(config, base.now),
+    channels: createChannels(
+      config,
+      base.now,
+      createSecretReader({
+        store: config.secretStore,
+        credentials: context.credentials,
+        region: context.region,
+        endpoint: config.secretStore === 'oos' ? config.endpoints.oos : config.endpoints.kms,
+      }),
+    ),
     queueNames: config.queueNames,
   }),
   handle,

@@ -13,6 +13,7 @@ import { ConfigurationError, HandlerError } from './commons/errors';
 import { type BaseDeps, createFcHandler, type HandlerSpec } from './commons/handler';
 import { eventDigest } from './commons/idempotency';
 import { markdownText } from './commons/text';
+import { createSecretReader } from './commons/secrets';
 
 /**
  * notify: alerts for ECS system events (every `SystemMaintenance.*`, `SystemFailure.*`, `InstanceFailure.*`, in all
@@ -23,9 +24,10 @@ import { markdownText } from './commons/text';
  * without the name and the log line says why), region, type, status, `notBefore` in UTC and in `REGION_TIME_ZONE`,
  * a severity and a recommended action, and is:
  * 1. archived to `archive/alerts/region=<region>/date=<UTC date>/<eventId>.json` (every alert, first);
- * 2. sent to each configured channel: a DingTalk custom robot (`DINGTALK_WEBHOOK_URL`, signed with
- *    `DINGTALK_SECRET`) and/or a generic webhook (`WEBHOOK_URL`, optional `WEBHOOK_TOKEN` as a Bearer token);
- *    with no channel, the alert is only written in the structured log line.
+ * 2. sent to each configured channel: a DingTalk custom robot (webhook URL, signed with the robot's secret) and/or
+ *    a generic webhook (URL, optional token sent as a Bearer token), whose URLs and secrets are read from the secret
+ *    store named by `SECRET_STORE` and `*_SECRET_NAME` (see commons/channels.ts); with no channel, the alert is only
+ *    written in the structured log line.
  * Delivery is tracked per channel (`state/notify/<sha256(source \n id)>/<channel>.json`): when one channel fails,
  * the retry does not repeat the channels that already succeeded; the idempotency marker follows only when every
  * channel succeeded.
@@ -399,7 +401,16 @@ export const spec: HandlerSpec<(typeof ALERT_KINDS)[number], NotifyConfig, Notif
   buildDeps: (config, context, base) => ({
     ...base,
     ecs: ecsApiFor(context, config.endpoints.ecs),
-    channels: createChannels(config, base.now),
+    channels: createChannels(
+      config,
+      base.now,
+      createSecretReader({
+        store: config.secretStore,
+        credentials: context.credentials,
+        region: context.region,
+        endpoint: config.secretStore === 'oos' ? config.endpoints.oos : config.endpoints.kms,
+      }),
+    ),
     timeZone: config.timeZone,
   }),
   handle,

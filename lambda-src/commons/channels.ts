@@ -5,12 +5,16 @@ import { apiError, ConfigurationError, HandlerError, PermanentError, RetryableEr
 import { outboundUrl, redactedUrl, responseExcerpt, sendJson, urlSecrets } from './http';
 import type { ObjectStore } from './oss';
 import { plainLine } from './text';
+import { readSecretRef, readSecretStore, type SecretReader, type SecretRef, type SecretStore } from './secrets';
 
 /**
- * Alert channels shared by the functions that alert (notify, dlq-check): a DingTalk custom robot
- * (`DINGTALK_WEBHOOK_URL`, signed with `DINGTALK_SECRET`) and a generic HTTPS webhook (`WEBHOOK_URL`, optional
- * `WEBHOOK_TOKEN` sent as a Bearer token), and the per-channel delivery records that keep a retry from sending twice
- * to a channel that already got the alert.
+ * Alert channels shared by the functions that alert (notify, dlq-check): a DingTalk custom robot (webhook URL, signed
+ * with the robot's secret) and a generic HTTPS webhook (URL, optional token sent as a Bearer token), and the
+ * per-channel delivery records that keep a retry from sending twice to a channel that already got the alert.
+ *
+ * The URLs and secrets are not in the environment: it names them in the secret store (`SECRET_STORE`,
+ * `DINGTALK_WEBHOOK_URL_SECRET_NAME`, `DINGTALK_SECRET_SECRET_NAME`, `WEBHOOK_URL_SECRET_NAME`,
+ * `WEBHOOK_TOKEN_SECRET_NAME`), and a channel reads them (once per container, see `secrets.ts`) when it first sends.
  */
 
 /** What a channel sends: DingTalk gets `title` and `markdown`, the webhook gets `json`. */
@@ -28,47 +32,76 @@ export interface Channel {
   send(message: ChannelMessage): Promise<void>;
 }
 
-/** `DINGTALK_WEBHOOK_URL`/`DINGTALK_SECRET` and `WEBHOOK_URL`/`WEBHOOK_TOKEN`; an undefined channel is off. */
+/** The secrets of each channel, by reference; an undefined channel is off. */
 export interface ChannelConfig {
-  readonly dingTalk?: { readonly url: URL; readonly secret?: string };
-  readonly webhook?: { readonly url: URL; readonly token?: string };
+  /** `SECRET_STORE`. @default oos */
+  readonly secretStore: SecretStore;
+  readonly dingTalk?: { readonly url: SecretRef; readonly secret?: SecretRef };
+  readonly webhook?: { readonly url: SecretRef; readonly token?: SecretRef };
 }
 
 /**
- * Reads the channel variables. A secret or token without its URL is refused; URLs must be `https://` (or `http://`
- * to a loopback host, for tests).
- * @throws ConfigurationError naming the variable (never its value: webhook URLs carry tokens).
+ * Reads the channel variables. A secret or token without its URL is refused.
+ * @throws ConfigurationError naming the variable.
  */
 export function loadChannelConfig(env: Env): ChannelConfig {
-  const set = (name: string) => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
-  const dingTalkUrl = set('DINGTALK_WEBHOOK_URL');
-  const dingTalkSecret = set('DINGTALK_SECRET');
+  const dingTalkUrl = readSecretRef(env, 'DINGTALK_WEBHOOK_URL');
+  const dingTalkSecret = readSecretRef(env, 'DINGTALK_SECRET');
   if (dingTalkUrl === undefined && dingTalkSecret !== undefined) {
     throw new ConfigurationError(
-      'environment variable "DINGTALK_SECRET" is set but "DINGTALK_WEBHOOK_URL" is not; set both, or neither',
+      'environment variable "DINGTALK_SECRET_SECRET_NAME" is set but "DINGTALK_WEBHOOK_URL_SECRET_NAME" is not; set both, or neither',
     );
   }
-  const webhookUrl = set('WEBHOOK_URL');
-  const webhookToken = set('WEBHOOK_TOKEN');
+  const webhookUrl = readSecretRef(env, 'WEBHOOK_URL');
+  const webhookToken = readSecretRef(env, 'WEBHOOK_TOKEN');
   if (webhookUrl === undefined && webhookToken !== undefined) {
-    throw new ConfigurationError('environment variable "WEBHOOK_TOKEN" is set but "WEBHOOK_URL" is not');
+    throw new ConfigurationError(
+      'environment variable "WEBHOOK_TOKEN_SECRET_NAME" is set but "WEBHOOK_URL_SECRET_NAME" is not',
+    );
   }
   return {
-    dingTalk:
-      dingTalkUrl === undefined
-        ? undefined
-        : { url: outboundUrl('DINGTALK_WEBHOOK_URL', dingTalkUrl), secret: dingTalkSecret },
-    webhook:
-      webhookUrl === undefined ? undefined : { url: outboundUrl('WEBHOOK_URL', webhookUrl), token: webhookToken },
+    secretStore: readSecretStore(env),
+    dingTalk: dingTalkUrl === undefined ? undefined : { url: dingTalkUrl, secret: dingTalkSecret },
+    webhook: webhookUrl === undefined ? undefined : { url: webhookUrl, token: webhookToken },
   };
 }
 
+/** Reads a URL from the secret store: `https://` (or `http://` to a loopback host, for tests). */
+async function secretUrl(secrets: SecretReader, ref: SecretRef): Promise<URL> {
+  return outboundUrl(ref.variable, await secrets.get(ref), `the secret "${ref.name}" (${ref.variable})`);
+}
+
 /** The configured channels, DingTalk first. `now` gives the DingTalk signature timestamp. */
-export function createChannels(config: ChannelConfig, now: () => number): Channel[] {
+export function createChannels(config: ChannelConfig, now: () => number, secrets: SecretReader): Channel[] {
+  const { dingTalk, webhook } = config;
   return [
-    ...(config.dingTalk === undefined ? [] : [dingTalkChannel(config.dingTalk, now)]),
-    ...(config.webhook === undefined ? [] : [webhookChannel(config.webhook)]),
+    ...(dingTalk === undefined
+      ? []
+      : [
+          dingTalkChannel(
+            async () => ({
+              url: await secretUrl(secrets, dingTalk.url),
+              secret: dingTalk.secret === undefined ? undefined : await secrets.get(dingTalk.secret),
+            }),
+            now,
+          ),
+        ]),
+    ...(webhook === undefined
+      ? []
+      : [
+          webhookChannel(async () => ({
+            url: await secretUrl(secrets, webhook.url),
+            token: webhook.token === undefined ? undefined : await secrets.get(webhook.token),
+          })),
+        ]),
   ];
+}
+
+/** The settings of a channel, or how to get them (from the secret store) when it first sends. */
+type Settings<T> = T | (() => Promise<T>);
+
+async function settle<T>(settings: Settings<T>): Promise<T> {
+  return typeof settings === 'function' ? (settings as () => Promise<T>)() : settings;
 }
 
 /**
@@ -84,10 +117,11 @@ export function dingTalkSign(secret: string, timestampMs: number): string {
 const DINGTALK_RATE_LIMITED = 130101;
 
 /** The DingTalk robot channel (markdown message). `now` gives the signature timestamp. */
-export function dingTalkChannel(config: { url: URL; secret?: string }, now: () => number): Channel {
+export function dingTalkChannel(settings: Settings<{ url: URL; secret?: string }>, now: () => number): Channel {
   return {
     name: 'dingtalk',
     async send(message) {
+      const config = await settle(settings);
       const url = new URL(config.url);
       if (config.secret !== undefined) {
         const timestamp = now();
@@ -130,10 +164,11 @@ export function dingTalkChannel(config: { url: URL; secret?: string }, now: () =
 }
 
 /** The generic webhook channel: POSTs `message.json`. 2xx ok; 429/5xx retryable; other statuses permanent. */
-export function webhookChannel(config: { url: URL; token?: string }): Channel {
+export function webhookChannel(settings: Settings<{ url: URL; token?: string }>): Channel {
   return {
     name: 'webhook',
     async send(message) {
+      const config = await settle(settings);
       const response = await sendJson(config.url, message.json, {
         target: 'webhook',
         headers: config.token === undefined ? {} : { authorization: `Bearer ${config.token}` },

@@ -25,7 +25,7 @@ export interface CommonConfig {
   readonly idempotencyWindowSeconds: number;
   /**
    * Endpoint overrides (`EEO_ECS_ENDPOINT`, `EEO_SLB_ENDPOINT`, `EEO_ESS_ENDPOINT`, `EEO_OSS_ENDPOINT`,
-   * `EEO_MNS_ENDPOINT`); undefined = the default endpoint of the region.
+   * `EEO_MNS_ENDPOINT`, `EEO_OOS_ENDPOINT`, `EEO_KMS_ENDPOINT`); undefined = the default endpoint of the region.
    */
   readonly endpoints: EndpointOverrides;
 }
@@ -39,6 +39,10 @@ export interface EndpointOverrides {
   readonly oss?: URL;
   /** MNS queues; default `https://<account id>.mns.<region>-internal.aliyuncs.com`. */
   readonly mns?: URL;
+  /** OOS (secret parameters); default `https://oos.<region>.aliyuncs.com`. */
+  readonly oos?: URL;
+  /** KMS (secrets); default `https://kms.<region>.aliyuncs.com`. */
+  readonly kms?: URL;
 }
 
 // OSS bucket naming rules: 3-63 chars, lowercase letters, digits and hyphens, starting and ending with a letter/digit.
@@ -76,6 +80,8 @@ export function loadEndpointOverrides(env: Env): EndpointOverrides {
     ess: readEndpoint(env, 'EEO_ESS_ENDPOINT'),
     oss: readEndpoint(env, 'EEO_OSS_ENDPOINT'),
     mns: readEndpoint(env, 'EEO_MNS_ENDPOINT'),
+    oos: readEndpoint(env, 'EEO_OOS_ENDPOINT'),
+    kms: readEndpoint(env, 'EEO_KMS_ENDPOINT'),
   };
 }
 

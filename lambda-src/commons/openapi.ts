@@ -29,6 +29,11 @@ export const SLB: RpcProduct = { service: 'slb', version: '2014-05-15', endpoint
 /** Auto Scaling (ESS), API version 2014-08-28. */
 export const ESS: RpcProduct = { service: 'ess', version: '2014-08-28', endpointFor: (r) => `ess.${r}.aliyuncs.com` };
 
+/** CloudOps Orchestration Service (OOS), API version 2019-06-01: secret parameters. */
+export const OOS: RpcProduct = { service: 'oos', version: '2019-06-01', endpointFor: (r) => `oos.${r}.aliyuncs.com` };
+/** Key Management Service (KMS), API version 2016-01-20: secrets. */
+export const KMS: RpcProduct = { service: 'kms', version: '2016-01-20', endpointFor: (r) => `kms.${r}.aliyuncs.com` };
+
 /** Values accepted as RPC parameters; pass lists through {@link listParam}. */
 export type RpcParams = Readonly<Record<string, string | number | boolean | undefined>>;
 

@@ -62,12 +62,23 @@ export interface SystemEventSettings {
   readonly enabled: boolean;
 }
 
-/** Alert channels. Each one turned on adds NoEcho ROS parameters that take its URL and secret at deploy time. */
+/**
+ * Alert channels. Each one turned on adds NoEcho ROS parameters that take its URL and secret at deploy time; the
+ * stack keeps each value in a secret store, and the functions read it from there at run time (their configuration
+ * holds only the secret's name).
+ */
 export interface NotificationSettings {
   /** DingTalk custom robot: parameters `DingTalkWebhookUrl` and `DingTalkSecret`. @default false */
   readonly dingTalk: boolean;
   /** Generic HTTPS webhook: parameters `WebhookUrl` and `WebhookToken` (sent as a bearer token). @default false */
   readonly webhook: boolean;
+  /**
+   * Where the channel secrets are kept: `oos` (OOS secret parameters, encrypted with the OOS default KMS key) or
+   * `kms` (KMS generic secrets; on KMS 3.0 they live in a paid KMS instance, see `kmsInstanceId`). @default "oos"
+   */
+  readonly secretStore: 'oos' | 'kms';
+  /** KMS instance (`kst-…`) of the `kms` store; ignored by `oos`. @default null (no instance given) */
+  readonly kmsInstanceId: string | null;
 }
 
 /** The scheduled check that alerts when a dead-letter queue holds messages (the `dlq-check` automation). */
@@ -181,7 +192,7 @@ export const DEFAULT_SETTINGS: RegionSettings = {
   autoRestart: { enabled: true, tagKey: 'auto-restart', tagValue: 'true', maxRestartsPerHour: 3 },
   spotDrain: { enabled: true, vServerGroupIds: [] },
   systemEvents: { enabled: true },
-  notifications: { dingTalk: false, webhook: false },
+  notifications: { dingTalk: false, webhook: false, secretStore: 'oos', kmsInstanceId: null },
   deadLetterCheck: { enabled: true, intervalMinutes: 15 },
   audit: { enabled: true },
   snapshots: { enabled: true, monitoringEndpoint: null, policy: null },

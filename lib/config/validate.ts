@@ -160,7 +160,18 @@ const SETTINGS_SHAPE: Record<keyof RegionSettings, Check> = {
   }),
   spotDrain: section({ enabled: boolean, vServerGroupIds: list(id('vServerGroup'), 100) }),
   systemEvents: section({ enabled: boolean }),
-  notifications: section({ dingTalk: boolean, webhook: boolean }),
+  notifications: section({
+    dingTalk: boolean,
+    webhook: boolean,
+    secretStore: (value, path, problems) => {
+      if (value === 'oos' || value === 'kms') return value;
+      problems.push({ path, received: render(value), allowed: '"oos" (OOS secret parameters) or "kms" (KMS secrets)' });
+      return undefined;
+    },
+    kmsInstanceId: nullable(
+      text(/^kst-[a-z0-9]{1,60}$/, 'a KMS instance id ("kst-" and lowercase letters or digits), or null'),
+    ),
+  }),
   deadLetterCheck: section({ enabled: boolean, intervalMinutes: ranged('deadLetterCheck.intervalMinutes') }),
   audit: section({ enabled: boolean }),
   snapshots: section({

@@ -11,7 +11,9 @@ export interface SecretParameterProps {
 /**
  * A `NoEcho` ROS parameter: a secret (webhook URL, signing secret, token) given at deploy time, e.g.
  * `ros-cdk deploy <stack> --parameters DingTalkSecret=…`. It never appears in the template, the assembly or the
- * diff, and ROS masks it in the console. It has no default on purpose.
+ * diff, and ROS masks it in the console. It has no default on purpose. ROS hides it, but a function's configuration
+ * does not: a secret a function needs goes through a `StoredSecret`, never into `EnvironmentVariables` (the policy
+ * rule `no-secret-in-function-environment` checks it).
  *
  * @see https://www.alibabacloud.com/help/en/ros/user-guide/parameters
  */

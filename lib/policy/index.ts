@@ -4,6 +4,7 @@ import { bundleBudget } from './rules/bundle-budget';
 import { deadLetterQueueNoSelfChain, deadLetterQueueRetention } from './rules/dead-letter-queues';
 import { functionLoggingTimeout } from './rules/function-logging-timeout';
 import { noPlaintextSecrets } from './rules/no-plaintext-secrets';
+import { noSecretInFunctionEnvironment } from './rules/no-secret-in-function-environment';
 import { ramLeastPrivilege } from './rules/ram-least-privilege';
 import { targetDlqRetry } from './rules/target-dlq-retry';
 import type { Finding, PolicyRule, RosTemplate, Suppression } from './types';
@@ -18,6 +19,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   bucketSecurity,
   ramLeastPrivilege,
   noPlaintextSecrets,
+  noSecretInFunctionEnvironment,
   functionLoggingTimeout,
   bundleBudget,
 ];

@@ -16,6 +16,7 @@ import { RegionGuard } from '../constructs/region-guard';
 import { ScheduleTrigger } from '../constructs/schedule-trigger';
 import { SecretParameter } from '../constructs/secret-parameter';
 import { SnapshotPolicy } from '../constructs/snapshot-policy';
+import { StoredSecret } from '../constructs/stored-secret';
 import {
   ECS_SOURCE,
   ESS_SOURCE,
@@ -249,34 +250,46 @@ export class RegionStack extends ros.Stack {
         extraTargets: monitoring,
       });
     }
-    // The alert channels, shared by notify and dlq-check: one set of NoEcho parameters, created when first needed.
-    let channelEnvironment: Record<string, string> | undefined;
-    const alertChannels = (): Record<string, string> => {
-      if (channelEnvironment !== undefined) return channelEnvironment;
-      const channels: Record<string, string> = {};
+    // The alert channels, shared by notify and dlq-check: one set of NoEcho parameters, each kept in the secret store
+    // (created when first needed). A function's environment holds the secrets' names only; it reads the values at
+    // run time, with a role that may read these secrets and no other.
+    let channelAccess: { environment: Record<string, string>; statements: PolicyStatement[] } | undefined;
+    const alertChannels = () => {
+      if (channelAccess !== undefined) return channelAccess;
+      const { secretStore, kmsInstanceId } = config.notifications;
+      const environment: Record<string, string> = {};
+      const statements: PolicyStatement[] = [];
+      const secret = (variable: string, id: string, suffix: string, description: string, allowedPattern?: string) => {
+        const stored = new StoredSecret(this, id, {
+          secretName: `${config.namePrefix}-${suffix}`,
+          description,
+          allowedPattern,
+          store: secretStore,
+          kmsInstanceId: kmsInstanceId ?? undefined,
+        });
+        environment[`${variable}_SECRET_NAME`] = stored.secretName;
+        statements.push(...stored.readStatements);
+      };
       if (config.notifications.dingTalk) {
-        channels.DINGTALK_WEBHOOK_URL = new SecretParameter(this, 'DingTalkWebhookUrl', {
-          description: 'DingTalk custom robot webhook URL (with its access_token)',
-          allowedPattern: '^https://.+',
-        }).value;
-        channels.DINGTALK_SECRET = new SecretParameter(this, 'DingTalkSecret', {
-          description: 'DingTalk robot signing secret (SEC…)',
-        }).value;
+        secret(
+          'DINGTALK_WEBHOOK_URL',
+          'DingTalkWebhookUrl',
+          'dingtalk-webhook-url',
+          'DingTalk custom robot webhook URL (with its access_token)',
+          '^https://.+',
+        );
+        secret('DINGTALK_SECRET', 'DingTalkSecret', 'dingtalk-secret', 'DingTalk robot signing secret (SEC…)');
       }
       if (config.notifications.webhook) {
-        channels.WEBHOOK_URL = new SecretParameter(this, 'WebhookUrl', {
-          description: 'HTTPS webhook that receives alerts',
-          allowedPattern: '^https://.+',
-        }).value;
-        channels.WEBHOOK_TOKEN = new SecretParameter(this, 'WebhookToken', {
-          description: 'Bearer token sent to the alert webhook',
-        }).value;
+        secret('WEBHOOK_URL', 'WebhookUrl', 'webhook-url', 'HTTPS webhook that receives alerts', '^https://.+');
+        secret('WEBHOOK_TOKEN', 'WebhookToken', 'webhook-token', 'Bearer token sent to the alert webhook');
       }
-      channelEnvironment = channels;
-      return channels;
+      if (statements.length > 0) environment.SECRET_STORE = secretStore;
+      channelAccess = { environment, statements };
+      return channelAccess;
     };
     if (notifyRules.length > 0) {
-      const channels = alertChannels();
+      const { environment: channels, statements: secretReads } = alertChannels();
       specs.push({
         name: 'notify',
         id: 'Notify',
@@ -286,6 +299,7 @@ export class RegionStack extends ros.Stack {
           ...idempotency,
           { actions: ['ecs:DescribeInstances'], resources: ['*'] },
           { actions: ['oss:PutObject'], resources: [archive.objectsArn(`${ARCHIVE_PREFIXES.archive}alerts/`)] },
+          ...secretReads,
           // Per-channel delivery records, so that a retry does not resend to a channel that already got the alert.
           ...(Object.keys(channels).length === 0
             ? []
@@ -425,7 +439,7 @@ export class RegionStack extends ros.Stack {
     // Know when something is stuck: a timer reads the message counts of every other dead-letter queue.
     if (config.deadLetterCheck.enabled) {
       const queueNames = specs.map((spec) => `${config.namePrefix}-${spec.name}-dlq`);
-      const channels = alertChannels();
+      const { environment: channels, statements: secretReads } = alertChannels();
       specs.push({
         name: 'dlq-check',
         id: 'DlqCheck',
@@ -434,6 +448,7 @@ export class RegionStack extends ros.Stack {
         statements: [
           // GetQueueAttributes is authorized per queue: acs:mns:<region>:<account>:/queues/<name> (MNS RAM reference).
           { actions: ['mns:GetQueueAttributes'], resources: queueNames.map((name) => arn('mns', `/queues/${name}`)) },
+          ...secretReads,
           {
             actions: ['oss:GetObject', 'oss:PutObject'],
             resources: [archive.objectsArn(`${ARCHIVE_PREFIXES.state}dlq-check/`)],

@@ -31,7 +31,7 @@ describe('loadConfig', () => {
       autoRestart: { enabled: true, tagKey: 'auto-restart', tagValue: 'true', maxRestartsPerHour: 3 },
       spotDrain: { enabled: true, vServerGroupIds: [] },
       systemEvents: { enabled: true },
-      notifications: { dingTalk: false, webhook: false },
+      notifications: { dingTalk: false, webhook: false, secretStore: 'oos', kmsInstanceId: null },
       deadLetterCheck: { enabled: true, intervalMinutes: 15 },
       audit: { enabled: true },
       snapshots: { enabled: true, monitoringEndpoint: null, policy: null },
@@ -117,6 +117,20 @@ describe('loadConfig', () => {
       'ecs-event-ops.snapshots.policy.diskIds[0]: "disk-1": expected a disk id like d-bp1abcdefghij0123456 ("d-" then 8 to 32 lowercase letters or digits)',
       'ecs-event-ops.autoScaling.scalingGroups[0].id: "sg-123": expected a scaling group id like asg-bp1abcdefghij0123 ("asg-" then 8 to 32 lowercase letters or digits)',
       'ecs-event-ops.autoScaling.scalingGroups[0].protectedInstanceIds[0]: "ins-1": expected an instance id like i-bp1abcdefghij0123456 ("i-" then 8 to 32 lowercase letters or digits)',
+    ]);
+  });
+
+  test('accepts a secret store of oos or kms with a KMS instance id, and refuses any other store or id', () => {
+    const kms = loadConfig({ notifications: { webhook: true, secretStore: 'kms', kmsInstanceId: 'kst-hzz65f176a0o' } });
+    assert.deepEqual(kms.regions[0].notifications, {
+      dingTalk: false,
+      webhook: true,
+      secretStore: 'kms',
+      kmsInstanceId: 'kst-hzz65f176a0o',
+    });
+    assert.deepEqual(problems({ notifications: { secretStore: 'vault', kmsInstanceId: 'key-123' } }), [
+      'ecs-event-ops.notifications.secretStore: "vault": "oos" (OOS secret parameters) or "kms" (KMS secrets)',
+      'ecs-event-ops.notifications.kmsInstanceId: "key-123": a KMS instance id ("kst-" and lowercase letters or digits), or null',
     ]);
   });
 

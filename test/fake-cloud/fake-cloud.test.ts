@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { createRpcClient, ECS, SLB } from '../../lambda-src/commons/openapi';
+import { createRpcClient, ECS, KMS, OOS, SLB } from '../../lambda-src/commons/openapi';
 import { FakeCloud, parseWorld, TEST_CREDENTIALS } from '../../tools/fake-cloud';
 import { INSTANCE_ID, rejection, world } from '../support/harness';
 
@@ -78,6 +78,46 @@ describe('fake cloud', () => {
     assert.equal(error.name, 'PermanentError');
     assert.match(error.message, /SignatureDoesNotMatch/);
     assert.equal(cloud.calls()[0].signed, false);
+  });
+
+  it('serves OOS GetSecretParameter (decrypted only on request) and KMS GetSecretValue, and refuses a bad signature', async () => {
+    cloud = await FakeCloud.start({ world: world() });
+    cloud.secrets.parameters.set('eeo-token', 'oos-value');
+    cloud.secrets.kmsSecrets.set('eeo-token', 'kms-value');
+    const client = (product: typeof OOS, secret = TEST_CREDENTIALS.accessKeySecret) =>
+      createRpcClient({
+        product,
+        credentials: { ...TEST_CREDENTIALS, accessKeySecret: secret },
+        region: 'cn-hangzhou',
+        // Clients are cached per key id and endpoint: the forged one gets its own (same server, other host name).
+        endpoint: new URL(
+          secret === 'forged' ? (cloud as FakeCloud).url.replace('127.0.0.1', 'localhost') : (cloud as FakeCloud).url,
+        ),
+      });
+
+    const forged = await rejection(
+      client(OOS, 'forged').call('GetSecretParameter', { Name: 'eeo-token', WithDecryption: true }),
+    );
+    const decrypted = await client(OOS).call('GetSecretParameter', { Name: 'eeo-token', WithDecryption: true });
+    const encrypted = await client(OOS).call('GetSecretParameter', { Name: 'eeo-token' });
+    const kms = await client(KMS).call('GetSecretValue', { SecretName: 'eeo-token' });
+    const missing = await rejection(client(OOS).call('GetSecretParameter', { Name: 'nope', WithDecryption: true }));
+
+    assert.equal((decrypted.Parameter as Record<string, unknown>).Value, 'oos-value');
+    assert.equal((encrypted.Parameter as Record<string, unknown>).Value, null);
+    assert.equal(kms.SecretData, 'kms-value');
+    assert.match(missing.message, /EntityNotExists\.SecretParameter/);
+    assert.match(forged.message, /SignatureDoesNotMatch/);
+    assert.deepEqual(
+      cloud.calls().map((c) => [c.service, c.action, c.signed, c.status]),
+      [
+        ['oos', 'GetSecretParameter', false, 400],
+        ['oos', 'GetSecretParameter', true, 200],
+        ['oos', 'GetSecretParameter', true, 200],
+        ['kms', 'GetSecretValue', true, 200],
+        ['oos', 'GetSecretParameter', true, 404],
+      ],
+    );
   });
 
   it('answers injected faults once, then serves normally', async () => {

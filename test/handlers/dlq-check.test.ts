@@ -1,10 +1,21 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { afterEach, describe, it } from 'node:test';
+import { clearSecretCache } from '../../lambda-src/commons/secrets';
 import { createTimerHandler } from '../../lambda-src/commons/timer';
 import { spec } from '../../lambda-src/dlq-check';
 import type { FakeCloud } from '../../tools/fake-cloud';
-import { BUCKET, context, logCapture, payload, rejection, startCloud, world } from '../support/harness';
+import {
+  BUCKET,
+  context,
+  logCapture,
+  payload,
+  rejection,
+  secretEnv,
+  seedSecrets,
+  startCloud,
+  world,
+} from '../support/harness';
 import { HttpSink } from '../support/http-sink';
 
 const QUEUES = ['ecs-event-ops-notify-dlq', 'ecs-event-ops-auto-restart-dlq'];
@@ -15,6 +26,7 @@ const TIMER = { triggerTime: '2026-11-22T02:15:00Z', triggerName: 'dlq-check', p
 let cloud: FakeCloud | undefined;
 let sinks: HttpSink[] = [];
 afterEach(async () => {
+  clearSecretCache();
   await cloud?.stop();
   cloud = undefined;
   for (const sink of sinks) await sink.stop();
@@ -31,17 +43,21 @@ async function sink(): Promise<HttpSink> {
 async function setup(options: { webhook?: boolean; dingTalk?: boolean; queues?: readonly string[] } = {}) {
   const webhook = await sink();
   const dingTalk = await sink();
-  const env: Record<string, string> = { DLQ_QUEUE_NAMES: (options.queues ?? QUEUES).join(',') };
+  const secrets: Record<string, string> = {};
   if (options.webhook ?? true) {
-    env.WEBHOOK_URL = webhook.url('/hooks/dlq');
-    env.WEBHOOK_TOKEN = 'hook-token';
+    secrets.WEBHOOK_URL = webhook.url('/hooks/dlq');
+    secrets.WEBHOOK_TOKEN = 'hook-token';
   }
   if (options.dingTalk ?? false) {
-    env.DINGTALK_WEBHOOK_URL = dingTalk.url('/robot/send?access_token=test-token');
-    env.DINGTALK_SECRET = SECRET;
+    secrets.DINGTALK_WEBHOOK_URL = dingTalk.url('/robot/send?access_token=test-token');
+    secrets.DINGTALK_SECRET = SECRET;
   }
-  const started = await startCloud(world(), env);
+  const started = await startCloud(world(), {
+    DLQ_QUEUE_NAMES: (options.queues ?? QUEUES).join(','),
+    ...secretEnv(secrets),
+  });
   cloud = started.cloud;
+  seedSecrets(started.cloud, secrets);
   const queues = QUEUES.map((queue) => started.cloud.mns.createQueue(queue));
   const clock = { now: START };
   const logs = logCapture();
@@ -220,7 +236,10 @@ describe('dlq-check', () => {
     for (const [env, message] of [
       [{}, /"DLQ_QUEUE_NAMES" is not set/],
       [{ DLQ_QUEUE_NAMES: 'ok-dlq,1bad' }, /"DLQ_QUEUE_NAMES": "1bad" is not an MNS queue name/],
-      [{ DLQ_QUEUE_NAMES: 'a-dlq', WEBHOOK_TOKEN: 't' }, /"WEBHOOK_TOKEN" is set but "WEBHOOK_URL" is not/],
+      [
+        { DLQ_QUEUE_NAMES: 'a-dlq', WEBHOOK_TOKEN_SECRET_NAME: 't' },
+        /"WEBHOOK_TOKEN_SECRET_NAME" is set but "WEBHOOK_URL_SECRET_NAME" is not/,
+      ],
     ] as const) {
       const broken = createTimerHandler(spec, { ARCHIVE_BUCKET: BUCKET, ...env }, { log: () => {} });
       const error = await rejection(broken(payload(TIMER), context('dlq-check')));

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { afterEach, describe, it } from 'node:test';
 import { createFcHandler } from '../../lambda-src/commons/handler';
+import { clearSecretCache } from '../../lambda-src/commons/secrets';
 import { spec } from '../../lambda-src/notify';
-import type { FakeCloud } from '../../tools/fake-cloud';
+import { type FakeCloud, TEST_CREDENTIALS } from '../../tools/fake-cloud';
 import {
   BUCKET,
   context,
@@ -12,7 +13,10 @@ import {
   logCapture,
   payload,
   rejection,
+  secretEnv,
+  seedSecrets,
   startCloud,
+  testSecretName,
   variantOf,
   world,
 } from '../support/harness';
@@ -24,6 +28,7 @@ const NOW = Date.parse('2026-11-22T02:16:00Z');
 let cloud: FakeCloud | undefined;
 let sinks: HttpSink[] = [];
 afterEach(async () => {
+  clearSecretCache();
   await cloud?.stop();
   cloud = undefined;
   for (const sink of sinks) await sink.stop();
@@ -40,20 +45,21 @@ async function sink(): Promise<HttpSink> {
 async function setup(options: { dingTalk?: boolean; webhook?: boolean; env?: Record<string, string> } = {}) {
   const dingTalk = await sink();
   const webhook = await sink();
-  const channelEnv: Record<string, string> = { REGION_TIME_ZONE: 'Asia/Shanghai' };
+  const secrets: Record<string, string> = {};
   if (options.dingTalk ?? true) {
-    channelEnv.DINGTALK_WEBHOOK_URL = dingTalk.url('/robot/send?access_token=test-token');
-    channelEnv.DINGTALK_SECRET = SECRET;
+    secrets.DINGTALK_WEBHOOK_URL = dingTalk.url('/robot/send?access_token=test-token');
+    secrets.DINGTALK_SECRET = SECRET;
   }
   if (options.webhook ?? true) {
-    channelEnv.WEBHOOK_URL = webhook.url('/hooks/ecs');
-    channelEnv.WEBHOOK_TOKEN = 'hook-token';
+    secrets.WEBHOOK_URL = webhook.url('/hooks/ecs');
+    secrets.WEBHOOK_TOKEN = 'hook-token';
   }
   const started = await startCloud(
     world({ instances: [{ id: INSTANCE_ID, status: 'Running', tags: {}, name: 'web-01' }] }),
-    { ...channelEnv, ...options.env },
+    { REGION_TIME_ZONE: 'Asia/Shanghai', ...secretEnv(secrets), ...options.env },
   );
   cloud = started.cloud;
+  seedSecrets(started.cloud, secrets);
   const logs = logCapture();
   const handler = createFcHandler(spec, started.env, { log: logs.sink, now: () => NOW });
   return { cloud: started.cloud, handler, logs, dingTalk, webhook };
@@ -336,14 +342,14 @@ describe('notify', () => {
     assert.deepEqual(cloud.calls(), []);
   });
 
-  it('refuses non-https webhook URLs and unknown time zones at container start', async () => {
+  it('refuses a secret without its URL, a malformed secret name and unknown time zones at container start', async () => {
     const cases: [Record<string, string>, RegExp][] = [
       [
-        { WEBHOOK_URL: 'http://hooks.example.com/x' },
-        /"WEBHOOK_URL" has scheme "http:" to host "hooks\.example\.com"; only https/,
+        { DINGTALK_SECRET_SECRET_NAME: 'x' },
+        /"DINGTALK_SECRET_SECRET_NAME" is set but "DINGTALK_WEBHOOK_URL_SECRET_NAME" is not/,
       ],
-      [{ DINGTALK_WEBHOOK_URL: 'ftp://127.0.0.1/robot' }, /"DINGTALK_WEBHOOK_URL" has scheme "ftp:"/],
-      [{ DINGTALK_SECRET: 'x' }, /"DINGTALK_SECRET" is set but "DINGTALK_WEBHOOK_URL" is not/],
+      [{ WEBHOOK_URL_SECRET_NAME: 'has space' }, /"WEBHOOK_URL_SECRET_NAME": "has space" is not a secret name/],
+      [{ WEBHOOK_URL_SECRET_NAME: 'w', SECRET_STORE: 'vault' }, /"SECRET_STORE": "vault" is not allowed/],
       [{ REGION_TIME_ZONE: 'Mars/Olympus' }, /"REGION_TIME_ZONE": "Mars\/Olympus" is not an IANA time zone/],
     ];
     for (const [env, message] of cases) {
@@ -352,5 +358,98 @@ describe('notify', () => {
       assert.equal(error.name, 'ConfigurationError');
       assert.match(error.message, message);
     }
+  });
+
+  it('refuses a non-https webhook URL read from the secret store, without sending it the alert or naming its token', async () => {
+    const { cloud, handler } = await setup({ dingTalk: false });
+    cloud.secrets.parameters.set(testSecretName('WEBHOOK_URL'), 'http://hooks.example.com/x?token=abc123');
+
+    const error = await rejection(handler(payload(fixture('acs.ecs', 'disk-stalled')), context('notify')));
+
+    assert.equal(error.name, 'PermanentError');
+    assert.match(error.message, /"eeo-test-webhook-url" \(WEBHOOK_URL_SECRET_NAME\) has scheme "http:" to host/);
+    assert.doesNotMatch(error.message, /abc123/);
+    assert.equal(cloud.listKeys(BUCKET, 'idempotency/notify/').length, 0);
+  });
+
+  it('reads each channel secret once per container, signed with the function credentials, decrypted', async () => {
+    const { cloud, handler, dingTalk, webhook, logs } = await setup();
+
+    await handler(payload(fixture('acs.ecs', 'instance-systemmaintenance-reboot')), context('notify'));
+    await handler(payload(fixture('acs.ecs', 'disk-stalled')), context('notify'));
+
+    assert.equal(dingTalk.requests.length, 2);
+    assert.equal(webhook.requests.length, 2);
+    assert.equal(webhook.requests[1].headers.authorization, 'Bearer hook-token');
+    const reads = cloud.calls('oos');
+    assert.deepEqual(reads.map((c) => [c.action, c.params.Name, c.params.WithDecryption, c.signed]).sort(), [
+      ['GetSecretParameter', 'eeo-test-dingtalk-secret', 'true', true],
+      ['GetSecretParameter', 'eeo-test-dingtalk-webhook-url', 'true', true],
+      ['GetSecretParameter', 'eeo-test-webhook-token', 'true', true],
+      ['GetSecretParameter', 'eeo-test-webhook-url', 'true', true],
+    ]);
+    assert.ok(reads.every((c) => c.securityToken === TEST_CREDENTIALS.securityToken));
+    // No secret value in any log line.
+    assert.doesNotMatch(JSON.stringify(logs.lines), /hook-token|SEC-test-secret|access_token/);
+  });
+
+  it('fails retryably when the secret store is throttled, and reads again on the next invocation', async () => {
+    const { cloud, handler, webhook } = await setup({ dingTalk: false });
+    cloud.failNext('GetSecretParameter', { status: 400, code: 'Throttling.User' });
+    const event = payload(fixture('acs.ecs', 'disk-stalled'));
+
+    const error = await rejection(handler(event, context('notify')));
+    const retried = await handler(event, context('notify'));
+
+    assert.equal(error.name, 'RetryableError');
+    assert.match(error.message, /cannot read the secret "eeo-test-webhook-(url|token)"/);
+    assert.equal(retried.outcome, 'ok');
+    assert.equal(webhook.requests.length, 1);
+  });
+
+  it('fails permanently, naming the secret, when the secret is missing or the role may not read it', async () => {
+    const { cloud, handler, webhook } = await setup({ dingTalk: false });
+    cloud.secrets.parameters.delete(testSecretName('WEBHOOK_TOKEN'));
+    const event = payload(fixture('acs.ecs', 'disk-stalled'));
+
+    const missing = await rejection(handler(event, context('notify')));
+    cloud.secrets.parameters.set(testSecretName('WEBHOOK_TOKEN'), 'hook-token');
+    cloud.failNext('GetSecretParameter', { status: 403, code: 'Forbidden.RAM', message: 'not authorized' });
+    const denied = await rejection(handler(event, context('notify')));
+
+    assert.equal(missing.name, 'PermanentError');
+    assert.match(
+      missing.message,
+      /"eeo-test-webhook-token" \(OOS secret parameter, named by environment variable "WEBHOOK_TOKEN_SECRET_NAME"\)/,
+    );
+    assert.match(missing.message, /EntityNotExists\.SecretParameter/);
+    assert.equal(denied.name, 'PermanentError');
+    assert.match(denied.message, /Forbidden\.RAM/);
+    assert.equal(webhook.requests.length, 0);
+  });
+
+  it('reads the channel secrets from KMS when SECRET_STORE is kms', async () => {
+    const webhook = await sink();
+    const secrets = { WEBHOOK_URL: webhook.url('/hooks/ecs'), WEBHOOK_TOKEN: 'kms-token' };
+    const started = await startCloud(world(), { ...secretEnv(secrets, 'kms') });
+    cloud = started.cloud;
+    seedSecrets(started.cloud, secrets, 'kms');
+    const handler = createFcHandler(spec, started.env, { log: () => {}, now: () => NOW });
+
+    const result = await handler(payload(fixture('acs.ecs', 'disk-stalled')), context('notify'));
+
+    assert.equal(result.channels, 'webhook');
+    assert.equal(webhook.requests[0].headers.authorization, 'Bearer kms-token');
+    assert.deepEqual(
+      started.cloud
+        .calls('kms')
+        .map((c) => [c.action, c.params.SecretName, c.signed])
+        .sort(),
+      [
+        ['GetSecretValue', 'eeo-test-webhook-token', true],
+        ['GetSecretValue', 'eeo-test-webhook-url', true],
+      ],
+    );
+    assert.deepEqual(started.cloud.calls('oos'), []);
   });
 });

@@ -7,8 +7,9 @@ import type * as ros from '@alicloud/ros-cdk-core';
 import { loadConfig } from '../../lib/config';
 import { checkStacks, formatPolicyReport, POLICY_RULES, type PolicyRule, type RosTemplate } from '../../lib/policy';
 import { checkAssembly } from '../../lib/policy/check-assembly';
+import { parameterReferences } from '../../lib/policy/rules/no-secret-in-function-environment';
 import { RegionStack } from '../../lib/stacks/region-stack';
-import { testApp } from '../support/synth';
+import { EVERY_FEATURE, testApp } from '../support/synth';
 
 /** The findings of `rule` on `template` (code objects: `big.zip` is 400 KB, `small.zip` 10 KB). */
 function findings(rule: PolicyRule, template: RosTemplate): string[] {
@@ -194,6 +195,104 @@ describe('policy rules: each passes a good template and fails a bad one', () => 
     ]);
   });
 
+  test('no-plaintext-secrets judges values: a header name is not a secret, a literal token value is', () => {
+    const connection = (auth: Record<string, unknown>): RosTemplate => ({
+      Parameters: { MonitoringToken: { Type: 'String', NoEcho: true } },
+      Resources: {
+        Connection: {
+          Type: 'ALIYUN::EventBridge::Connection',
+          Properties: { AuthParameters: { AuthorizationType: 'API_KEY_AUTH', ApiKeyAuthParameters: auth } },
+        },
+        Store: {
+          Type: 'ALIYUN::OOS::SecretParameter',
+          Properties: { SecretParameterName: 'eeo-webhook-token', Value: { Ref: 'MonitoringToken' } },
+        },
+        Fn: {
+          Type: 'ALIYUN::FC::Function',
+          Properties: {
+            EnvironmentVariables: {
+              WEBHOOK_TOKEN_SECRET_NAME: 'eeo-webhook-token',
+              SECRET_STORE: 'oos',
+              DINGTALK_SECRET_SECRET_NAME: { 'Fn::GetAtt': ['Store', 'SecretParameterName'] },
+            },
+          },
+        },
+      },
+    });
+    const fromParameter = { 'Fn::Join': ['', ['Bearer ', { Ref: 'MonitoringToken' }]] };
+
+    assert.deepEqual(
+      findings(rule('no-plaintext-secrets'), connection({ ApiKeyName: 'Authorization', ApiKeyValue: fromParameter })),
+      [],
+    );
+    assert.deepEqual(
+      findings(rule('no-plaintext-secrets'), connection({ ApiKeyName: 'Authorization', ApiKeyValue: 'hunter2-token' })),
+      [
+        'Connection: Properties.AuthParameters.ApiKeyAuthParameters.ApiKeyValue is a plaintext secret; pass it as a NoEcho parameter',
+      ],
+    );
+    assert.deepEqual(
+      findings(
+        rule('no-plaintext-secrets'),
+        connection({
+          ApiKeyName: 'Authorization',
+          ApiKeyValue: { 'Fn::Join': ['', ['Bearer abcdefghijklmnop0123', '']] },
+        }),
+      ),
+      [
+        'Connection: Properties.AuthParameters.ApiKeyAuthParameters.ApiKeyValue.Fn::Join[1][0] holds a secret-looking value; pass it as a NoEcho parameter',
+      ],
+    );
+    const literalStore = connection({ ApiKeyName: 'Authorization', ApiKeyValue: fromParameter });
+    (literalStore.Resources?.Store.Properties as Record<string, unknown>).Value = 'hunter2';
+    assert.deepEqual(findings(rule('no-plaintext-secrets'), literalStore), [
+      'Store: Properties.Value is a plaintext secret; pass it as a NoEcho parameter',
+    ]);
+  });
+
+  test('no-secret-in-function-environment', () => {
+    const withEnv = (environment: Record<string, unknown>): RosTemplate => ({
+      Parameters: {
+        WebhookToken: { Type: 'String', NoEcho: true },
+        Tier: { Type: 'String' },
+      },
+      Resources: { Fn: { Type: 'ALIYUN::FC::Function', Properties: { EnvironmentVariables: environment } } },
+    });
+    assert.deepEqual(
+      findings(
+        rule('no-secret-in-function-environment'),
+        withEnv({
+          WEBHOOK_TOKEN_SECRET_NAME: { 'Fn::GetAtt': ['Store', 'SecretParameterName'] },
+          TIER: { Ref: 'Tier' },
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: ROS Fn::Sub syntax, not a JS template
+          LITERAL: { 'Fn::Sub': 'cost ${!WebhookToken}' },
+        }),
+      ),
+      [],
+    );
+    const message = (path: string) =>
+      `Fn: ${path} references the NoEcho parameter WebhookToken: its value would be readable in the function configuration; keep it in a secret store (OOS secret parameter or KMS secret) and pass the secret's name`;
+    assert.deepEqual(
+      findings(
+        rule('no-secret-in-function-environment'),
+        withEnv({
+          DIRECT: { Ref: 'WebhookToken' },
+          JOINED: { 'Fn::Join': ['', ['Bearer ', { Ref: 'WebhookToken' }]] },
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: ROS Fn::Sub syntax, not a JS template
+          SUBSTITUTED: { 'Fn::Sub': 'Bearer ${WebhookToken}' },
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: ROS Fn::Sub syntax, not a JS template
+          MAPPED: { 'Fn::Sub': ['Bearer ${T}', { T: { Ref: 'WebhookToken' } }] },
+        }),
+      ),
+      [
+        message('EnvironmentVariables.DIRECT'),
+        message('EnvironmentVariables.JOINED.Fn::Join[1][1]'),
+        message('EnvironmentVariables.SUBSTITUTED'),
+        message('EnvironmentVariables.MAPPED.Fn::Sub.T'),
+      ],
+    );
+  });
+
   test('function-logging-timeout', () => {
     assert.deepEqual(findings(rule('function-logging-timeout'), fn({}, { Project: 'p', Logstore: 'l' })), []);
     assert.deepEqual(findings(rule('function-logging-timeout'), fn({ Timeout: 3 })), [
@@ -221,6 +320,45 @@ describe('policy over the project', () => {
       new RegionStack(app, { config: region, assetsQualifier: config.assetsQualifier });
     const report = checkAssembly(app.synth().directory, config);
     assert.deepEqual(report, { findings: [], suppressed: [], unused: [] });
+  });
+
+  test('a synth with every optional feature on passes the full policy with no finding, and no function environment references a NoEcho parameter', () => {
+    const app = testApp();
+    const config = loadConfig(EVERY_FEATURE);
+    for (const region of config.regions)
+      new RegionStack(app, { config: region, assetsQualifier: config.assetsQualifier });
+    const assembly = app.synth();
+
+    const report = checkAssembly(assembly.directory, config);
+
+    assert.deepEqual(report, { findings: [], suppressed: [], unused: [] });
+    assert.deepEqual(
+      assembly.stacks.map((s) => s.stackName),
+      ['ecs-event-ops-cn-hangzhou', 'ecs-event-ops-cn-shanghai'],
+    );
+    for (const stack of assembly.stacks) {
+      const template = stack.template as RosTemplate;
+      const noEcho = Object.entries(template.Parameters ?? {})
+        .filter(([, p]) => p.NoEcho === true)
+        .map(([name]) => name);
+      assert.deepEqual(noEcho.sort(), [
+        'DingTalkSecret',
+        'DingTalkWebhookUrl',
+        'MonitoringToken',
+        'WebhookToken',
+        'WebhookUrl',
+      ]);
+      const functions = Object.entries(template.Resources ?? {}).filter(([, r]) => r.Type === 'ALIYUN::FC::Function');
+      assert.equal(functions.length, 8, stack.stackName);
+      for (const [id, fn] of functions) {
+        const refs = parameterReferences(fn.Properties?.EnvironmentVariables, 'EnvironmentVariables');
+        assert.deepEqual(
+          refs.filter((r) => noEcho.includes(r.name)),
+          [],
+          `${stack.stackName}/${id}`,
+        );
+      }
+    }
   });
 
   test('an escape-hatch edit that breaks a rule is found, and a suppression accepts it with its reason shown', () => {

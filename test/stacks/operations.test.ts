@@ -48,11 +48,31 @@ describe('operations coverage with everything configured', () => {
     }
     assert.deepEqual(
       {
-        url: env('NotifyFunction').DINGTALK_WEBHOOK_URL,
-        secret: env('NotifyFunction').DINGTALK_SECRET,
+        url: env('NotifyFunction').DINGTALK_WEBHOOK_URL_SECRET_NAME,
+        secret: env('NotifyFunction').DINGTALK_SECRET_SECRET_NAME,
+        store: env('NotifyFunction').SECRET_STORE,
         zone: env('NotifyFunction').REGION_TIME_ZONE,
       },
-      { url: { Ref: 'DingTalkWebhookUrl' }, secret: { Ref: 'DingTalkSecret' }, zone: 'Asia/Shanghai' },
+      {
+        url: { 'Fn::GetAtt': ['DingTalkWebhookUrlStore', 'SecretParameterName'] },
+        secret: { 'Fn::GetAtt': ['DingTalkSecretStore', 'SecretParameterName'] },
+        store: 'oos',
+        zone: 'Asia/Shanghai',
+      },
+    );
+    // Each channel parameter goes to an OOS secret parameter; the monitoring token stays with its API destination.
+    assert.deepEqual(
+      Object.entries(resourcesOfType(template, 'ALIYUN::OOS::SecretParameter')).map(([id, r]) => [
+        id,
+        r.Properties.SecretParameterName,
+        r.Properties.Value,
+      ]),
+      [
+        ['DingTalkWebhookUrlStore', 'ecs-event-ops-dingtalk-webhook-url', { Ref: 'DingTalkWebhookUrl' }],
+        ['DingTalkSecretStore', 'ecs-event-ops-dingtalk-secret', { Ref: 'DingTalkSecret' }],
+        ['WebhookUrlStore', 'ecs-event-ops-webhook-url', { Ref: 'WebhookUrl' }],
+        ['WebhookTokenStore', 'ecs-event-ops-webhook-token', { Ref: 'WebhookToken' }],
+      ],
     );
   });
 

@@ -254,7 +254,13 @@ describe('RegionStack', () => {
       deadLetterCheck: { intervalMinutes: 60 },
     })['ecs-event-ops-cn-hangzhou'] as Template & { Parameters?: Record<string, unknown> };
     const env = (id: string) => both.Resources[id].Properties.EnvironmentVariables as Record<string, unknown>;
-    const channelKeys = ['DINGTALK_WEBHOOK_URL', 'DINGTALK_SECRET', 'WEBHOOK_URL', 'WEBHOOK_TOKEN'];
+    const channelKeys = [
+      'SECRET_STORE',
+      'DINGTALK_WEBHOOK_URL_SECRET_NAME',
+      'DINGTALK_SECRET_SECRET_NAME',
+      'WEBHOOK_URL_SECRET_NAME',
+      'WEBHOOK_TOKEN_SECRET_NAME',
+    ];
     for (const key of channelKeys) assert.deepEqual(env('DlqCheckFunction')[key], env('NotifyFunction')[key], key);
     assert.deepEqual(Object.keys(both.Parameters ?? {}).sort(), [
       'DingTalkSecret',
@@ -283,8 +289,9 @@ describe('RegionStack', () => {
     assert.equal(notifyOff.Resources.NotifyFunction, undefined);
     assert.deepEqual(Object.keys(notifyOff.Parameters ?? {}).sort(), ['WebhookToken', 'WebhookUrl']);
     assert.deepEqual(
-      (notifyOff.Resources.DlqCheckFunction.Properties.EnvironmentVariables as Record<string, unknown>).WEBHOOK_URL,
-      { Ref: 'WebhookUrl' },
+      (notifyOff.Resources.DlqCheckFunction.Properties.EnvironmentVariables as Record<string, unknown>)
+        .WEBHOOK_URL_SECRET_NAME,
+      { 'Fn::GetAtt': ['WebhookUrlStore', 'SecretParameterName'] },
     );
   });
 

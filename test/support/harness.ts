@@ -89,3 +89,26 @@ export async function rejection(promise: Promise<unknown>): Promise<Error> {
   }
   throw new Error('expected the promise to reject');
 }
+
+/** The name under which {@link seedSecrets} stores the secret of a variable, e.g. `eeo-test-webhook-token`. */
+export function testSecretName(variable: string): string {
+  return `eeo-test-${variable.toLowerCase().replace(/_/g, '-')}`;
+}
+
+/**
+ * The environment a function gets for channel secrets, as the stack passes it: `SECRET_STORE` and
+ * `<VARIABLE>_SECRET_NAME` for each variable of `values` (e.g. `{ WEBHOOK_TOKEN: 'hook-token' }`).
+ */
+export function secretEnv(
+  values: Readonly<Record<string, string>>,
+  store: 'oos' | 'kms' = 'oos',
+): Record<string, string> {
+  const names = Object.keys(values).map((variable) => [`${variable}_SECRET_NAME`, testSecretName(variable)]);
+  return names.length === 0 ? {} : { SECRET_STORE: store, ...Object.fromEntries(names) };
+}
+
+/** Puts the values of {@link secretEnv} in the fake's OOS secret parameters (or KMS secrets). */
+export function seedSecrets(cloud: FakeCloud, values: Readonly<Record<string, string>>, store: 'oos' | 'kms' = 'oos') {
+  const target = store === 'oos' ? cloud.secrets.parameters : cloud.secrets.kmsSecrets;
+  for (const [variable, value] of Object.entries(values)) target.set(testSecretName(variable), value);
+}

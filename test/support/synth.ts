@@ -50,3 +50,34 @@ export function resourcesOfType(template: Template, type: string): Record<string
 
 /** Context key, re-exported for tests. */
 export { CONTEXT_KEY };
+
+/**
+ * A configuration with every optional feature on at once: both alert channels, the monitoring endpoint, a snapshot
+ * policy applied to joining instances, scale-out protection, configured protected instances, drained vServer groups,
+ * the dead-letter check, service activation; two regions, the second keeping its secrets in KMS.
+ */
+export const EVERY_FEATURE = {
+  regions: ['cn-hangzhou', 'cn-shanghai'],
+  notifications: { dingTalk: true, webhook: true },
+  spotDrain: { vServerGroupIds: ['rsp-bp1abcdefghij0123'] },
+  deadLetterCheck: { enabled: true, intervalMinutes: 5 },
+  snapshots: {
+    monitoringEndpoint: 'https://monitor.example.com/hooks/ecs',
+    policy: {
+      timePoints: [2],
+      repeatWeekdays: [1, 2, 3, 4, 5, 6, 7],
+      retentionDays: 30,
+      diskIds: ['d-bp1abcdefghij0123456'],
+    },
+  },
+  autoScaling: {
+    scalingGroups: [
+      { id: 'asg-bp1abcdefghij0123', protectedInstanceIds: ['i-bp1abcdefghij0123456'] },
+      { id: 'asg-bp1abcdefghij0456' },
+    ],
+    protectTag: { key: 'protect', value: 'true' },
+    applySnapshotPolicy: true,
+  },
+  activateServices: true,
+  'cn-shanghai': { notifications: { secretStore: 'kms', kmsInstanceId: 'kst-shz65f176a0ogplgq0001' } },
+} as const;

@@ -8,13 +8,14 @@ import { FakeMns } from './mns';
 import { ECS_ACTIONS, FakeApiError, PRODUCT_BY_VERSION, type RpcAction, SLB_ACTIONS } from './rpc-actions';
 import { ECS_DISK_ACTIONS } from './rpc-actions-ecs-disks';
 import { ESS_ACTIONS } from './rpc-actions-ess';
+import { FakeSecrets } from './secrets';
 import { verifyAcs3, verifyOssV1 } from './signatures';
 import { FakeSimulatedEvents } from './simulated-events';
 import { STS_ACTIONS, STS_VERSION } from './sts';
 import { cloneWorld, type World } from './world';
 
 /** A service the fake serves. */
-export type FakeService = 'ecs' | 'slb' | 'oss' | 'ess' | 'sts' | 'mns' | 'eventbridge' | 'fc';
+export type FakeService = 'ecs' | 'slb' | 'oss' | 'ess' | 'sts' | 'mns' | 'eventbridge' | 'fc' | 'oos' | 'kms';
 
 /** One recorded API call. */
 export interface RecordedCall {
@@ -68,7 +69,7 @@ export const TEST_CREDENTIALS: FakeCredentials = {
 };
 
 /**
- * A loopback fake of Alibaba Cloud ECS, SLB and OSS for tests and local replay.
+ * A loopback fake of Alibaba Cloud ECS, SLB, OSS and the other products below, for tests and local replay.
  *
  * One HTTP server on 127.0.0.1 serves all products: RPC calls are told apart by `x-acs-version` /
  * `x-acs-action`, OSS calls (path style `/<bucket>/<key>`) by their `OSS ` Authorization. Signatures are verified
@@ -93,6 +94,8 @@ export class FakeCloud {
   readonly eventBridge = new FakeEventBridge();
   /** Function Compute 2.0 InvokeFunction. */
   readonly functionCompute = new FakeFunctionCompute();
+  /** OOS secret parameters and KMS secrets (GetSecretParameter, GetSecretValue). */
+  readonly secrets = new FakeSecrets();
   private readonly httpServices: readonly FakeHttpService[] = [this.mns, this.eventBridge, this.functionCompute];
   private readonly server: Server;
   private readonly objects = new Map<string, { body: Buffer; contentType: string; lastModified: Date }>();
@@ -132,7 +135,7 @@ export class FakeCloud {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** `EEO_ECS_ENDPOINT`, `EEO_SLB_ENDPOINT`, `EEO_OSS_ENDPOINT` pointing at this fake. */
+  /** `EEO_<PRODUCT>_ENDPOINT` of every product, pointing at this fake. */
   endpointEnv(): Record<string, string> {
     return {
       EEO_ECS_ENDPOINT: this.url,
@@ -143,6 +146,8 @@ export class FakeCloud {
       EEO_MNS_ENDPOINT: this.url,
       EEO_EVENTBRIDGE_ENDPOINT: this.url,
       EEO_FC_ENDPOINT: this.url,
+      EEO_OOS_ENDPOINT: this.url,
+      EEO_KMS_ENDPOINT: this.url,
     };
   }
 
@@ -251,7 +256,11 @@ export class FakeCloud {
             ? STS_ACTIONS
             : service === 'ess'
               ? ESS_ACTIONS
-              : undefined;
+              : service === 'oos'
+                ? this.secrets.oosActions
+                : service === 'kms'
+                  ? this.secrets.kmsActions
+                  : undefined;
     const implementation = actions?.[action];
     if (implementation === undefined) {
       return error(404, 'InvalidAction.NotFound', `the fake does not implement ${version} ${action}`);

@@ -8,6 +8,7 @@ export {
   TEST_CREDENTIALS,
 } from './fake-cloud';
 export { FakeApiError } from './rpc-actions';
+export { FakeSecrets } from './secrets';
 export { ossV1StringToSign, verifyAcs3, verifyOssV1 } from './signatures';
 export {
   cloneWorld,
