@@ -1,10 +1,21 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { createFcHandler } from '../../lambda-src/commons/handler';
+import { clearSecretCache } from '../../lambda-src/commons/secrets';
 import { markdownText, plainLine } from '../../lambda-src/commons/text';
 import { spec } from '../../lambda-src/notify';
 import type { FakeCloud } from '../../tools/fake-cloud';
-import { context, fixture, INSTANCE_ID, payload, startCloud, variantOf, world } from '../support/harness';
+import {
+  context,
+  fixture,
+  INSTANCE_ID,
+  payload,
+  secretEnv,
+  seedSecrets,
+  startCloud,
+  variantOf,
+  world,
+} from '../support/harness';
 import { HttpSink } from '../support/http-sink';
 
 /** Everything a renamed instance could try in DingTalk markdown. */
@@ -63,10 +74,13 @@ describe('notify with hostile values', () => {
 
   async function setup(instanceName: string) {
     robot = await HttpSink.start({ status: 200, body: '{"errcode":0,"errmsg":"ok"}' });
+    clearSecretCache();
+    const secrets = { DINGTALK_WEBHOOK_URL: robot.url('/robot/send?access_token=t') };
     const started = await startCloud(
       world({ instances: [{ id: INSTANCE_ID, status: 'Running', tags: {}, name: instanceName }] }),
-      { DINGTALK_WEBHOOK_URL: robot.url('/robot/send?access_token=t') },
+      secretEnv(secrets),
     );
+    seedSecrets(started.cloud, secrets);
     cloud = started.cloud;
     return createFcHandler(spec, started.env, { log: () => {} });
   }

@@ -74,6 +74,7 @@ describe('alert secrets', () => {
     const template = synthRegions(CHANNELS)['ecs-event-ops-cn-hangzhou'];
     assert.deepEqual(template.Resources.WebhookUrlStore, {
       Type: 'ALIYUN::OOS::SecretParameter',
+      DependsOn: ['RegionGuard'],
       Properties: {
         SecretParameterName: 'ecs-event-ops-webhook-url',
         Value: { Ref: 'WebhookUrl' },
@@ -90,6 +91,7 @@ describe('alert secrets', () => {
     assert.deepEqual(resourcesOfType(template, 'ALIYUN::OOS::SecretParameter'), {});
     assert.deepEqual(template.Resources.WebhookTokenStore, {
       Type: 'ALIYUN::KMS::Secret',
+      DependsOn: ['RegionGuard'],
       Properties: {
         SecretName: 'ecs-event-ops-webhook-token',
         SecretData: { Ref: 'WebhookToken' },
@@ -112,7 +114,7 @@ describe('alert secrets', () => {
 
   test('without a channel, there is no secret, no SECRET_STORE and no secret access', () => {
     const template = synthRegions({})['ecs-event-ops-cn-hangzhou'] as WithParameters;
-    assert.deepEqual(template.Parameters ?? {}, {});
+    assert.deepEqual(Object.keys(template.Parameters ?? {}), ['StackRegion']);
     assert.deepEqual(resourcesOfType(template, 'ALIYUN::OOS::SecretParameter'), {});
     const env = template.Resources.NotifyFunction.Properties.EnvironmentVariables as Record<string, unknown>;
     assert.equal(env.SECRET_STORE, undefined);

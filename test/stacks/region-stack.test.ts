@@ -265,6 +265,7 @@ describe('RegionStack', () => {
     assert.deepEqual(Object.keys(both.Parameters ?? {}).sort(), [
       'DingTalkSecret',
       'DingTalkWebhookUrl',
+      'StackRegion',
       'WebhookToken',
       'WebhookUrl',
     ]);
@@ -287,7 +288,7 @@ describe('RegionStack', () => {
       snapshots: { enabled: false },
     })['ecs-event-ops-cn-hangzhou'] as Template & { Parameters?: Record<string, unknown> };
     assert.equal(notifyOff.Resources.NotifyFunction, undefined);
-    assert.deepEqual(Object.keys(notifyOff.Parameters ?? {}).sort(), ['WebhookToken', 'WebhookUrl']);
+    assert.deepEqual(Object.keys(notifyOff.Parameters ?? {}).sort(), ['StackRegion', 'WebhookToken', 'WebhookUrl']);
     assert.deepEqual(
       (notifyOff.Resources.DlqCheckFunction.Properties.EnvironmentVariables as Record<string, unknown>)
         .WEBHOOK_URL_SECRET_NAME,
