@@ -5,8 +5,8 @@ import type { JsonValue } from './commons/context';
 import { ConfigurationError } from './commons/errors';
 import type { BaseDeps } from './commons/handler';
 import { createMnsClient, type QueueApi, type QueueAttributes } from './commons/mns';
-import { markdownText as md } from './commons/text';
 import { createSecretReader } from './commons/secrets';
+import { markdownText as md } from './commons/text';
 import { createTimerHandler, type ScheduledResult, type TimerEvent, type TimerHandlerSpec } from './commons/timer';
 
 /**

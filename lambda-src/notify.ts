@@ -12,8 +12,8 @@ import type {
 import { ConfigurationError, HandlerError } from './commons/errors';
 import { type BaseDeps, createFcHandler, type HandlerSpec } from './commons/handler';
 import { eventDigest } from './commons/idempotency';
-import { markdownText } from './commons/text';
 import { createSecretReader } from './commons/secrets';
+import { markdownText } from './commons/text';
 
 /**
  * notify: alerts for ECS system events (every `SystemMaintenance.*`, `SystemFailure.*`, `InstanceFailure.*`, in all

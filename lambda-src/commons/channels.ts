@@ -4,8 +4,8 @@ import type { JsonValue } from './context';
 import { apiError, ConfigurationError, HandlerError, PermanentError, RetryableError } from './errors';
 import { outboundUrl, redactedUrl, responseExcerpt, sendJson, urlSecrets } from './http';
 import type { ObjectStore } from './oss';
-import { plainLine } from './text';
 import { readSecretRef, readSecretStore, type SecretReader, type SecretRef, type SecretStore } from './secrets';
+import { plainLine } from './text';
 
 /**
  * Alert channels shared by the functions that alert (notify, dlq-check): a DingTalk custom robot (webhook URL, signed

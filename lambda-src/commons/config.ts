@@ -1,3 +1,4 @@
+import { ENDPOINT_ALLOWED, parseEndpoint } from '../../contract/endpoints';
 import {
   DLQ_RETENTION_SECONDS,
   IDEMPOTENCY_WINDOW_SECONDS,
@@ -118,45 +119,19 @@ export function readString(env: Env, name: string, defaultValue: string, pattern
 }
 
 /**
- * Whether a URL host is a loopback address: `localhost`, any address of 127.0.0.0/8, or `[::1]` (hostnames as
- * WHATWG `URL` normalises them: `http://127.1` and `http://0x7f.0.0.1` arrive here as `127.0.0.1`).
- */
-export function isLoopbackHost(hostname: string): boolean {
-  if (hostname === 'localhost' || hostname === '[::1]') return true;
-  const octets = hostname.split('.');
-  return (
-    octets.length === 4 &&
-    octets[0] === '127' &&
-    octets.every((octet) => /^\d{1,3}$/.test(octet) && Number(octet) <= 255)
-  );
-}
-
-/**
- * Reads an endpoint override (every `EEO_*_ENDPOINT` goes through here): `https://` to any host, or `http://` only
- * to a loopback host (tests and local replay against the fake cloud), as `scheme://host[:port]` without a path,
- * query, fragment or user info. Anything else would send signed requests and STS tokens in clear text over a
- * network, so it is a configuration error naming the variable and the value.
+ * Reads an endpoint override (every `EEO_*_ENDPOINT` goes through here) under the rule of contract/endpoints.ts: signed
+ * requests and STS tokens never go in clear text over a network. A refused value is a configuration error naming the
+ * variable and the value.
  * @throws ConfigurationError
  */
 export function readEndpoint(env: Env, name: string): URL | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
-  const refuse = (why: string) =>
-    new ConfigurationError(
-      `environment variable "${name}": "${raw}" ${why}; expected https://host[:port], or http://host[:port] with a loopback host (127.0.0.0/8, localhost, [::1]), without a path`,
+  const parsed = parseEndpoint(raw);
+  if ('problem' in parsed) {
+    throw new ConfigurationError(
+      `environment variable "${name}": "${raw}" ${parsed.problem}; expected ${ENDPOINT_ALLOWED}`,
     );
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw refuse('is not a URL');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw refuse(`has scheme "${url.protocol}"`);
-  if (url.pathname.length > 1 || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
-    throw refuse('is not an endpoint URL (it has a path, query, fragment or user info)');
-  }
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    throw refuse(`uses http:// to the non-loopback host "${url.hostname}"`);
-  }
-  return url;
+  return parsed.url;
 }

@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { isLoopbackHost } from './config';
+import { isLoopbackHost } from '../../contract/endpoints';
 import { ConfigurationError, RetryableError } from './errors';
 
 /**

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import OSS from 'ali-oss';
+import { ENDPOINT_ALLOWED, parseEndpoint } from '../../contract/endpoints';
 import { DEFAULT_ASSETS_QUALIFIER } from '../config';
 import type { CodeManifest } from './manifest';
 import { readCodeManifest, readCodeZip } from './read';
@@ -185,6 +186,14 @@ async function isPresent(oss: OSS, key: string, sha256: string): Promise<boolean
  * @throws PublishError with a message that says what to do.
  */
 export async function publishCode(options: PublishOptions): Promise<PublishedStack[]> {
+  if (options.endpoint !== undefined) {
+    const parsed = parseEndpoint(options.endpoint);
+    if ('problem' in parsed) {
+      throw new PublishError(
+        `OSS endpoint override "${options.endpoint}" ${parsed.problem}; expected ${ENDPOINT_ALLOWED}`,
+      );
+    }
+  }
   const published: PublishedStack[] = [];
   const manifests = stackArtifacts(options.assemblyDir)
     .map((stack) => ({ stack, manifest: readCodeManifest(options.assemblyDir, stack) }))

@@ -2,6 +2,7 @@ import Credential, { Config as CredentialConfig } from '@alicloud/credentials';
 import OpenApi, * as $OpenApi from '@alicloud/openapi-client';
 import OpenApiUtil from '@alicloud/openapi-util';
 import * as $Util from '@alicloud/tea-util';
+import { ENDPOINT_ALLOWED, parseEndpoint } from '../../contract/endpoints';
 import { ECS, type RpcParams, type RpcProduct, rpcParams, toHandlerError } from '../../lambda-src/commons/openapi';
 import { ToolFailure } from '../cli';
 
@@ -119,16 +120,21 @@ export interface EndpointOverrides {
   readonly fc?: URL;
 }
 
-/** Reads {@link EndpointOverrides} from the environment; a value that is not a URL is an error naming the variable. */
+/**
+ * Reads {@link EndpointOverrides} from the environment under the rule the handlers follow (contract/endpoints.ts):
+ * `https://`, or `http://` to loopback only; anything else is an error naming the variable.
+ */
 export function endpointsFromEnv(env: Readonly<Record<string, string | undefined>>): EndpointOverrides {
   const read = (name: string): URL | undefined => {
     const value = env[name];
     if (value === undefined || value === '') return undefined;
-    try {
-      return new URL(value);
-    } catch (error) {
-      throw new Error(`environment variable ${name}: "${value}" is not a URL`, { cause: error });
+    const parsed = parseEndpoint(value);
+    if ('problem' in parsed) {
+      throw new EndpointOverrideError(
+        `environment variable ${name}: "${value}" ${parsed.problem}; expected ${ENDPOINT_ALLOWED}`,
+      );
     }
+    return parsed.url;
   };
   return {
     ecs: read('EEO_ECS_ENDPOINT'),
@@ -138,6 +144,11 @@ export function endpointsFromEnv(env: Readonly<Record<string, string | undefined
     eventbridge: read('EEO_EVENTBRIDGE_ENDPOINT'),
     fc: read('EEO_FC_ENDPOINT'),
   };
+}
+
+/** An endpoint override that is refused (a user mistake: reported in one line). */
+export class EndpointOverrideError extends Error {
+  override readonly name = 'EndpointOverrideError';
 }
 
 /** Calls RPC actions of one product. */

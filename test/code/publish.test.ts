@@ -110,6 +110,13 @@ describe('npm run assets:publish', () => {
     });
   });
 
+  test('sends nothing to an http:// endpoint override that is not loopback', async () => {
+    await assert.rejects(
+      publishCode({ assemblyDir: dir, credentials: CREDENTIALS, endpoint: 'http://oss.example.com' }),
+      /uses http:\/\/ to the non-loopback host "oss\.example\.com"/,
+    );
+  });
+
   test('says where credentials are looked up when there are none', () => {
     assert.throws(
       () => credentialsFromEnvironment({}),

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isLoopbackHost, loadEndpointOverrides } from '../../lambda-src/commons/config';
+import { isLoopbackHost } from '../../contract/endpoints';
+import { loadEndpointOverrides } from '../../lambda-src/commons/config';
 import { ConfigurationError } from '../../lambda-src/commons/errors';
 
 const VARIABLES = ['EEO_ECS_ENDPOINT', 'EEO_SLB_ENDPOINT', 'EEO_ESS_ENDPOINT', 'EEO_OSS_ENDPOINT', 'EEO_MNS_ENDPOINT'];
