@@ -4,7 +4,7 @@ import { PatternIndex } from '../patterns/matcher';
 import type { AssemblyRule, AssemblyStack, AssemblyTarget } from './assembly';
 import { EventFileError } from './errors';
 import { parseEventText } from './event-format';
-import { type DeliveryOutcome, type InvocationResult, invokeFunction, type ReplayCall } from './invoke';
+import { ContainerPool, type DeliveryOutcome, type InvocationResult, invokeFunction, type ReplayCall } from './invoke';
 
 /** One delivery of an event to one target of one matched rule. */
 export interface DeliveryReport {
@@ -87,6 +87,7 @@ export async function replayEvents(options: ReplayOptions): Promise<ReplayResult
   const details = new Map<DeliveryReport, DeliveryDetails>();
   const events: EventReport[] = [];
   const regions = [...new Set(options.stacks.map((s) => s.region))];
+  const containers = new ContainerPool();
   try {
     for (const region of regions) {
       const world: World =
@@ -130,7 +131,7 @@ export async function replayEvents(options: ReplayOptions): Promise<ReplayResult
         if (region !== undefined && stack.region !== region) continue;
         const cloud = clouds.get(stack.region) as FakeCloud;
         for (const target of rule.targets) {
-          const { report, result } = await deliver(stack, rule, target, eventJson, cloud);
+          const { report, result } = await deliver(stack, rule, target, eventJson, cloud, containers);
           deliveries.push(report);
           details.set(report, { logs: result.logs, error: result.error });
         }
@@ -138,6 +139,7 @@ export async function replayEvents(options: ReplayOptions): Promise<ReplayResult
       events.push({ file, eventId: event.id, type: event.type, deliveries });
     }
   } finally {
+    containers.dispose();
     for (const cloud of clouds.values()) await cloud.stop();
   }
   return { report: { events }, details, clouds };
@@ -149,6 +151,7 @@ async function deliver(
   target: AssemblyTarget,
   eventJson: string,
   cloud: FakeCloud,
+  containers: ContainerPool,
 ): Promise<{ report: DeliveryReport; result: InvocationResult }> {
   const base = { stack: stack.name, rule: rule.ruleName };
   if (target.type !== 'acs.fc.function') {
@@ -177,7 +180,7 @@ async function deliver(
       error: `rule ${rule.ruleName} target ${target.id}: Body form ${target.bodyForm} is not replayed (only ORIGINAL)`,
     };
   } else {
-    result = await invokeFunction(fn, target, stack, eventJson, cloud);
+    result = await invokeFunction(fn, target, stack, eventJson, cloud, containers);
   }
   return { report: { ...base, target: { type: target.type, function: name }, ...pick(result) }, result };
 }

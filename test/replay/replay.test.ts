@@ -14,6 +14,8 @@ const STOPPED = path.join(FIXTURES, 'instance-statechange-stopped.json');
 const STOPPED_CMS = path.join(FIXTURES, 'instance-statechange-stopped.cms.json');
 const SPOT = path.join(FIXTURES, 'instance-preemptibleinstanceinterruption.json');
 const UNTAGGED_ID = 'i-bp1untagged000000001';
+/** The global the counting bundles of the container test push to. */
+const EVALUATIONS = '__eeoReplayBundleEvaluations';
 
 let assembly = '';
 let scratch = '';
@@ -277,6 +279,38 @@ describe('npm run replay', () => {
     );
     assert.match(run.stdout, /call ecs DescribeInstances/);
     assert.match(run.stdout, /log {2}\{"level":"info","handler":"auto-restart"/);
+  });
+
+  test('starts one container per function and reuses it for every later delivery', async () => {
+    // A copy of the assembly whose bundles count their own evaluations (module loads) in a global.
+    const counted = fs.mkdtempSync(path.join(os.tmpdir(), 'eeo-replay-counted-'));
+    fs.cpSync(assembly, counted, { recursive: true });
+    for (const entry of fs.readdirSync(counted).filter((f) => f.startsWith('asset.'))) {
+      const file = path.join(counted, entry, 'index.js');
+      fs.appendFileSync(file, `\n;(globalThis.${EVALUATIONS} ??= []).push(${JSON.stringify(entry)});\n`);
+    }
+    const files = Array.from({ length: 12 }, (_, i) =>
+      variantFile(`stopped-container-${i}.json`, 'instance-statechange-stopped', (e) => {
+        e.id = `stopped-container-${String(i).padStart(4, '0')}`;
+      }),
+    );
+    const evaluations = () => ((globalThis as Record<string, unknown>)[EVALUATIONS] as string[] | undefined) ?? [];
+    const before = evaluations().length;
+
+    const first = await replay('--assembly', counted, '--json', ...files);
+    const afterFirst = evaluations().slice(before);
+    const second = await replay('--assembly', counted, '--json', files[0]);
+    const afterSecond = evaluations().slice(before);
+
+    assert.equal(first.code, 0, first.stderr);
+    const deliveries = (JSON.parse(first.stdout) as { events: JsonEvent[] }).events.flatMap((e) => e.deliveries);
+    assert.equal(deliveries.length, 24);
+    // Two functions (lifecycle-audit, auto-restart) got 12 deliveries each: one bundle evaluation each.
+    assert.equal(afterFirst.length, 2);
+    assert.equal(new Set(afterFirst).size, 2);
+    // A new replay starts new containers (its fake cloud has new endpoints).
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(afterSecond.length, 4);
   });
 
   test("--region restricts the replay to that region's stack", async () => {

@@ -146,6 +146,16 @@ export class FakeCloud {
     return this.recorded.filter((c) => service === undefined || c.service === service);
   }
 
+  /** How many calls were recorded so far: a mark for {@link FakeCloud.callsSince}. */
+  callCount(): number {
+    return this.recorded.length;
+  }
+
+  /** Calls recorded after the mark `index` (a {@link FakeCloud.callCount}), without copying the earlier ones. */
+  callsSince(index: number): RecordedCall[] {
+    return this.recorded.slice(index);
+  }
+
   /** Forgets recorded calls (not state). */
   clearCalls(): void {
     this.recorded.length = 0;
