@@ -6,12 +6,22 @@ import { REGION_IDS } from '../config';
 import { didYouMean } from '../private/did-you-mean';
 import { type AssemblyStack, readAssembly } from './assembly';
 import { AssemblyError, ReplayUsageError } from './errors';
-import { type ReplayFault, type ReplayResult, replayEvents, replaySucceeded } from './replay';
+import { collectEventInputs } from './inputs';
+import {
+  type DeliveryDetails,
+  type DeliveryReport,
+  type EventReport,
+  type ReplayFault,
+  type ReplayResult,
+  replayEvents,
+  replaySucceeded,
+} from './replay';
 
 /** Usage line. */
-export const USAGE = 'usage: replay [--assembly cdk.out] [--region R] [--world world.json] [--json] <event.json ...>';
+export const USAGE =
+  'usage: replay [--assembly cdk.out] [--region R] [--world world.json] [--json] [--events-from list.txt] [<event.json | folder> ...]';
 
-const FLAGS = ['--assembly', '--region', '--world', '--json'];
+const FLAGS = ['--assembly', '--region', '--world', '--json', '--events-from'];
 
 /** Parsed command line. */
 export interface ReplayArgs {
@@ -19,7 +29,10 @@ export interface ReplayArgs {
   readonly region?: string;
   readonly world?: string;
   readonly json: boolean;
+  /** Event files and folders, as given. */
   readonly files: readonly string[];
+  /** List files (`--events-from`, repeatable), as given. */
+  readonly eventsFrom: readonly string[];
 }
 
 /** Where the CLI writes. */
@@ -36,7 +49,10 @@ export interface ReplayIo {
  * @throws ReplayUsageError naming the value and what is allowed.
  */
 export function parseReplayArgs(argv: readonly string[], cwd = process.cwd()): ReplayArgs {
-  let parsed: { values: { assembly?: string; region?: string; world?: string; json?: boolean }; positionals: string[] };
+  let parsed: {
+    values: { assembly?: string; region?: string; world?: string; json?: boolean; 'events-from'?: string[] };
+    positionals: string[];
+  };
   try {
     parsed = parseArgs({
       args: [...argv],
@@ -45,6 +61,7 @@ export function parseReplayArgs(argv: readonly string[], cwd = process.cwd()): R
         region: { type: 'string' },
         world: { type: 'string' },
         json: { type: 'boolean' },
+        'events-from': { type: 'string', multiple: true },
       },
       strict: true,
       allowPositionals: true,
@@ -61,11 +78,16 @@ export function parseReplayArgs(argv: readonly string[], cwd = process.cwd()): R
     throw new ReplayUsageError(`${(error as Error).message}; ${USAGE}`);
   }
   const { values, positionals } = parsed;
-  if (positionals.length === 0) throw new ReplayUsageError(`no event file given; ${USAGE}`);
+  const eventsFrom = values['events-from'] ?? [];
+  if (positionals.length === 0 && eventsFrom.length === 0) throw new ReplayUsageError(`no event file given; ${USAGE}`);
   for (const file of positionals) {
     if (!fs.existsSync(path.resolve(cwd, file))) {
       throw new ReplayUsageError(`event file "${file}" does not exist`);
     }
+  }
+  for (const list of eventsFrom) {
+    if (!fs.existsSync(path.resolve(cwd, list)))
+      throw new ReplayUsageError(`--events-from "${list}": the file does not exist`);
   }
   const assembly = values.assembly ?? 'cdk.out';
   if (!fs.existsSync(path.resolve(cwd, assembly, 'manifest.json'))) {
@@ -81,7 +103,14 @@ export function parseReplayArgs(argv: readonly string[], cwd = process.cwd()): R
       `--region "${values.region}" is not an Alibaba Cloud region id${didYouMean(values.region, REGION_IDS)}; known: ${REGION_IDS.join(', ')}`,
     );
   }
-  return { assembly, region: values.region, world: values.world, json: values.json === true, files: positionals };
+  return {
+    assembly,
+    region: values.region,
+    world: values.world,
+    json: values.json === true,
+    files: positionals,
+    eventsFrom,
+  };
 }
 
 /** The stacks of `--region`, or all. */
@@ -167,21 +196,25 @@ export async function runReplayCli(argv: readonly string[], io: ReplayIo): Promi
         `--world "${args.world}": region "${loaded.world.region}" has no stack in the replay; stacks: ${stacks.map((s) => `${s.name} (${s.region})`).join(', ')}`,
       );
     }
-    const result = await replayEvents({
+    const inputs = collectEventInputs({ paths: args.files, lists: args.eventsFrom, cwd });
+    // Each event is written as soon as it was replayed and then forgotten: memory stays flat however many events.
+    const json = new JsonReportWriter(io.stdout);
+    let succeeded = true;
+    await replayEvents({
       stacks,
-      files: args.files.map((f) => path.resolve(cwd, f)),
+      files: inputs,
       world: loaded?.world,
       faults: loaded?.faults,
+      keepReport: false,
+      onEvent: (event, details) => {
+        if (args.json) json.write(event);
+        else io.stdout(formatEvent(event, details));
+        if (event.error !== undefined) io.stderr(`replay: event file ${event.file}: ${event.error}\n`);
+        succeeded &&= replaySucceeded({ events: [event] });
+      },
     });
-    // Files are reported as given on the command line.
-    const events = result.report.events.map((e, i) => ({ ...e, file: args.files[i] }));
-    const report = { events };
-    if (args.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
-    else io.stdout(formatHuman({ ...result, report }));
-    for (const event of events) {
-      if (event.error !== undefined) io.stderr(`replay: event file ${event.file}: ${event.error}\n`);
-    }
-    return replaySucceeded(report) ? 0 : 1;
+    if (args.json) json.end();
+    return succeeded ? 0 : 1;
   } catch (error) {
     if (error instanceof ReplayUsageError || error instanceof AssemblyError) {
       io.stderr(`replay: ${error.message}\n`);
@@ -193,30 +226,51 @@ export async function runReplayCli(argv: readonly string[], io: ReplayIo): Promi
 
 /** The human output: per event its file, id and type; per delivery the target, outcome, calls and handler logs. */
 export function formatHuman(result: Pick<ReplayResult, 'report' | 'details'>): string {
+  return `${result.report.events.map((event) => formatEvent(event, result.details)).join('')}\n`;
+}
+
+/** The human output of one event, ending with a blank line. */
+export function formatEvent(event: EventReport, details: ReadonlyMap<DeliveryReport, DeliveryDetails>): string {
   const lines: string[] = [];
-  for (const event of result.report.events) {
-    if (event.error !== undefined) {
-      lines.push(`${event.file}: not replayed: ${event.error}`, '');
-      continue;
+  if (event.error !== undefined) return `${event.file}: not replayed: ${event.error}\n\n`;
+  lines.push(`${event.file}: id ${event.eventId}, type ${event.type}`);
+  if (event.deliveries.length === 0) lines.push('  no rule matched');
+  for (const d of event.deliveries) {
+    const attempts = `${d.attempts} attempt${d.attempts === 1 ? '' : 's'}`;
+    lines.push(
+      `  ${d.stack} / rule ${d.rule} -> ${d.target.type}${d.target.function ? ` ${d.target.function}` : ''}: ${d.outcome} (${attempts})`,
+    );
+    for (const call of d.calls) {
+      const params = Object.entries(call.params)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ');
+      lines.push(`      call ${call.service} ${call.action} ${params}`);
     }
-    lines.push(`${event.file}: id ${event.eventId}, type ${event.type}`);
-    if (event.deliveries.length === 0) lines.push('  no rule matched');
-    for (const d of event.deliveries) {
-      const attempts = `${d.attempts} attempt${d.attempts === 1 ? '' : 's'}`;
-      lines.push(
-        `  ${d.stack} / rule ${d.rule} -> ${d.target.type}${d.target.function ? ` ${d.target.function}` : ''}: ${d.outcome} (${attempts})`,
-      );
-      for (const call of d.calls) {
-        const params = Object.entries(call.params)
-          .map(([k, v]) => `${k}=${v}`)
-          .join(' ');
-        lines.push(`      call ${call.service} ${call.action} ${params}`);
-      }
-      const detail = result.details.get(d);
-      for (const log of detail?.logs ?? []) lines.push(`      log  ${log}`);
-      if (detail?.error !== undefined && d.outcome !== 'ok') lines.push(`      last error: ${detail.error}`);
-    }
-    lines.push('');
+    const detail = details.get(d);
+    for (const log of detail?.logs ?? []) lines.push(`      log  ${log}`);
+    if (detail?.error !== undefined && d.outcome !== 'ok') lines.push(`      last error: ${detail.error}`);
   }
-  return `${lines.join('\n')}\n`;
+  return `${lines.join('\n')}\n\n`;
+}
+
+/**
+ * Writes a {@link ReplayReport} one event at a time, byte for byte as `JSON.stringify(report, null, 2)` would, so the
+ * whole report is never held in memory.
+ */
+export class JsonReportWriter {
+  private count = 0;
+
+  constructor(private readonly out: (text: string) => void) {}
+
+  /** Writes one event. */
+  write(event: EventReport): void {
+    const body = JSON.stringify(event, null, 2).replace(/\n/g, '\n    ');
+    this.out(`${this.count === 0 ? '{\n  "events": [\n' : ',\n'}    ${body}`);
+    this.count += 1;
+  }
+
+  /** Closes the report. */
+  end(): void {
+    this.out(this.count === 0 ? '{\n  "events": []\n}\n' : '\n  ]\n}\n');
+  }
 }

@@ -225,6 +225,80 @@ describe('npm run replay', () => {
     assert.match(stderr, /event file .*broken\.json: not valid JSON/);
   });
 
+  test('reports a deeply nested file and a broken link by path and reason, and replays the others', async () => {
+    const stopped = fixture('acs.ecs', 'instance-statechange-stopped');
+    const deep = writeJson(
+      'deep.json',
+      `${JSON.stringify(stopped).slice(0, -1)},"deep":${'{"x":'.repeat(20_000)}1${'}'.repeat(20_000)}}`,
+    );
+    const folder = fs.mkdtempSync(path.join(scratch, 'broken-link-'));
+    fs.copyFileSync(STOPPED, path.join(folder, 'a.json'));
+    fs.symlinkSync(path.join(scratch, 'nowhere.json'), path.join(folder, 'b.json'));
+
+    const { code, events, stderr } = await replayJson(deep, folder, STOPPED);
+
+    assert.equal(code, 1);
+    assert.deepEqual(
+      events.map((e) => [e.file, e.deliveries.length]),
+      [
+        [deep, 0],
+        [path.join(folder, 'a.json'), 2],
+        [path.join(folder, 'b.json'), 0],
+        [STOPPED, 2],
+      ],
+    );
+    assert.match(events[0].error ?? '', /nested deeper than 64 levels \(at \$\.deep\.x\.x/);
+    assert.match(events[2].error ?? '', /broken symbolic link: ENOENT/);
+    assert.match(stderr, /event file .*deep\.json: nested deeper than 64 levels/);
+  });
+
+  test('replays the event files of a folder recursively, in name order, following links and ending link loops', async () => {
+    const root = fs.mkdtempSync(path.join(scratch, 'folder-'));
+    const outside = fs.mkdtempSync(path.join(scratch, 'outside-'));
+    fs.mkdirSync(path.join(root, 'b', 'c'), { recursive: true });
+    fs.copyFileSync(STOPPED, path.join(root, 'b', 'c', 'stopped.json'));
+    fs.copyFileSync(SPOT, path.join(root, 'a-spot.json'));
+    fs.writeFileSync(path.join(root, 'notes.txt'), 'not an event');
+    fs.copyFileSync(STOPPED_CMS, path.join(outside, 'stopped.cms.json'));
+    fs.symlinkSync(outside, path.join(root, 'linked'));
+    // A link back to the root: walked once, not forever.
+    fs.symlinkSync(root, path.join(root, 'b', 'loop'));
+
+    const { code, events } = await replayJson(root);
+
+    assert.equal(code, 0);
+    assert.deepEqual(
+      events.map((e) => [path.relative(root, e.file), e.type]),
+      [
+        ['a-spot.json', 'ecs:Instance:PreemptibleInstanceInterruption'],
+        [path.join('b', 'c', 'stopped.json'), 'ecs:Instance:StateChange'],
+        [path.join('linked', 'stopped.cms.json'), 'ecs:Instance:StateChange'],
+      ],
+    );
+  });
+
+  test('reads event paths from --events-from, one per line, skipping blank lines and comments', async () => {
+    const list = writeJson('list.txt', ['# the stopped twins', STOPPED, '', `  ${STOPPED_CMS}  `, SPOT].join('\n'));
+
+    const { code, events } = await replayJson('--events-from', list);
+
+    assert.equal(code, 0);
+    assert.deepEqual(
+      events.map((e) => e.file),
+      [STOPPED, STOPPED_CMS, SPOT],
+    );
+  });
+
+  test('names the list file and line of a path in --events-from that does not exist', async () => {
+    const list = writeJson('list-missing.txt', [STOPPED, path.join(scratch, 'gone.json')].join('\n'));
+
+    const run = await replay('--assembly', assembly, '--events-from', list);
+
+    assert.equal(run.code, 1);
+    assert.equal(run.stdout, '');
+    assert.match(run.stderr, /--events-from ".*list-missing\.txt" line 2: ".*gone\.json" does not exist/);
+  });
+
   test('retries a handler while the cloud keeps failing, then dead-letters the event', async () => {
     const worldFile = writeJson('world-faults.json', {
       ...world(),
