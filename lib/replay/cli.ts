@@ -21,6 +21,8 @@ import {
 export const USAGE =
   'usage: replay [--assembly cdk.out] [--region R] [--world world.json] [--json] [--events-from list.txt] [<event.json | folder> ...]';
 
+const FAULT_KEYS = ['action', 'status', 'code', 'message', 'times'];
+
 const FLAGS = ['--assembly', '--region', '--world', '--json', '--events-from'];
 
 /** Parsed command line. */
@@ -140,12 +142,23 @@ export function loadWorldFile(file: string): { world: World; faults: ReplayFault
     throw new ReplayUsageError(`--world "${file}" is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
   const faults: ReplayFault[] = [];
-  if (typeof json === 'object' && json !== null && !Array.isArray(json) && 'faults' in json) {
+  if (typeof json === 'object' && json !== null && !Array.isArray(json) && Object.hasOwn(json, 'faults')) {
     const { faults: raw, ...rest } = json as Record<string, unknown>;
     json = rest;
-    if (!Array.isArray(raw)) throw new ReplayUsageError(`--world "${file}": "faults" must be a list`);
+    if (!Array.isArray(raw)) throw new ReplayUsageError(`--world "${file}": world.faults: must be a list`);
     raw.forEach((item, i) => {
-      const f = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
+      const at = `world.faults[${i}]`;
+      const shape = '{ "action": string, "status": 400-599, "code": string, "message"?: string, "times"?: 1-1000 }';
+      if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+        throw new ReplayUsageError(`--world "${file}": ${at}: ${JSON.stringify(item)} is not valid: ${shape}`);
+      }
+      const f = item as Record<string, unknown>;
+      const unknown = Object.keys(f).find((key) => !FAULT_KEYS.includes(key));
+      if (unknown !== undefined) {
+        throw new ReplayUsageError(
+          `--world "${file}": ${at}: "${unknown}" is not a known key${didYouMean(unknown, FAULT_KEYS)}; allowed: ${FAULT_KEYS.join(', ')}`,
+        );
+      }
       const times = f.times ?? 1;
       if (
         typeof f.action !== 'string' ||
@@ -160,9 +173,7 @@ export function loadWorldFile(file: string): { world: World; faults: ReplayFault
         times > 1000 ||
         (f.message !== undefined && typeof f.message !== 'string')
       ) {
-        throw new ReplayUsageError(
-          `--world "${file}": "faults[${i}]": ${JSON.stringify(item)} is not valid: { "action": string, "status": 400-599, "code": string, "message"?: string, "times"?: 1-1000 }`,
-        );
+        throw new ReplayUsageError(`--world "${file}": ${at}: ${JSON.stringify(item)} is not valid: ${shape}`);
       }
       faults.push({
         action: f.action,

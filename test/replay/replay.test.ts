@@ -421,7 +421,7 @@ describe('npm run replay', () => {
       [
         'an invalid world file',
         () => ['--world', writeJson('bad-world.json', { region: 'cn-hangzhou' }), STOPPED],
-        /--world ".*bad-world\.json": world file: "accountId" must be a string/,
+        /--world ".*bad-world\.json": world\.accountId: missing/,
       ],
       [
         'an invalid fault',
@@ -430,7 +430,28 @@ describe('npm run replay', () => {
           writeJson('bad-fault.json', { ...world(), faults: [{ action: 'X', status: 200, code: 'C' }] }),
           STOPPED,
         ],
-        /"faults\[0\]": .* is not valid/,
+        /world\.faults\[0\]: .* is not valid/,
+      ],
+      [
+        'a world file with a misspelt status',
+        () => [
+          '--world',
+          writeJson('typo-world.json', world({ instances: [{ id: INSTANCE_ID, status: 'Runing', tags: {} }] })),
+          STOPPED,
+        ],
+        /--world ".*typo-world\.json": world\.instances\[0\]\.status: "Runing" is not a known status \(did you mean Running\?\); allowed: Pending, Starting, Running, Stopping, Stopped/,
+      ],
+      [
+        'a fault with an unknown key',
+        () => [
+          '--world',
+          writeJson('fault-key.json', {
+            ...world(),
+            faults: [{ action: 'StartInstance', status: 503, code: 'ServiceUnavailable', time: 2 }],
+          }),
+          STOPPED,
+        ],
+        /world\.faults\[0\]: "time" is not a known key \(did you mean times\?\); allowed: action, status, code, message, times/,
       ],
       [
         'a world of a region without a stack',
