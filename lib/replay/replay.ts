@@ -44,7 +44,10 @@ export interface ReplayResult {
   readonly report: ReplayReport;
   /** Details of each delivery of `report`, by identity. */
   readonly details: ReadonlyMap<DeliveryReport, DeliveryDetails>;
-  /** The fake clouds (by region), stopped; their state after the run, for tests and drills. */
+  /**
+   * The fake clouds (by region), stopped; their state after the run (world and objects), for tests and drills.
+   * Their recorded calls are cleared after every delivery: each delivery's calls are in its report.
+   */
   readonly clouds: ReadonlyMap<string, FakeCloud>;
 }
 
@@ -163,6 +166,8 @@ export async function replayEvents(options: ReplayOptions): Promise<ReplayResult
         const cloud = clouds.get(stack.region) as FakeCloud;
         for (const target of rule.targets) {
           const { report, result } = await deliver(stack, rule, target, eventJson, cloud, containers);
+          // The delivery's calls are in its report; the fake forgets them so that memory does not grow per event.
+          cloud.clearCalls();
           deliveries.push(report);
           eventDetails.set(report, { logs: result.logs, error: result.error });
         }

@@ -91,6 +91,8 @@ export class FakeCloud {
   private readonly httpServices: readonly FakeHttpService[] = [this.mns, this.eventBridge, this.functionCompute];
   private readonly server: Server;
   private readonly objects = new Map<string, { body: Buffer; contentType: string; lastModified: Date }>();
+  /** The ids (`<bucket>/<key>`) of {@link objects}, sorted. */
+  private readonly sortedIds: string[] = [];
   private readonly recorded: RecordedCall[] = [];
   private readonly faults = new Map<string, Fault[]>();
   private readonly listPageSize: number;
@@ -175,15 +177,35 @@ export class FakeCloud {
 
   /** Writes an object (tests seeding state). */
   putObject(bucket: string, key: string, body: string, contentType = 'application/json'): void {
-    this.objects.set(`${bucket}/${key}`, { body: Buffer.from(body), contentType, lastModified: new Date() });
+    this.storeObject(`${bucket}/${key}`, { body: Buffer.from(body), contentType, lastModified: new Date() });
   }
 
   /** Keys of a bucket under a prefix, sorted. */
   listKeys(bucket: string, prefix = ''): string[] {
-    return [...this.objects.keys()]
-      .filter((k) => k.startsWith(`${bucket}/${prefix}`))
-      .map((k) => k.slice(bucket.length + 1))
-      .sort();
+    const start = `${bucket}/${prefix}`;
+    const keys: string[] = [];
+    for (let i = this.firstIdAtOrAfter(start); i < this.sortedIds.length; i++) {
+      if (!this.sortedIds[i].startsWith(start)) break;
+      keys.push(this.sortedIds[i].slice(bucket.length + 1));
+    }
+    return keys;
+  }
+
+  /** Stores an object, keeping {@link sortedIds} sorted: listing is then a range, not a scan (long replays). */
+  private storeObject(id: string, object: { body: Buffer; contentType: string; lastModified: Date }): void {
+    if (!this.objects.has(id)) this.sortedIds.splice(this.firstIdAtOrAfter(id), 0, id);
+    this.objects.set(id, object);
+  }
+
+  private firstIdAtOrAfter(id: string): number {
+    let low = 0;
+    let high = this.sortedIds.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.sortedIds[middle] < id) low = middle + 1;
+      else high = middle;
+    }
+    return low;
   }
 
   private secretFor = (accessKeyId: string): string | undefined =>
@@ -334,7 +356,7 @@ export class FakeCloud {
       if (req.headers['x-oss-forbid-overwrite'] === 'true' && this.objects.has(id)) {
         return error(409, 'FileAlreadyExists', 'The object you specified already exists and can not be overwritten.');
       }
-      this.objects.set(id, {
+      this.storeObject(id, {
         body,
         contentType: req.headers['content-type'] ?? 'application/octet-stream',
         lastModified: new Date(),
