@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 /**
- * `npm run diff -- --base <cdk.out> [--head <cdk.out>] [--format markdown|json] [--fail-on replace|delete|any|never]`:
+ * `npm run diff -- --base <cdk.out> [--head <cdk.out>] [--format markdown|json | --json] [--fail-on replace|delete|any|never]`:
  * compares two cloud assemblies stack by stack and reports the changes with their risk (see `lib/diff`). Without
  * `--head`, the working tree is synthesized into a temporary folder first, with the same command as `npm run synth`.
- * Exit code: 0, 2 when the report fails `--fail-on`, 1 for a usage error or an unreadable assembly.
+ * Exit code: 0; 2 when the report fails `--fail-on` or for a usage error; 1 for an unreadable assembly.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AssemblyError, runDiff } from '../lib/diff';
+import { runMain } from '../lib/cli';
+import { AssemblyError, createDiffTool } from '../lib/diff';
 
 const ROOT = path.resolve(__dirname, '..');
 const temporary: string[] = [];
@@ -27,13 +28,8 @@ function synthHead(): string {
 }
 
 if (require.main === module) {
-  try {
-    process.exitCode = runDiff(process.argv.slice(2), {
-      stdout: (text) => process.stdout.write(text),
-      stderr: (text) => process.stderr.write(text),
-      synthHead,
-    });
-  } finally {
+  process.on('exit', () => {
     for (const dir of temporary) fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
+  runMain(createDiffTool({ synthHead }));
 }

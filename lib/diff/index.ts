@@ -1,13 +1,14 @@
 export { AssemblyError, type AssemblyTemplates, readAssembly, type Template } from './assembly';
 export {
+  createDiffTool,
   DIFF_SCRIPT,
+  type DiffDeps,
   type DiffIo,
   type DiffOptions,
+  diffOptions,
   FORMATS,
-  parseDiffArgs,
   runDiff,
   USAGE,
-  UsageError,
 } from './cli';
 export { type ChangeDetail, type ChangeGroup, type Comparison, compareAssemblies } from './compare';
 export { FAIL_EXIT_CODE, FAIL_ON_VALUES, type FailOn, failingChanges } from './fail-on';

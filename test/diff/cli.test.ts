@@ -1,16 +1,28 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
-import { FAIL_EXIT_CODE, parseDiffArgs, runDiff, UsageError } from '../../lib/diff';
-import { capture, copyAssembly, editedCopy, STACK, synthAssembly } from './assemblies';
+import { UsageError } from '../../lib/cli';
+import { diffOptions, FAIL_EXIT_CODE, runDiff } from '../../lib/diff';
+import { copyAssembly, editedCopy, STACK, synthAssembly } from './assemblies';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-function diff(argv: string[], synthHead: () => string = () => assert.fail('synthHead called')) {
-  return capture((io) => runDiff(argv, { ...io, synthHead }));
+async function diff(argv: string[], synthHead: () => string = () => assert.fail('synthHead called')) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runDiff(argv, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    synthHead,
+  });
+  return { code, stdout, stderr };
 }
 
 let base: string;
@@ -43,27 +55,27 @@ describe('--fail-on', () => {
     ['no change', () => copyAssembly(base), 'any', 0],
   ];
   for (const [what, head, failOn, expected] of cases) {
-    test(`exits ${expected} on ${what} with ${failOn === undefined ? 'the default' : `--fail-on ${failOn}`}`, () => {
+    test(`exits ${expected} on ${what} with ${failOn === undefined ? 'the default' : `--fail-on ${failOn}`}`, async () => {
       const argv = ['--base', base, '--head', head(), ...(failOn === undefined ? [] : ['--fail-on', failOn])];
 
-      const { code, stderr } = diff(argv);
+      const { code, stderr } = await diff(argv);
 
       assert.equal(code, expected, stderr);
       if (expected === FAIL_EXIT_CODE) assert.match(stderr, new RegExp(`--fail-on ${failOn}: \\d+ changes? fail`));
     });
   }
 
-  test('refuses an unknown policy with exit code 1', () => {
-    const { code, stderr } = diff(['--base', base, '--head', base, '--fail-on', 'sometimes']);
+  test('refuses an unknown policy with the usage exit code and one error line', async () => {
+    const { code, stderr } = await diff(['--base', base, '--head', base, '--fail-on', 'sometimes']);
 
-    assert.equal(code, 1);
-    assert.match(stderr, /--fail-on "sometimes" is not valid: one of replace, delete, any, never/);
+    assert.equal(code, 2);
+    assert.equal(stderr, 'error: --fail-on "sometimes" is not valid: one of replace, delete, any, never\n');
   });
 });
 
 describe('runDiff', () => {
-  test('prints the JSON report with --format json', () => {
-    const { code, stdout } = diff(['--base', base, '--head', noSpotDrain, '--format', 'json']);
+  test('prints the JSON report with --format json', async () => {
+    const { code, stdout } = await diff(['--base', base, '--head', noSpotDrain, '--format', 'json']);
 
     assert.equal(code, 0);
     const report = JSON.parse(stdout) as { stacks: { stack: string; status: string }[] };
@@ -73,13 +85,13 @@ describe('runDiff', () => {
     );
   });
 
-  test('prints "No changes." for identical assemblies', () => {
-    assert.equal(diff(['--base', base, '--head', copyAssembly(base)]).stdout, 'No changes.\n');
+  test('prints "No changes." for identical assemblies', async () => {
+    assert.equal((await diff(['--base', base, '--head', copyAssembly(base)])).stdout, 'No changes.\n');
   });
 
-  test('synthesizes the working tree when --head is not given', () => {
+  test('synthesizes the working tree when --head is not given', async () => {
     let calls = 0;
-    const { code, stdout } = diff(['--base', base], () => {
+    const { code, stdout } = await diff(['--base', base], () => {
       calls += 1;
       return noSpotDrain;
     });
@@ -89,33 +101,33 @@ describe('runDiff', () => {
     assert.match(stdout, /SpotDrainRule/);
   });
 
-  test('names the folder when an assembly does not exist', () => {
+  test('names the folder when an assembly does not exist', async () => {
     const missing = path.join(os.tmpdir(), 'eeo-no-such-assembly');
 
-    const { code, stdout, stderr } = diff(['--base', missing, '--head', base]);
+    const { code, stdout, stderr } = await diff(['--base', missing, '--head', base]);
 
     assert.equal(code, 1);
     assert.equal(stdout, '');
-    assert.equal(stderr, `diff: no cloud assembly at ${missing}: the folder does not exist\n`);
+    assert.equal(stderr, `error: no cloud assembly at ${missing}: the folder does not exist\n`);
   });
 
-  test('names manifest.json when a folder holds no assembly', () => {
+  test('names manifest.json when a folder holds no assembly', async () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'eeo-empty-'));
 
-    const { code, stderr } = diff(['--base', base, '--head', empty]);
+    const { code, stderr } = await diff(['--base', base, '--head', empty]);
 
     assert.equal(code, 1);
     assert.match(stderr, new RegExp(`no cloud assembly at ${empty}: ${path.join(empty, 'manifest.json')} is missing`));
   });
 
-  test('names the file that is not valid JSON', () => {
+  test('names the file that is not valid JSON', async () => {
     const badManifest = copyAssembly(base);
     fs.writeFileSync(path.join(badManifest, 'manifest.json'), '{ "version": ');
     const badTemplate = copyAssembly(base);
     fs.writeFileSync(path.join(badTemplate, `${STACK}.template.json`), 'not json');
 
-    const manifest = diff(['--base', badManifest, '--head', base]);
-    const template = diff(['--base', base, '--head', badTemplate]);
+    const manifest = await diff(['--base', badManifest, '--head', base]);
+    const template = await diff(['--base', base, '--head', badTemplate]);
 
     assert.equal(manifest.code, 1);
     assert.match(manifest.stderr, new RegExp(`${path.join(badManifest, 'manifest.json')} is not valid JSON`));
@@ -123,16 +135,39 @@ describe('runDiff', () => {
     assert.match(template.stderr, new RegExp(`${path.join(badTemplate, `${STACK}.template.json`)} is not valid JSON`));
   });
 
-  test('requires --base and refuses unknown options', () => {
-    assert.throws(() => parseDiffArgs([]), UsageError);
-    assert.throws(() => parseDiffArgs(['--base', 'a', '--colour']), /Unknown option '--colour'/);
-    assert.throws(() => parseDiffArgs(['--base', 'a', '--format', 'html']), /--format "html" is not valid/);
-    assert.equal(diff([]).code, 1);
+  test('requires --base and refuses unknown options and values with exit 2 and one line each', async () => {
+    assert.throws(() => diffOptions({}), UsageError);
+    assert.throws(() => diffOptions({ base: 'a', format: 'html' }), /--format "html" is not valid/);
+    const missing = await diff([]);
+    const unknown = await diff(['--base', 'a', '--colour']);
+
+    assert.equal(missing.code, 2);
+    assert.equal(missing.stderr, 'error: --base is required: the cloud assembly before the change\n');
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /^error: unknown option '--colour' \(see npm run diff -- --help\)\n$/);
+  });
+
+  test('takes --json as --format json, and refuses both at odds', async () => {
+    const json = await diff(['--base', base, '--head', noSpotDrain, '--json']);
+    const both = await diff(['--base', base, '--head', base, '--json', '--format', 'markdown']);
+
+    assert.equal(json.code, 0);
+    assert.ok(Array.isArray((JSON.parse(json.stdout) as { stacks: unknown[] }).stacks));
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /--json contradicts --format markdown/);
+  });
+
+  test('answers --help with the usage and an example', async () => {
+    const { code, stdout } = await diff(['--help']);
+
+    assert.equal(code, 0);
+    assert.match(stdout, /^Usage: npm run diff -- --base <cdk.out>/);
+    assert.match(stdout, /Examples:\n {2}npm run diff -- --base cdk.out.base/);
   });
 });
 
 describe('tools/diff.ts', () => {
-  test('exits 1 with the path when run on a missing assembly', () => {
+  test('exits 1 with the path when run on a missing assembly', async () => {
     const missing = path.join(os.tmpdir(), 'eeo-no-such-assembly');
 
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'tools/diff.ts', '--base', missing, '--head', base], {
@@ -141,10 +176,10 @@ describe('tools/diff.ts', () => {
     });
 
     assert.equal(run.status, 1);
-    assert.match(run.stderr, new RegExp(`diff: no cloud assembly at ${missing}`));
+    assert.equal(run.stderr, `error: no cloud assembly at ${missing}: the folder does not exist\n`);
   });
 
-  test('exits 2 with --fail-on replace on a replaced bucket and prints the report', () => {
+  test('exits 2 with --fail-on replace on a replaced bucket and prints the report', async () => {
     const run = spawnSync(
       process.execPath,
       ['--import', 'tsx', 'tools/diff.ts', '--base', base, '--head', renamedBucket, '--fail-on', 'replace'],
@@ -153,5 +188,23 @@ describe('tools/diff.ts', () => {
 
     assert.equal(run.status, FAIL_EXIT_CODE, run.stderr);
     assert.match(run.stdout, /^> \[!CAUTION\]/);
+  });
+
+  test('exits quietly when the reader of its output goes away (diff | head)', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/diff.ts', '--base', base, '--head', noSpotDrain], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    // The reader is gone before the report is written, as when `head` has read its lines and exited.
+    child.stdout.destroy();
+
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+
+    assert.equal(stderr, '');
+    assert.equal(code, 0);
   });
 });

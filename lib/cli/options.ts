@@ -1,0 +1,61 @@
+import { Option } from 'commander';
+import { UsageError } from './errors';
+
+/**
+ * Typed reads of the parsed options. Commander keys options by their camel-cased long name (`--not-before` is
+ * `notBefore`); values are strings (or string lists, for repeatable options) and booleans: tools check and convert
+ * them themselves, so that every message names the flag, the value and what is allowed.
+ */
+export class OptionReader {
+  constructor(private readonly values: Readonly<Record<string, unknown>>) {}
+
+  /** The value of a string option, or undefined when it was not given. */
+  string(key: string): string | undefined {
+    const value = this.values[key];
+    return typeof value === 'string' ? value : undefined;
+  }
+
+  /** The values of a repeatable option (see {@link repeatable}); [] when not given. */
+  strings(key: string): readonly string[] {
+    const value = this.values[key];
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  }
+
+  /** Whether a boolean flag was given. */
+  flag(key: string): boolean {
+    return this.values[key] === true;
+  }
+}
+
+/**
+ * A string option that may be given several times, collected in order.
+ *
+ * @example command.addOption(repeatable('-c, --context <key=value>', 'context value, as for synth'))
+ */
+export function repeatable(flags: string, description: string): Option {
+  return new Option(flags, description).argParser<string[]>((value, previous) => [...(previous ?? []), value]);
+}
+
+/**
+ * The `-c, --context <key=value>` option of synth, for tools that read the app's configuration (policy today; drill
+ * and redrive later, so that they use the same names as the deployed stacks).
+ */
+export function contextOption(): Option {
+  return repeatable('-c, --context <key=value>', 'context value, as `cdk synth -c` takes it (repeatable)');
+}
+
+/**
+ * Parses `-c key=value` pairs.
+ *
+ * @throws UsageError naming each pair without a key or an `=`
+ */
+export function parseContextPairs(pairs: readonly string[]): Record<string, string> {
+  const bad = pairs.filter((pair) => pair.indexOf('=') <= 0);
+  if (bad.length > 0) throw new UsageError(bad.map((pair) => `-c "${pair}" is not valid: expected key=value`));
+  const context: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    context[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return context;
+}
