@@ -47,7 +47,8 @@ describe('replay event formats', () => {
     assert.throws(
       () => parseEventText(JSON.stringify({ ...event, data: { list: deep } })),
       (error: unknown) =>
-        error instanceof EventFileError && /nested deeper than 64 levels \(at \$\.data\.list\[0\]\[0\]/.test(error.message),
+        error instanceof EventFileError &&
+        /nested deeper than 64 levels \(at \$\.data\.list\[0\]\[0\]/.test(error.message),
     );
     assert.equal(parseEventText(shallower).event.id, event.id);
   });

@@ -294,7 +294,7 @@ describe('npm run replay', () => {
 
     const run = await replay('--assembly', assembly, '--events-from', list);
 
-    assert.equal(run.code, 1);
+    assert.equal(run.code, 2);
     assert.equal(run.stdout, '');
     assert.match(run.stderr, /--events-from ".*list-missing\.txt" line 2: ".*gone\.json" does not exist/);
   });
@@ -394,34 +394,44 @@ describe('npm run replay', () => {
     assert.ok(events[0].deliveries.every((d) => d.stack === 'ecs-event-ops-cn-hangzhou'));
   });
 
-  describe('refuses a bad command line with a clear message and exit code 1', () => {
-    const cases: [string, () => string[], RegExp][] = [
+  describe('refuses a bad command line (exit 2) or an unusable world file (exit 1) with one error line', () => {
+    const cases: [string, () => string[], RegExp, number][] = [
       [
         'an unknown flag',
         () => ['--jsn', STOPPED],
-        /unknown flag "--jsn" \(did you mean --json\?\); allowed: --assembly, --region, --world, --json/,
+        /^error: unknown option '--jsn' \(did you mean --json\?\) \(see npm run replay -- --help\)\n$/,
+        2,
       ],
-      ['no event file', () => [], /no event file given; usage: replay/],
-      ['a missing event file', () => [path.join(scratch, 'nope.json')], /event file ".*nope\.json" does not exist/],
+      ['no event file', () => [], /^error: no event file given: name event files or folders, or --events-from/, 2],
+      [
+        'a missing event file',
+        () => [path.join(scratch, 'nope.json')],
+        /^error: event file ".*nope\.json" does not exist\n$/,
+        2,
+      ],
       [
         'a region that is not a region id',
         () => ['--region', 'cn-hangzou', STOPPED],
         /--region "cn-hangzou" is not an Alibaba Cloud region id \(did you mean cn-hangzhou\?\); known: .*cn-shanghai/,
+        2,
       ],
       [
         'a region without a stack',
         () => ['--region', 'cn-beijing', STOPPED],
         /--region "cn-beijing": the assembly has no stack for it; stacks: ecs-event-ops-cn-hangzhou \(cn-hangzhou\)/,
+        2,
       ],
       [
         'a missing world file',
         () => ['--world', path.join(scratch, 'no-world.json'), STOPPED],
         /--world ".*no-world\.json": the file does not exist/,
+        2,
       ],
       [
         'an invalid world file',
         () => ['--world', writeJson('bad-world.json', { region: 'cn-hangzhou' }), STOPPED],
         /--world ".*bad-world\.json": world\.accountId: missing/,
+        1,
       ],
       [
         'an invalid fault',
@@ -431,6 +441,7 @@ describe('npm run replay', () => {
           STOPPED,
         ],
         /world\.faults\[0\]: .* is not valid/,
+        1,
       ],
       [
         'a world file with a misspelt status',
@@ -440,6 +451,7 @@ describe('npm run replay', () => {
           STOPPED,
         ],
         /--world ".*typo-world\.json": world\.instances\[0\]\.status: "Runing" is not a known status \(did you mean Running\?\); allowed: Pending, Starting, Running, Stopping, Stopped/,
+        1,
       ],
       [
         'a fault with an unknown key',
@@ -452,20 +464,23 @@ describe('npm run replay', () => {
           STOPPED,
         ],
         /world\.faults\[0\]: "time" is not a known key \(did you mean times\?\); allowed: action, status, code, message, times/,
+        1,
       ],
       [
         'a world of a region without a stack',
         () => ['--world', writeJson('shanghai.json', world({ region: 'cn-shanghai' })), STOPPED],
         /region "cn-shanghai" has no stack in the replay/,
+        1,
       ],
     ];
-    for (const [name, argv, message] of cases) {
-      test(name, async () => {
+    for (const [name, argv, message, code] of cases) {
+      test(`${name} (exit ${code})`, async () => {
         const run = await replay('--assembly', assembly, ...argv());
 
-        assert.equal(run.code, 1);
+        assert.equal(run.code, code);
         assert.equal(run.stdout, '');
         assert.match(run.stderr, message);
+        assert.equal(run.stderr.trimEnd().split('\n').length, 1, run.stderr);
       });
     }
 
@@ -475,8 +490,18 @@ describe('npm run replay', () => {
       assert.equal(run.code, 1);
       assert.match(
         run.stderr,
-        /--assembly ".*" is not a cloud assembly \(no manifest\.json\); run npm run synth first/,
+        /^error: --assembly ".*" is not a cloud assembly \(no manifest\.json\); run npm run synth first/,
       );
     });
+  });
+
+  test('--help shows the usage, the inputs and an example, and exits 0', async () => {
+    const run = await replay('--help');
+
+    assert.equal(run.code, 0);
+    assert.match(run.stdout, /Usage: npm run replay -- \[--assembly cdk\.out\].*--events-from list\.txt/);
+    assert.match(run.stdout, /Examples:\n {2}npm run replay -- --world examples\/world\.json /);
+    assert.match(run.stdout, /--events-from <file>/);
+    assert.equal(run.stderr, '');
   });
 });
