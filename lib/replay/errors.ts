@@ -1,6 +1,16 @@
-/** A bad command line: unknown flag, missing file, unknown region. The message names the value and what is allowed. */
-export class ReplayUsageError extends Error {
-  override readonly name = 'ReplayUsageError';
+import { UsageError } from '../cli';
+
+/**
+ * A bad command line: missing file, unknown region. Replay's usage errors are the CLI kit's (exit 2, printed as
+ * `error: …` lines); the name is kept for callers of this module.
+ */
+export const ReplayUsageError = UsageError;
+/** See {@link ReplayUsageError}. */
+export type ReplayUsageError = UsageError;
+
+/** A world file that cannot be used: not JSON, not a valid world, or of a region without a stack (exit 1). */
+export class ReplayInputError extends Error {
+  override readonly name = 'ReplayInputError';
 }
 
 /** The cloud assembly cannot be read or does not hold what replay needs. */

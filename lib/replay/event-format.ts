@@ -37,6 +37,13 @@ export interface ParsedEvent {
   readonly event: CloudEvent;
 }
 
+/**
+ * Deepest nesting of objects and arrays an event file may have (the event object is level 1). ECS and ESS events are
+ * a few levels deep; a deeper file is refused before anything walks it recursively (the matcher, `JSON.stringify`,
+ * the handlers), which would otherwise end the whole replay with a stack overflow.
+ */
+export const MAX_EVENT_DEPTH = 64;
+
 const CMS_TIME = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\.\d+)?([+-]\d{2})(\d{2})$/;
 
 /**
@@ -50,6 +57,10 @@ export function parseEventText(text: string): ParsedEvent {
     json = JSON.parse(text);
   } catch (error) {
     throw new EventFileError(`not valid JSON (${(error as Error).message})`, { cause: error });
+  }
+  const tooDeep = pathDeeperThan(json, MAX_EVENT_DEPTH);
+  if (tooDeep !== undefined) {
+    throw new EventFileError(`nested deeper than ${MAX_EVENT_DEPTH} levels (at ${tooDeep}); not replayed`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new EventFileError(`must hold a JSON object, got ${Array.isArray(json) ? 'an array' : JSON.stringify(json)}`);
@@ -113,6 +124,20 @@ export function fromCloudMonitor(event: Readonly<Record<string, unknown>>): Clou
   };
   for (const key of Object.keys(converted)) if (converted[key] === undefined) delete converted[key];
   return converted as CloudEvent;
+}
+
+/** The path of the first value nested deeper than `max` levels, found without recursion; undefined when none is. */
+function pathDeeperThan(root: unknown, max: number): string | undefined {
+  const stack: { value: unknown; depth: number; at: string }[] = [{ value: root, depth: 0, at: '$' }];
+  while (stack.length > 0) {
+    const { value, depth, at } = stack.pop() as { value: unknown; depth: number; at: string };
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= max) return at.length > 80 ? `${at.slice(0, 77)}...` : at;
+    for (const [key, child] of Object.entries(value)) {
+      stack.push({ value: child, depth: depth + 1, at: Array.isArray(value) ? `${at}[${key}]` : `${at}.${key}` });
+    }
+  }
+  return undefined;
 }
 
 function show(value: unknown): string {

@@ -8,19 +8,25 @@ export {
   resolveValue,
 } from './assembly';
 export {
+  checkReplayArgs,
+  createReplayTool,
+  formatEvent,
   formatHuman,
+  JsonReportWriter,
   loadWorldFile,
-  parseReplayArgs,
   type ReplayArgs,
   type ReplayIo,
+  type ReplayOptionValues,
   runReplayCli,
   USAGE,
 } from './cli';
-export { AssemblyError, EventFileError, ReplayUsageError } from './errors';
-export { type CloudEvent, fromCloudMonitor, parseEventText } from './event-format';
-export { type DeliveryOutcome, type InvocationResult, PUSH_RETRIES, type ReplayCall } from './invoke';
+export { AssemblyError, EventFileError, ReplayInputError, ReplayUsageError } from './errors';
+export { type CloudEvent, fromCloudMonitor, MAX_EVENT_DEPTH, parseEventText } from './event-format';
+export { collectEventInputs, type EventInput, type EventSources, MAX_FOLDER_DEPTH } from './inputs';
+export { ContainerPool, type DeliveryOutcome, type InvocationResult, PUSH_RETRIES, type ReplayCall } from './invoke';
 export {
   DEFAULT_ACCOUNT_ID,
+  type DeliveryDetails,
   type DeliveryReport,
   type EventReport,
   type ReplayFault,

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { FakeCloud, RecordedCall } from '../../tools/fake-cloud';
 import { type AssemblyFunction, type AssemblyStack, type AssemblyTarget, resolveValue } from './assembly';
 
@@ -47,6 +48,43 @@ type FcHandler = (event: Buffer, context: ReplayContext) => unknown;
 let requests = 0;
 
 /**
+ * The simulated FC containers of one replay: one per function, started on its first delivery and reused for every
+ * later one, as FC reuses a frozen instance for the next request (a warm start). Module-level state of a bundle
+ * (client caches, configuration read at load) therefore persists across deliveries, as it does in FC.
+ * Replay runs deliveries one after another, so one container per function is enough.
+ *
+ * A bundle is evaluated once per container, never once per delivery: re-evaluating it for every delivery kept every
+ * copy alive (10,000 events ran out of memory). Each container is a fresh module instance, kept out of Node's
+ * `require.cache` and out of the requiring module's `children`, so that two replays in one process (tests) do not
+ * share state, and a replay's bundles are collectable once {@link ContainerPool.dispose} ran.
+ */
+export class ContainerPool {
+  private readonly handlers = new Map<string, FcHandler>();
+  private readonly counts = new Map<string, number>();
+
+  /** The handler of `fn`, loading its bundle on the first call (the environment must already be the function's). */
+  handlerOf(fn: AssemblyFunction): FcHandler {
+    const key = `${fn.serviceName}/${fn.functionName}`;
+    const warm = this.handlers.get(key);
+    if (warm !== undefined) return warm;
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    const handler = loadHandler(fn);
+    this.handlers.set(key, handler);
+    return handler;
+  }
+
+  /** Containers started per `<service>/<function>` (a failed start counts: FC tries a new container next time). */
+  get starts(): ReadonlyMap<string, number> {
+    return this.counts;
+  }
+
+  /** Drops every container. */
+  dispose(): void {
+    this.handlers.clear();
+  }
+}
+
+/**
  * Runs the bundled handler of `fn` in-process with `eventJson`, as FC would for an asynchronous invocation, retrying
  * (without waiting) when it throws.
  *
@@ -56,8 +94,8 @@ let requests = 0;
  * `failed` otherwise.
  *
  * The environment is the function's `EnvironmentVariables` (intrinsics resolved, see `resolveValue`) plus the fake
- * cloud's endpoint overrides; handlers read it at module load, so the bundle is loaded afresh (require cache
- * cleared) for every delivery, and `process.env` and `console` are restored afterwards. Console output is captured.
+ * cloud's endpoint overrides, set around every invocation, and in place when the container of `containers` starts
+ * (handlers read it at module load); `process.env` and `console` are restored afterwards. Console output is captured.
  */
 export async function invokeFunction(
   fn: AssemblyFunction,
@@ -65,6 +103,7 @@ export async function invokeFunction(
   stack: AssemblyStack,
   eventJson: string,
   cloud: FakeCloud,
+  containers: ContainerPool,
 ): Promise<InvocationResult> {
   const logs: string[] = [];
   const capture = (...args: unknown[]) => {
@@ -76,7 +115,7 @@ export async function invokeFunction(
   }
   Object.assign(environment, cloud.endpointEnv());
 
-  const callsBefore = cloud.calls().length;
+  const callsBefore = cloud.callCount();
   const savedEnv = { ...process.env };
   const savedConsole = {
     log: console.log,
@@ -95,7 +134,6 @@ export async function invokeFunction(
   try {
     Object.assign(console, { log: capture, info: capture, warn: capture, error: capture, debug: capture });
     for (const key of Object.keys(environment)) process.env[key] = environment[key];
-    let handler: FcHandler | undefined;
     while (!ok && attempts <= retries) {
       attempts += 1;
       requests += 1;
@@ -109,8 +147,7 @@ export async function invokeFunction(
       };
       try {
         // A module that fails to load fails the attempt, as a container that cannot start does in FC.
-        handler ??= loadHandler(fn);
-        await handler(Buffer.from(eventJson), context);
+        await containers.handlerOf(fn)(Buffer.from(eventJson), context);
         ok = true;
         error = undefined;
       } catch (thrown) {
@@ -126,22 +163,39 @@ export async function invokeFunction(
   return {
     outcome: ok ? 'ok' : deadLetterQueue || target.hasDeadLetterQueue ? 'dead-lettered' : 'failed',
     attempts,
-    calls: cloud.calls().slice(callsBefore).map(toReplayCall),
+    calls: cloud.callsSince(callsBefore).map(toReplayCall),
     logs,
     error,
   };
 }
 
-/** Loads the bundle afresh: FC starts a container with the function's environment; the module reads it at load. */
+/**
+ * Evaluates the bundle as a new module instance (a container start): `require` after taking the file and anything
+ * it loads from its asset folder out of `require.cache`, which is then restored, so the instance is private to the
+ * pool and is not retained by Node once the pool lets go of it.
+ *
+ * @see https://help.aliyun.com/en/functioncompute/how-do-i-create-a-new-instance-for-each-request
+ */
 function loadHandler(fn: AssemblyFunction): FcHandler {
   const resolved = require.resolve(fn.handlerFile);
-  delete require.cache[resolved];
-  const loaded = require(resolved) as Record<string, unknown>;
-  const handler = loaded[fn.handlerExport];
-  if (typeof handler !== 'function') {
-    throw new Error(`${fn.handlerFile} does not export a function "${fn.handlerExport}"`);
+  const folder = path.dirname(resolved) + path.sep;
+  const ours = (key: string) => key.startsWith(folder);
+  const saved = Object.keys(require.cache).filter(ours);
+  const savedModules = new Map(saved.map((key) => [key, require.cache[key]]));
+  for (const key of saved) delete require.cache[key];
+  const childrenBefore = module.children.length;
+  try {
+    const loaded = require(resolved) as Record<string, unknown>;
+    const handler = loaded[fn.handlerExport];
+    if (typeof handler !== 'function') {
+      throw new Error(`${fn.handlerFile} does not export a function "${fn.handlerExport}"`);
+    }
+    return handler as FcHandler;
+  } finally {
+    for (const key of Object.keys(require.cache).filter(ours)) delete require.cache[key];
+    for (const [key, value] of savedModules) require.cache[key] = value;
+    module.children.splice(childrenBefore);
   }
-  return handler as FcHandler;
 }
 
 function toReplayCall(call: RecordedCall): ReplayCall {

@@ -4,7 +4,8 @@ import { PatternIndex } from '../patterns/matcher';
 import type { AssemblyRule, AssemblyStack, AssemblyTarget } from './assembly';
 import { EventFileError } from './errors';
 import { parseEventText } from './event-format';
-import { type DeliveryOutcome, type InvocationResult, invokeFunction, type ReplayCall } from './invoke';
+import type { EventInput } from './inputs';
+import { ContainerPool, type DeliveryOutcome, type InvocationResult, invokeFunction, type ReplayCall } from './invoke';
 
 /** One delivery of an event to one target of one matched rule. */
 export interface DeliveryReport {
@@ -43,7 +44,10 @@ export interface ReplayResult {
   readonly report: ReplayReport;
   /** Details of each delivery of `report`, by identity. */
   readonly details: ReadonlyMap<DeliveryReport, DeliveryDetails>;
-  /** The fake clouds (by region), stopped; their state after the run, for tests and drills. */
+  /**
+   * The fake clouds (by region), stopped; their state after the run (world and objects), for tests and drills.
+   * Their recorded calls are cleared after every delivery: each delivery's calls are in its report.
+   */
   readonly clouds: ReadonlyMap<string, FakeCloud>;
 }
 
@@ -61,8 +65,19 @@ export interface ReplayFault {
 export interface ReplayOptions {
   /** The stacks to replay against (already restricted to `--region`). */
   readonly stacks: readonly AssemblyStack[];
-  /** Event files, replayed in order; state carries over from one to the next. */
-  readonly files: readonly string[];
+  /**
+   * Event files, replayed in order; state carries over from one to the next. An {@link EventInput} is reported as
+   * its `shown` path, and one with an `error` is reported failed without being read.
+   */
+  readonly files: readonly (string | EventInput)[];
+  /** Called with each event's report (and its deliveries' details) as soon as it was replayed, in order. @default - none */
+  readonly onEvent?: (event: EventReport, details: ReadonlyMap<DeliveryReport, DeliveryDetails>) => void;
+  /**
+   * Keep every event in the result. `false` leaves `report.events` and `details` empty (only `onEvent` sees the
+   * events), so that memory does not grow with the number of events.
+   * @default true
+   */
+  readonly keepReport?: boolean;
   /** The world of one region; other regions get an empty world. @default - an empty world for every region */
   readonly world?: World;
   /** @default - none */
@@ -87,6 +102,7 @@ export async function replayEvents(options: ReplayOptions): Promise<ReplayResult
   const details = new Map<DeliveryReport, DeliveryDetails>();
   const events: EventReport[] = [];
   const regions = [...new Set(options.stacks.map((s) => s.region))];
+  const containers = new ContainerPool();
   try {
     for (const region of regions) {
       const world: World =
@@ -112,32 +128,54 @@ export async function replayEvents(options: ReplayOptions): Promise<ReplayResult
     );
     const index = new PatternIndex<{ stack: AssemblyStack; rule: AssemblyRule }>(entries);
 
-    for (const file of options.files) {
+    const keep = options.keepReport ?? true;
+    const emit = (event: EventReport, eventDetails: ReadonlyMap<DeliveryReport, DeliveryDetails>) => {
+      if (keep) {
+        events.push(event);
+        for (const [delivery, detail] of eventDetails) details.set(delivery, detail);
+      }
+      options.onEvent?.(event, eventDetails);
+    };
+    for (const input of options.files) {
+      const {
+        file,
+        shown,
+        error: inputError,
+      } = typeof input === 'string' ? { file: input, shown: input, error: undefined } : input;
+      const failed = (error: string) =>
+        emit({ file: shown, eventId: null, type: null, deliveries: [], error }, new Map());
+      if (inputError !== undefined) {
+        failed(inputError);
+        continue;
+      }
       let parsed: ReturnType<typeof parseEventText>;
       try {
         parsed = parseEventText(fs.readFileSync(file, 'utf8'));
       } catch (error) {
-        const message = error instanceof EventFileError ? error.message : `cannot be read: ${(error as Error).message}`;
-        events.push({ file, eventId: null, type: null, deliveries: [], error: message });
+        failed(error instanceof EventFileError ? error.message : `cannot be read: ${(error as Error).message}`);
         continue;
       }
       const { event } = parsed;
       const eventJson = JSON.stringify(event);
       const region = typeof event.aliyunregionid === 'string' ? event.aliyunregionid : undefined;
       const deliveries: DeliveryReport[] = [];
+      const eventDetails = new Map<DeliveryReport, DeliveryDetails>();
       // Matched on a parse of the delivered JSON: exactly what EventBridge sees.
       for (const { stack, rule } of index.match(JSON.parse(eventJson))) {
         if (region !== undefined && stack.region !== region) continue;
         const cloud = clouds.get(stack.region) as FakeCloud;
         for (const target of rule.targets) {
-          const { report, result } = await deliver(stack, rule, target, eventJson, cloud);
+          const { report, result } = await deliver(stack, rule, target, eventJson, cloud, containers);
+          // The delivery's calls are in its report; the fake forgets them so that memory does not grow per event.
+          cloud.clearCalls();
           deliveries.push(report);
-          details.set(report, { logs: result.logs, error: result.error });
+          eventDetails.set(report, { logs: result.logs, error: result.error });
         }
       }
-      events.push({ file, eventId: event.id, type: event.type, deliveries });
+      emit({ file: shown, eventId: event.id, type: event.type, deliveries }, eventDetails);
     }
   } finally {
+    containers.dispose();
     for (const cloud of clouds.values()) await cloud.stop();
   }
   return { report: { events }, details, clouds };
@@ -149,6 +187,7 @@ async function deliver(
   target: AssemblyTarget,
   eventJson: string,
   cloud: FakeCloud,
+  containers: ContainerPool,
 ): Promise<{ report: DeliveryReport; result: InvocationResult }> {
   const base = { stack: stack.name, rule: rule.ruleName };
   if (target.type !== 'acs.fc.function') {
@@ -177,7 +216,7 @@ async function deliver(
       error: `rule ${rule.ruleName} target ${target.id}: Body form ${target.bodyForm} is not replayed (only ORIGINAL)`,
     };
   } else {
-    result = await invokeFunction(fn, target, stack, eventJson, cloud);
+    result = await invokeFunction(fn, target, stack, eventJson, cloud, containers);
   }
   return { report: { ...base, target: { type: target.type, function: name }, ...pick(result) }, result };
 }

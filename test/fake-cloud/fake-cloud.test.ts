@@ -159,6 +159,6 @@ describe('fake cloud', () => {
 
     assert.deepEqual(w.loadBalancers, []);
     assert.deepEqual(w.instances[0].tags, {});
-    assert.throws(() => parseWorld({ region: 'cn-hangzhou' }), /"accountId" must be a string/);
+    assert.throws(() => parseWorld({ region: 'cn-hangzhou' }), /world\.accountId: missing/);
   });
 });

@@ -37,6 +37,22 @@ describe('replay event formats', () => {
     }
   });
 
+  test('refuses an event nested deeper than 64 levels, naming where', () => {
+    const event = fixture('acs.ecs', 'instance-statechange-stopped');
+    // The event is level 1 and `data` level 2: 63 nested lists make 65 levels, 62 make 64.
+    let deep: unknown = 1;
+    for (let i = 0; i < 63; i++) deep = [deep];
+    const shallower = JSON.stringify({ ...event, data: { list: (deep as unknown[])[0] } });
+
+    assert.throws(
+      () => parseEventText(JSON.stringify({ ...event, data: { list: deep } })),
+      (error: unknown) =>
+        error instanceof EventFileError &&
+        /nested deeper than 64 levels \(at \$\.data\.list\[0\]\[0\]/.test(error.message),
+    );
+    assert.equal(parseEventText(shallower).event.id, event.id);
+  });
+
   test('keeps an EventBridge event as it is', () => {
     const event = fixture('acs.ecs', 'instance-preemptibleinstanceinterruption');
 

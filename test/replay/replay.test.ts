@@ -14,6 +14,8 @@ const STOPPED = path.join(FIXTURES, 'instance-statechange-stopped.json');
 const STOPPED_CMS = path.join(FIXTURES, 'instance-statechange-stopped.cms.json');
 const SPOT = path.join(FIXTURES, 'instance-preemptibleinstanceinterruption.json');
 const UNTAGGED_ID = 'i-bp1untagged000000001';
+/** The global the counting bundles of the container test push to. */
+const EVALUATIONS = '__eeoReplayBundleEvaluations';
 
 let assembly = '';
 let scratch = '';
@@ -223,6 +225,80 @@ describe('npm run replay', () => {
     assert.match(stderr, /event file .*broken\.json: not valid JSON/);
   });
 
+  test('reports a deeply nested file and a broken link by path and reason, and replays the others', async () => {
+    const stopped = fixture('acs.ecs', 'instance-statechange-stopped');
+    const deep = writeJson(
+      'deep.json',
+      `${JSON.stringify(stopped).slice(0, -1)},"deep":${'{"x":'.repeat(20_000)}1${'}'.repeat(20_000)}}`,
+    );
+    const folder = fs.mkdtempSync(path.join(scratch, 'broken-link-'));
+    fs.copyFileSync(STOPPED, path.join(folder, 'a.json'));
+    fs.symlinkSync(path.join(scratch, 'nowhere.json'), path.join(folder, 'b.json'));
+
+    const { code, events, stderr } = await replayJson(deep, folder, STOPPED);
+
+    assert.equal(code, 1);
+    assert.deepEqual(
+      events.map((e) => [e.file, e.deliveries.length]),
+      [
+        [deep, 0],
+        [path.join(folder, 'a.json'), 2],
+        [path.join(folder, 'b.json'), 0],
+        [STOPPED, 2],
+      ],
+    );
+    assert.match(events[0].error ?? '', /nested deeper than 64 levels \(at \$\.deep\.x\.x/);
+    assert.match(events[2].error ?? '', /broken symbolic link: ENOENT/);
+    assert.match(stderr, /event file .*deep\.json: nested deeper than 64 levels/);
+  });
+
+  test('replays the event files of a folder recursively, in name order, following links and ending link loops', async () => {
+    const root = fs.mkdtempSync(path.join(scratch, 'folder-'));
+    const outside = fs.mkdtempSync(path.join(scratch, 'outside-'));
+    fs.mkdirSync(path.join(root, 'b', 'c'), { recursive: true });
+    fs.copyFileSync(STOPPED, path.join(root, 'b', 'c', 'stopped.json'));
+    fs.copyFileSync(SPOT, path.join(root, 'a-spot.json'));
+    fs.writeFileSync(path.join(root, 'notes.txt'), 'not an event');
+    fs.copyFileSync(STOPPED_CMS, path.join(outside, 'stopped.cms.json'));
+    fs.symlinkSync(outside, path.join(root, 'linked'));
+    // A link back to the root: walked once, not forever.
+    fs.symlinkSync(root, path.join(root, 'b', 'loop'));
+
+    const { code, events } = await replayJson(root);
+
+    assert.equal(code, 0);
+    assert.deepEqual(
+      events.map((e) => [path.relative(root, e.file), e.type]),
+      [
+        ['a-spot.json', 'ecs:Instance:PreemptibleInstanceInterruption'],
+        [path.join('b', 'c', 'stopped.json'), 'ecs:Instance:StateChange'],
+        [path.join('linked', 'stopped.cms.json'), 'ecs:Instance:StateChange'],
+      ],
+    );
+  });
+
+  test('reads event paths from --events-from, one per line, skipping blank lines and comments', async () => {
+    const list = writeJson('list.txt', ['# the stopped twins', STOPPED, '', `  ${STOPPED_CMS}  `, SPOT].join('\n'));
+
+    const { code, events } = await replayJson('--events-from', list);
+
+    assert.equal(code, 0);
+    assert.deepEqual(
+      events.map((e) => e.file),
+      [STOPPED, STOPPED_CMS, SPOT],
+    );
+  });
+
+  test('names the list file and line of a path in --events-from that does not exist', async () => {
+    const list = writeJson('list-missing.txt', [STOPPED, path.join(scratch, 'gone.json')].join('\n'));
+
+    const run = await replay('--assembly', assembly, '--events-from', list);
+
+    assert.equal(run.code, 2);
+    assert.equal(run.stdout, '');
+    assert.match(run.stderr, /--events-from ".*list-missing\.txt" line 2: ".*gone\.json" does not exist/);
+  });
+
   test('retries a handler while the cloud keeps failing, then dead-letters the event', async () => {
     const worldFile = writeJson('world-faults.json', {
       ...world(),
@@ -279,6 +355,38 @@ describe('npm run replay', () => {
     assert.match(run.stdout, /log {2}\{"level":"info","handler":"auto-restart"/);
   });
 
+  test('starts one container per function and reuses it for every later delivery', async () => {
+    // A copy of the assembly whose bundles count their own evaluations (module loads) in a global.
+    const counted = fs.mkdtempSync(path.join(os.tmpdir(), 'eeo-replay-counted-'));
+    fs.cpSync(assembly, counted, { recursive: true });
+    for (const entry of fs.readdirSync(counted).filter((f) => f.startsWith('asset.'))) {
+      const file = path.join(counted, entry, 'index.js');
+      fs.appendFileSync(file, `\n;(globalThis.${EVALUATIONS} ??= []).push(${JSON.stringify(entry)});\n`);
+    }
+    const files = Array.from({ length: 12 }, (_, i) =>
+      variantFile(`stopped-container-${i}.json`, 'instance-statechange-stopped', (e) => {
+        e.id = `stopped-container-${String(i).padStart(4, '0')}`;
+      }),
+    );
+    const evaluations = () => ((globalThis as Record<string, unknown>)[EVALUATIONS] as string[] | undefined) ?? [];
+    const before = evaluations().length;
+
+    const first = await replay('--assembly', counted, '--json', ...files);
+    const afterFirst = evaluations().slice(before);
+    const second = await replay('--assembly', counted, '--json', files[0]);
+    const afterSecond = evaluations().slice(before);
+
+    assert.equal(first.code, 0, first.stderr);
+    const deliveries = (JSON.parse(first.stdout) as { events: JsonEvent[] }).events.flatMap((e) => e.deliveries);
+    assert.equal(deliveries.length, 24);
+    // Two functions (lifecycle-audit, auto-restart) got 12 deliveries each: one bundle evaluation each.
+    assert.equal(afterFirst.length, 2);
+    assert.equal(new Set(afterFirst).size, 2);
+    // A new replay starts new containers (its fake cloud has new endpoints).
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(afterSecond.length, 4);
+  });
+
   test("--region restricts the replay to that region's stack", async () => {
     const { code, events } = await replayJson('--region', 'cn-hangzhou', STOPPED);
 
@@ -286,34 +394,44 @@ describe('npm run replay', () => {
     assert.ok(events[0].deliveries.every((d) => d.stack === 'ecs-event-ops-cn-hangzhou'));
   });
 
-  describe('refuses a bad command line with a clear message and exit code 1', () => {
-    const cases: [string, () => string[], RegExp][] = [
+  describe('refuses a bad command line (exit 2) or an unusable world file (exit 1) with one error line', () => {
+    const cases: [string, () => string[], RegExp, number][] = [
       [
         'an unknown flag',
         () => ['--jsn', STOPPED],
-        /unknown flag "--jsn" \(did you mean --json\?\); allowed: --assembly, --region, --world, --json/,
+        /^error: unknown option '--jsn' \(did you mean --json\?\) \(see npm run replay -- --help\)\n$/,
+        2,
       ],
-      ['no event file', () => [], /no event file given; usage: replay/],
-      ['a missing event file', () => [path.join(scratch, 'nope.json')], /event file ".*nope\.json" does not exist/],
+      ['no event file', () => [], /^error: no event file given: name event files or folders, or --events-from/, 2],
+      [
+        'a missing event file',
+        () => [path.join(scratch, 'nope.json')],
+        /^error: event file ".*nope\.json" does not exist\n$/,
+        2,
+      ],
       [
         'a region that is not a region id',
         () => ['--region', 'cn-hangzou', STOPPED],
         /--region "cn-hangzou" is not an Alibaba Cloud region id \(did you mean cn-hangzhou\?\); known: .*cn-shanghai/,
+        2,
       ],
       [
         'a region without a stack',
         () => ['--region', 'cn-beijing', STOPPED],
         /--region "cn-beijing": the assembly has no stack for it; stacks: ecs-event-ops-cn-hangzhou \(cn-hangzhou\)/,
+        2,
       ],
       [
         'a missing world file',
         () => ['--world', path.join(scratch, 'no-world.json'), STOPPED],
         /--world ".*no-world\.json": the file does not exist/,
+        2,
       ],
       [
         'an invalid world file',
         () => ['--world', writeJson('bad-world.json', { region: 'cn-hangzhou' }), STOPPED],
-        /--world ".*bad-world\.json": world file: "accountId" must be a string/,
+        /--world ".*bad-world\.json": world\.accountId: missing/,
+        1,
       ],
       [
         'an invalid fault',
@@ -322,21 +440,47 @@ describe('npm run replay', () => {
           writeJson('bad-fault.json', { ...world(), faults: [{ action: 'X', status: 200, code: 'C' }] }),
           STOPPED,
         ],
-        /"faults\[0\]": .* is not valid/,
+        /world\.faults\[0\]: .* is not valid/,
+        1,
+      ],
+      [
+        'a world file with a misspelt status',
+        () => [
+          '--world',
+          writeJson('typo-world.json', world({ instances: [{ id: INSTANCE_ID, status: 'Runing', tags: {} }] })),
+          STOPPED,
+        ],
+        /--world ".*typo-world\.json": world\.instances\[0\]\.status: "Runing" is not a known status \(did you mean Running\?\); allowed: Pending, Starting, Running, Stopping, Stopped/,
+        1,
+      ],
+      [
+        'a fault with an unknown key',
+        () => [
+          '--world',
+          writeJson('fault-key.json', {
+            ...world(),
+            faults: [{ action: 'StartInstance', status: 503, code: 'ServiceUnavailable', time: 2 }],
+          }),
+          STOPPED,
+        ],
+        /world\.faults\[0\]: "time" is not a known key \(did you mean times\?\); allowed: action, status, code, message, times/,
+        1,
       ],
       [
         'a world of a region without a stack',
         () => ['--world', writeJson('shanghai.json', world({ region: 'cn-shanghai' })), STOPPED],
         /region "cn-shanghai" has no stack in the replay/,
+        1,
       ],
     ];
-    for (const [name, argv, message] of cases) {
-      test(name, async () => {
+    for (const [name, argv, message, code] of cases) {
+      test(`${name} (exit ${code})`, async () => {
         const run = await replay('--assembly', assembly, ...argv());
 
-        assert.equal(run.code, 1);
+        assert.equal(run.code, code);
         assert.equal(run.stdout, '');
         assert.match(run.stderr, message);
+        assert.equal(run.stderr.trimEnd().split('\n').length, 1, run.stderr);
       });
     }
 
@@ -346,8 +490,18 @@ describe('npm run replay', () => {
       assert.equal(run.code, 1);
       assert.match(
         run.stderr,
-        /--assembly ".*" is not a cloud assembly \(no manifest\.json\); run npm run synth first/,
+        /^error: --assembly ".*" is not a cloud assembly \(no manifest\.json\); run npm run synth first/,
       );
     });
+  });
+
+  test('--help shows the usage, the inputs and an example, and exits 0', async () => {
+    const run = await replay('--help');
+
+    assert.equal(run.code, 0);
+    assert.match(run.stdout, /Usage: npm run replay -- \[--assembly cdk\.out\].*--events-from list\.txt/);
+    assert.match(run.stdout, /Examples:\n {2}npm run replay -- --world examples\/world\.json /);
+    assert.match(run.stdout, /--events-from <file>/);
+    assert.equal(run.stderr, '');
   });
 });

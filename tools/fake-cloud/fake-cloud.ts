@@ -17,6 +17,15 @@ import { cloneWorld, type World } from './world';
 /** A service the fake serves. */
 export type FakeService = 'ecs' | 'slb' | 'oss' | 'ess' | 'sts' | 'mns' | 'eventbridge' | 'fc' | 'oos' | 'kms';
 
+/** An OSS object of the fake. */
+interface StoredObject {
+  /** The body, byte for byte, as a latin1 string. */
+  readonly bytes: string;
+  readonly contentType: string;
+  /** Epoch milliseconds. */
+  readonly lastModified: number;
+}
+
 /** One recorded API call. */
 export interface RecordedCall {
   readonly service: FakeService;
@@ -98,7 +107,11 @@ export class FakeCloud {
   readonly secrets = new FakeSecrets();
   private readonly httpServices: readonly FakeHttpService[] = [this.mns, this.eventBridge, this.functionCompute];
   private readonly server: Server;
-  private readonly objects = new Map<string, { body: Buffer; contentType: string; lastModified: Date }>();
+  private readonly objects = new Map<string, StoredObject>();
+  /** One string per distinct content type (every request brings its own copy of the header). */
+  private readonly contentTypes = new Map<string, string>();
+  /** The ids (`<bucket>/<key>`) of {@link objects}, sorted. */
+  private readonly sortedIds: string[] = [];
   private readonly recorded: RecordedCall[] = [];
   private readonly faults = new Map<string, Fault[]>();
   private readonly listPageSize: number;
@@ -156,6 +169,16 @@ export class FakeCloud {
     return this.recorded.filter((c) => service === undefined || c.service === service);
   }
 
+  /** How many calls were recorded so far: a mark for {@link FakeCloud.callsSince}. */
+  callCount(): number {
+    return this.recorded.length;
+  }
+
+  /** Calls recorded after the mark `index` (a {@link FakeCloud.callCount}), without copying the earlier ones. */
+  callsSince(index: number): RecordedCall[] {
+    return this.recorded.slice(index);
+  }
+
   /** Forgets recorded calls (not state). */
   clearCalls(): void {
     this.recorded.length = 0;
@@ -170,20 +193,49 @@ export class FakeCloud {
 
   /** Reads an object (tests). */
   getObject(bucket: string, key: string): string | undefined {
-    return this.objects.get(`${bucket}/${key}`)?.body.toString('utf8');
+    const object = this.objects.get(`${bucket}/${key}`);
+    return object === undefined ? undefined : Buffer.from(object.bytes, 'latin1').toString('utf8');
   }
 
   /** Writes an object (tests seeding state). */
   putObject(bucket: string, key: string, body: string, contentType = 'application/json'): void {
-    this.objects.set(`${bucket}/${key}`, { body: Buffer.from(body), contentType, lastModified: new Date() });
+    this.storeObject(`${bucket}/${key}`, Buffer.from(body), contentType);
   }
 
   /** Keys of a bucket under a prefix, sorted. */
   listKeys(bucket: string, prefix = ''): string[] {
-    return [...this.objects.keys()]
-      .filter((k) => k.startsWith(`${bucket}/${prefix}`))
-      .map((k) => k.slice(bucket.length + 1))
-      .sort();
+    const start = `${bucket}/${prefix}`;
+    const keys: string[] = [];
+    for (let i = this.firstIdAtOrAfter(start); i < this.sortedIds.length; i++) {
+      if (!this.sortedIds[i].startsWith(start)) break;
+      keys.push(this.sortedIds[i].slice(bucket.length + 1));
+    }
+    return keys;
+  }
+
+  /** Stores an object, keeping {@link sortedIds} sorted: listing is then a range, not a scan (long replays). */
+  private storeObject(id: string, body: Buffer, contentType: string): void {
+    if (!this.objects.has(id)) this.sortedIds.splice(this.firstIdAtOrAfter(id), 0, id);
+    let type = this.contentTypes.get(contentType);
+    if (type === undefined) {
+      type = contentType;
+      this.contentTypes.set(type, type);
+    }
+    // Bytes as a latin1 string: byte-exact, one byte per byte, and no Buffer per object (a small Buffer is also a
+    // slice of a shared 8 KiB pool, https://nodejs.org/api/buffer.html#class-property-bufferpoolsize, which keeping
+    // it would keep alive). Long replays store tens of thousands of objects.
+    this.objects.set(id, { bytes: body.toString('latin1'), contentType: type, lastModified: Date.now() });
+  }
+
+  private firstIdAtOrAfter(id: string): number {
+    let low = 0;
+    let high = this.sortedIds.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.sortedIds[middle] < id) low = middle + 1;
+      else high = middle;
+    }
+    return low;
   }
 
   private secretFor = (accessKeyId: string): string | undefined =>
@@ -332,7 +384,7 @@ export class FakeCloud {
     if (action === 'GetObject') {
       const object = this.objects.get(id);
       if (object === undefined) return error(404, 'NoSuchKey', 'The specified key does not exist.');
-      return reply(200, object.body.toString('utf8'), object.contentType);
+      return reply(200, Buffer.from(object.bytes, 'latin1').toString('utf8'), object.contentType);
     }
     if (action === 'PutObject') {
       const md5 = req.headers['content-md5'];
@@ -342,11 +394,7 @@ export class FakeCloud {
       if (req.headers['x-oss-forbid-overwrite'] === 'true' && this.objects.has(id)) {
         return error(409, 'FileAlreadyExists', 'The object you specified already exists and can not be overwritten.');
       }
-      this.objects.set(id, {
-        body,
-        contentType: req.headers['content-type'] ?? 'application/octet-stream',
-        lastModified: new Date(),
-      });
+      this.storeObject(id, body, req.headers['content-type'] ?? 'application/octet-stream');
       return reply(200, '');
     }
     // ListObjectsV2; the continuation token is simply the last key returned.
@@ -360,7 +408,7 @@ export class FakeCloud {
     const contents = page
       .map(
         (k) =>
-          `<Contents><Key>${xml(k)}</Key><Size>${this.objects.get(`${bucket}/${k}`)?.body.length ?? 0}</Size></Contents>`,
+          `<Contents><Key>${xml(k)}</Key><Size>${this.objects.get(`${bucket}/${k}`)?.bytes.length ?? 0}</Size></Contents>`,
       )
       .join('');
     return reply(

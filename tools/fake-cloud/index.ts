@@ -12,10 +12,12 @@ export { FakeSecrets } from './secrets';
 export { ossV1StringToSign, verifyAcs3, verifyOssV1 } from './signatures';
 export {
   cloneWorld,
+  INSTANCE_STATUSES,
   parseWorld,
   type World,
   type WorldAutoSnapshotPolicy,
   type WorldBackendServer,
+  WorldFileError,
   type WorldInstance,
   type WorldLoadBalancer,
   type WorldScalingActivity,
