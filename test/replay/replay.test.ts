@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
+import type { CodeManifest } from '../../lib/code/manifest';
+import { readCodeIndexJs } from '../../lib/code/read';
+import { zipHandlerCode } from '../../lib/code/zip';
 import { loadConfig } from '../../lib/config';
 import { runReplayCli } from '../../lib/replay';
 import { RegionStack } from '../../lib/stacks/region-stack';
@@ -359,9 +363,17 @@ describe('npm run replay', () => {
     // A copy of the assembly whose bundles count their own evaluations (module loads) in a global.
     const counted = fs.mkdtempSync(path.join(os.tmpdir(), 'eeo-replay-counted-'));
     fs.cpSync(assembly, counted, { recursive: true });
-    for (const entry of fs.readdirSync(counted).filter((f) => f.startsWith('asset.'))) {
-      const file = path.join(counted, entry, 'index.js');
-      fs.appendFileSync(file, `\n;(globalThis.${EVALUATIONS} ??= []).push(${JSON.stringify(entry)});\n`);
+    for (const entry of fs.readdirSync(counted).filter((f) => f.endsWith('.code.json'))) {
+      const manifestFile = path.join(counted, entry);
+      const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as CodeManifest;
+      const objects = manifest.objects.map((object) => {
+        const marker = `\n;(globalThis.${EVALUATIONS} ??= []).push(${JSON.stringify(object.handler)});\n`;
+        const zip = zipHandlerCode(Buffer.concat([Buffer.from(readCodeIndexJs(counted, object)), Buffer.from(marker)]));
+        const sha256 = createHash('sha256').update(zip).digest('hex');
+        fs.writeFileSync(path.join(counted, 'eeo-code', `${sha256}.zip`), zip);
+        return { ...object, file: `eeo-code/${sha256}.zip`, sha256, bytes: zip.length };
+      });
+      fs.writeFileSync(manifestFile, JSON.stringify({ ...manifest, objects }));
     }
     const files = Array.from({ length: 12 }, (_, i) =>
       variantFile(`stopped-container-${i}.json`, 'instance-statechange-stopped', (e) => {
