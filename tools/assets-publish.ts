@@ -5,85 +5,55 @@
  * `ros-cdk deploy` (lib/code/publish.ts says why the CLI does not do it).
  */
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
+import { defineTool, runMain, UsageError } from '../lib/cli';
 import { credentialsFromEnvironment, PublishError, publishCode } from '../lib/code/publish';
 import { CodeManifestError } from '../lib/code/read';
 
-const HELP = `Usage: npm run assets:publish -- [--region <id>] [--assembly <dir>] [--dry-run] [--json]
-
-Uploads each stack's handler code (cdk.out/<stack>.code.json) to its code bucket cdk-<assetsQualifier>-assets-<region>,
-creating the bucket (private, AES256) when missing; an object already there is left alone.
-Credentials: ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET [/ ALIBABA_CLOUD_SECURITY_TOKEN],
-or the ros-cdk CLI's ACCESS_KEY_ID / ACCESS_KEY_SECRET [/ SECURITY_TOKEN].
-
-Example:
-  npm run synth && npm run assets:publish -- --region cn-hangzhou
-`;
-
-class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
-async function main(argv: readonly string[]): Promise<number> {
-  let values: { region?: string; assembly?: string; 'dry-run'?: boolean; json?: boolean; help?: boolean };
-  try {
-    values = parseArgs({
-      args: [...argv],
-      options: {
-        region: { type: 'string' },
-        assembly: { type: 'string' },
-        'dry-run': { type: 'boolean' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message} (see --help)`);
-  }
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  if (values.region !== undefined && !/^[a-z]{2}(-[a-z0-9]+)+$/.test(values.region)) {
-    throw new UsageError(`--region "${values.region}" is not a region id such as cn-hangzhou`);
-  }
-  const log = (line: string) => process.stderr.write(`${line}\n`);
-  const published = await publishCode({
-    assemblyDir: path.resolve(values.assembly ?? 'cdk.out'),
-    region: values.region,
-    credentials: credentialsFromEnvironment(process.env),
-    // For tests against a loopback fake, like the handlers' EEO_*_ENDPOINT overrides.
-    endpoint: process.env.EEO_OSS_ENDPOINT,
-    dryRun: values['dry-run'] === true,
-    log,
-  });
-  if (values.json) {
-    process.stdout.write(`${JSON.stringify({ dryRun: values['dry-run'] === true, stacks: published }, null, 2)}\n`);
-  } else {
-    for (const s of published) {
-      process.stdout.write(
-        `${s.stack}: ${s.bucket}${s.bucketCreated ? ' (created)' : ''}: ${s.uploaded.length} uploaded, ${s.present.length} already there\n`,
+/** The `npm run assets:publish` tool; `--json` prints `{ dryRun, stacks: PublishedStack[] }`. */
+export const assetsPublishTool = defineTool({
+  name: 'assets:publish',
+  summary:
+    "Uploads each stack's handler code (cdk.out/<stack>.code.json) to its code bucket cdk-<assetsQualifier>-assets-<region>, " +
+    'creating the bucket (private, AES256) when missing; an object already there is left alone, nothing is deleted.',
+  usage: '[--region <id>] [--assembly <dir>] [--dry-run] [--json]',
+  examples: ['npm run synth && npm run assets:publish -- --region cn-hangzhou'],
+  json: true,
+  notes:
+    'Credentials: ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET [, ALIBABA_CLOUD_SECURITY_TOKEN], or the ' +
+    "ros-cdk CLI's ACCESS_KEY_ID, ACCESS_KEY_SECRET [, SECURITY_TOKEN].\nExit codes: 0 published; 1 a failure; 2 a usage error.",
+  failures: [PublishError, CodeManifestError],
+  configure: (command) =>
+    command
+      .option('--region <id>', 'publish only the stacks of this region (default: every stack)')
+      .option('--assembly <dir>', 'the cloud assembly (default: cdk.out)')
+      .option('--dry-run', 'only say what would be created and uploaded'),
+  run: async (context) => {
+    const region = context.options.string('region');
+    if (region !== undefined && !/^[a-z]{2}(-[a-z0-9]+)+$/.test(region)) {
+      throw new UsageError(`--region "${region}" is not a region id such as cn-hangzhou`);
+    }
+    const dryRun = context.options.flag('dryRun');
+    const stacks = await publishCode({
+      assemblyDir: path.resolve(context.options.string('assembly') ?? 'cdk.out'),
+      region,
+      credentials: credentialsFromEnvironment(context.env),
+      // For tests against a loopback fake, under the same rule as the handlers' EEO_*_ENDPOINT overrides.
+      endpoint: context.env.EEO_OSS_ENDPOINT,
+      dryRun,
+      log: context.progress,
+    });
+    if (context.json) {
+      context.printJson({ dryRun, stacks });
+      return 0;
+    }
+    for (const s of stacks) {
+      const created = s.bucketCreated ? ' (created)' : '';
+      context.io.stdout(
+        `${s.stack}: ${s.bucket}${created}: ${s.uploaded.length} uploaded, ${s.present.length} already there\n`,
       );
     }
-  }
-  return 0;
-}
+    return 0;
+  },
+});
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof UsageError) {
-      process.stderr.write(`error: ${error.message}\n`);
-      process.exitCode = 2;
-    } else if (error instanceof PublishError || error instanceof CodeManifestError) {
-      process.stderr.write(`error: ${error.message}\n`);
-      process.exitCode = 1;
-    } else {
-      throw error;
-    }
-  },
-);
+if (require.main === module) runMain(assetsPublishTool, { exitWhenDone: true });

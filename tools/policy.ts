@@ -8,10 +8,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { contextOption, defineTool, parseContextPairs, runMain, ToolFailure } from '../lib/cli';
-import { CONTEXT_KEY, ConfigError, loadConfig } from '../lib/config';
+import { ConfigError } from '../lib/config';
+import { ContextSourceError } from '../lib/config/context';
+import { loadProjectConfig } from '../lib/config/project';
 import { formatPolicyReport } from '../lib/policy';
 import { checkAssembly } from '../lib/policy/check-assembly';
-import { mergeContext } from './synth';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -25,7 +26,7 @@ export const policyTool = defineTool({
   examples: ['npm run policy', 'npm run policy -- --assembly cdk.out -c ecs-event-ops=\'{"regions":["cn-hangzhou"]}\''],
   json: true,
   notes: 'Exit codes: 0 no finding; 1 a finding (or an unreadable assembly or configuration); 2 a usage error.',
-  failures: [ConfigError],
+  failures: [ConfigError, ContextSourceError],
   configure: (command) =>
     command.option('--assembly <dir>', 'the cloud assembly (default: cdk.out)').addOption(contextOption()),
   run: (context) => {
@@ -34,16 +35,8 @@ export const policyTool = defineTool({
     if (!fs.existsSync(path.join(dir, 'manifest.json'))) {
       throw new ToolFailure(`no cloud assembly in ${dir}: run "npm run synth" first, or pass --assembly <dir>`);
     }
-    let merged: Record<string, unknown>;
-    try {
-      merged = mergeContext(ROOT, flags);
-    } catch (error) {
-      // tools/synth.ts throws its own UsageError class (a bad cdk.json or cdk.context.json) until synth moves onto
-      // the kit: a user-facing failure all the same.
-      if (error instanceof Error && error.name === 'UsageError') throw new ToolFailure(error.message, { cause: error });
-      throw error;
-    }
-    const config = loadConfig(merged[CONTEXT_KEY]);
+    // The configuration exactly as synth reads it (whole-key and dotted-key overrides included).
+    const config = loadProjectConfig(ROOT, flags);
     const report = checkAssembly(dir, config);
     if (context.json) context.printJson(report);
     else context.io.stdout(formatPolicyReport(report));

@@ -7,7 +7,7 @@
  * - `app` and `output` come from cdk.json; the context is cdk.json's `context` block, `cdk.context.json` and the
  *   `--context key=value` flags (repeatable; `-c` is our shorthand, the real CLI has none), deep-merged with the CLI's
  *   precedence (flags, then cdk.json, then cdk.context.json; objects key by key, lists replaced), values kept as
- *   strings and keys literal, `aliyun:` keys refused;
+ *   strings and keys literal, `aliyun:` keys refused (lib/config/context.ts);
  * - the app command runs through a shell with the merged context in `CDK_CONTEXT_JSON` and the output folder in
  *   `CDK_OUTDIR`, as the CLI runs it.
  *
@@ -18,8 +18,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
-import { ConfigError } from '../lib/config';
+import { contextOption, defineTool, parseContextPairs, runMain, ToolFailure } from '../lib/cli';
 import {
   CONTEXT_ENV,
   ContextSourceError,
@@ -27,7 +26,6 @@ import {
   mergeContextSources,
   OUTDIR_ENV,
   PROJECT_CONFIG_FILE,
-  parseContextFlags,
   readContextFiles,
   readJsonObject,
 } from '../lib/config/context';
@@ -41,42 +39,6 @@ const ROOT = path.resolve(__dirname, '..');
 const ASSEMBLY_ENTRY =
   /^(asset\.[0-9a-f]+(\.zip)?|tree\.json|manifest\.json|cdk\.out|eeo-code|.+\.template\.json|.+\.assets\.json|.+\.code\.json)$/;
 
-class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
-const USAGE = 'Usage: npm run synth -- [--context key=value ...] [-o dir] [-q]';
-
-/** Parses the command line into context pairs and an output folder. */
-export function parseSynthArgs(argv: readonly string[]): {
-  context: Record<string, string>;
-  output?: string;
-  quiet: boolean;
-} {
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: {
-        context: { type: 'string', short: 'c', multiple: true },
-        output: { type: 'string', short: 'o' },
-        quiet: { type: 'boolean', short: 'q' },
-      },
-      allowPositionals: false,
-      strict: true,
-    });
-  } catch (cause) {
-    throw new UsageError(`${(cause as Error).message}. ${USAGE}`);
-  }
-  let context: Record<string, string>;
-  try {
-    context = parseContextFlags((parsed.values.context as string[] | undefined) ?? []);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  return { context, output: parsed.values.output as string | undefined, quiet: parsed.values.quiet === true };
-}
-
 /** The context the CLI would hand the app: flags over cdk.json over cdk.context.json, deep-merged. */
 export function mergeContext(projectRoot: string, flags: Record<string, string>): Record<string, unknown> {
   return mergeContextSources(readContextFiles(projectRoot), flags);
@@ -87,72 +49,80 @@ function checkReplaceable(output: string): void {
   if (!fs.existsSync(output)) return;
   const foreign = fs.readdirSync(output).filter((entry) => !ASSEMBLY_ENTRY.test(entry));
   if (foreign.length > 0) {
-    throw new UsageError(
+    throw new ToolFailure(
       `output folder ${output} holds files a synth does not write (${foreign.slice(0, 3).join(', ')}); refusing to replace it`,
     );
   }
 }
 
-function main(): number {
-  const args = parseSynthArgs(process.argv.slice(2));
-  if (Object.keys(args.context).length === 1) {
-    // ros-cdk never declares --context as a list: one flag reaches settings.ts as a string, whose characters it reads
-    // as assignments, so the value is lost (packages/ros-cdk-cli/bin/cdk.ts, lib/settings.ts). Two or more work.
-    process.stderr.write(
-      'synth: note: the ros-cdk CLI drops a lone --context flag; with ros-cdk, give two or more, or use cdk.context.json\n',
-    );
-  }
-  const cdkJson = readJsonObject(path.join(ROOT, PROJECT_CONFIG_FILE));
-  const app = cdkJson.app;
-  if (typeof app !== 'string' || app.trim() === '') {
-    throw new UsageError(`${PROJECT_CONFIG_FILE} "app" must be the command that runs the app`);
-  }
-  const output = path.resolve(ROOT, args.output ?? (typeof cdkJson.output === 'string' ? cdkJson.output : 'cdk.out'));
-  checkReplaceable(output);
-  const context = mergeContext(ROOT, args.context);
-  const staging = `${output}.staging-${process.pid}`;
-  fs.rmSync(staging, { recursive: true, force: true });
-  fs.mkdirSync(staging, { recursive: true });
-  try {
-    const run = spawnSync(app, {
-      cwd: ROOT,
-      shell: true,
-      stdio: 'inherit',
-      env: { ...process.env, [CONTEXT_ENV]: JSON.stringify(context), [OUTDIR_ENV]: staging },
-    });
-    if (run.status !== 0) return run.status ?? 1;
-    const previous = `${output}.previous-${process.pid}`;
-    if (fs.existsSync(output)) fs.renameSync(output, previous);
-    fs.renameSync(staging, output);
-    fs.rmSync(previous, { recursive: true, force: true });
-  } finally {
-    fs.rmSync(staging, { recursive: true, force: true });
-  }
-  const manifest = readJsonObject(path.join(output, 'manifest.json'));
-  const artifacts = isPlainObject(manifest.artifacts) ? manifest.artifacts : {};
-  if (!args.quiet) {
-    for (const [name, artifact] of Object.entries(artifacts)) {
-      if (!isPlainObject(artifact) || artifact.type !== 'aliyun:ros:stack') continue;
-      const file = isPlainObject(artifact.properties) ? artifact.properties.templateFile : undefined;
-      process.stdout.write(
-        `${name}: ${path.relative(ROOT, path.join(output, typeof file === 'string' ? file : ''))}\n`,
+/** The `npm run synth` tool. */
+export const synthTool = defineTool({
+  name: 'synth',
+  summary:
+    'Synthesizes the app as `ros-cdk synth` does (cdk.json, cdk.context.json and --context flags, deep-merged), then ' +
+    'runs the policy checks; the assembly replaces the output folder only when synth succeeds.',
+  usage: '[--context key=value ...] [-o <dir>] [-q]',
+  examples: [
+    'npm run synth',
+    'npm run synth -- --context ecs-event-ops.regions=\'["cn-hangzhou","cn-shanghai"]\' --context ecs-event-ops.namePrefix=acme-ops',
+  ],
+  notes:
+    'Exit codes: 0 written; 1 an invalid configuration, a policy finding or an unreadable cdk.json; 2 a usage error.',
+  failures: [ContextSourceError],
+  configure: (command) =>
+    command
+      .addOption(contextOption())
+      .option('-o, --output <dir>', 'the output folder (default: "output" of cdk.json, else cdk.out)')
+      .option('-q, --quiet', 'do not list the stacks written'),
+  run: (context) => {
+    const flags = parseContextPairs(context.options.strings('context'));
+    if (Object.keys(flags).length === 1) {
+      // ros-cdk never declares --context as a list: one flag reaches settings.ts as a string, whose characters it
+      // reads as assignments, so the value is lost (packages/ros-cdk-cli/bin/cdk.ts, lib/settings.ts).
+      context.progress(
+        'note: the ros-cdk CLI drops a lone --context flag; with ros-cdk, give two or more, or use cdk.context.json',
       );
     }
-  }
-  return 0;
-}
-
-if (require.main === module) {
-  try {
-    process.exitCode = main();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-    } else if (error instanceof UsageError || error instanceof ContextSourceError) {
-      process.stderr.write(`synth: ${error.message}\n`);
-    } else {
-      throw error;
+    const cdkJson = readJsonObject(path.join(ROOT, PROJECT_CONFIG_FILE));
+    const app = cdkJson.app;
+    if (typeof app !== 'string' || app.trim() === '') {
+      throw new ToolFailure(`${PROJECT_CONFIG_FILE} "app" must be the command that runs the app`);
     }
-    process.exitCode = 1;
-  }
-}
+    const configured = typeof cdkJson.output === 'string' ? cdkJson.output : 'cdk.out';
+    const output = path.resolve(ROOT, context.options.string('output') ?? configured);
+    checkReplaceable(output);
+    const merged = mergeContext(ROOT, flags);
+    const staging = `${output}.staging-${process.pid}`;
+    fs.rmSync(staging, { recursive: true, force: true });
+    fs.mkdirSync(staging, { recursive: true });
+    try {
+      // The app prints its own errors (configuration, policy) on stderr; its exit code is synth's.
+      const run = spawnSync(app, {
+        cwd: ROOT,
+        shell: true,
+        stdio: ['ignore', 'inherit', 'inherit'],
+        env: { ...process.env, ...context.env, [CONTEXT_ENV]: JSON.stringify(merged), [OUTDIR_ENV]: staging },
+      });
+      if (run.status !== 0) return run.status ?? 1;
+      const previous = `${output}.previous-${process.pid}`;
+      if (fs.existsSync(output)) fs.renameSync(output, previous);
+      fs.renameSync(staging, output);
+      fs.rmSync(previous, { recursive: true, force: true });
+    } finally {
+      fs.rmSync(staging, { recursive: true, force: true });
+    }
+    if (!context.options.flag('quiet')) {
+      const manifest = readJsonObject(path.join(output, 'manifest.json'));
+      const artifacts = isPlainObject(manifest.artifacts) ? manifest.artifacts : {};
+      for (const [name, artifact] of Object.entries(artifacts)) {
+        if (!isPlainObject(artifact) || artifact.type !== 'aliyun:ros:stack') continue;
+        const file = isPlainObject(artifact.properties) ? artifact.properties.templateFile : undefined;
+        const where = path.relative(ROOT, path.join(output, typeof file === 'string' ? file : ''));
+        context.io.stdout(`${name}: ${where}\n`);
+      }
+    }
+    return 0;
+  },
+});
+
+if (require.main === module) runMain(synthTool);

@@ -1,4 +1,5 @@
 import { Option } from 'commander';
+import { ContextSourceError, parseContextFlags } from '../config/context';
 import { UsageError } from './errors';
 
 /**
@@ -41,21 +42,22 @@ export function repeatable(flags: string, description: string): Option {
  * and redrive later, so that they use the same names as the deployed stacks).
  */
 export function contextOption(): Option {
-  return repeatable('-c, --context <key=value>', 'context value, as `cdk synth -c` takes it (repeatable)');
+  return repeatable(
+    '-c, --context <key=value>',
+    'context value, as `ros-cdk synth --context` takes it (repeatable; -c is our shorthand)',
+  );
 }
 
 /**
- * Parses `-c key=value` pairs.
+ * Parses `--context key=value` pairs as the ros-cdk CLI does (lib/config/context.ts `parseContextFlags`).
  *
- * @throws UsageError naming each pair without a key or an `=`
+ * @throws UsageError naming a pair without a key or an `=`, or a reserved `aliyun:` key
  */
 export function parseContextPairs(pairs: readonly string[]): Record<string, string> {
-  const bad = pairs.filter((pair) => pair.indexOf('=') <= 0);
-  if (bad.length > 0) throw new UsageError(bad.map((pair) => `-c "${pair}" is not valid: expected key=value`));
-  const context: Record<string, string> = {};
-  for (const pair of pairs) {
-    const at = pair.indexOf('=');
-    context[pair.slice(0, at)] = pair.slice(at + 1);
+  try {
+    return parseContextFlags(pairs);
+  } catch (error) {
+    if (error instanceof ContextSourceError) throw new UsageError(error.message, { cause: error });
+    throw error;
   }
-  return context;
 }

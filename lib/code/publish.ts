@@ -247,7 +247,7 @@ export async function publishCode(options: PublishOptions): Promise<PublishedSta
  * Credentials from the environment: `ALIBABA_CLOUD_ACCESS_KEY_ID` / `_SECRET` / `ALIBABA_CLOUD_SECURITY_TOKEN`, or the
  * ros-cdk CLI's `ACCESS_KEY_ID` / `ACCESS_KEY_SECRET` / `SECURITY_TOKEN`.
  */
-export function credentialsFromEnvironment(env: NodeJS.ProcessEnv): PublishCredentials {
+export function credentialsFromEnvironment(env: Readonly<Record<string, string | undefined>>): PublishCredentials {
   const pick = (...names: string[]) => names.map((n) => env[n]).find((v) => v !== undefined && v !== '');
   const accessKeyId = pick('ALIBABA_CLOUD_ACCESS_KEY_ID', 'ACCESS_KEY_ID');
   const accessKeySecret = pick('ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ACCESS_KEY_SECRET');

@@ -13,7 +13,7 @@ import { replacementSource } from './replacement-properties';
 import { STATEFUL_TYPES } from './stateful-types';
 import { formatPath, type LeafChange, type PathSegment, structuralChanges, valueAt } from './structural';
 
-/** The FC function property that holds the code asset's content hash. */
+/** The FC function property that names the code object (content-addressed: `ecs-event-ops/<handler>/<sha256>.zip`). */
 const CODE_OBJECT_PATH = ['Properties', 'Code', 'OssObjectName'] as const;
 const FC_FUNCTION = 'ALIYUN::FC::Function';
 

@@ -79,7 +79,7 @@ function renderChange(change: ResourceChange, detail: ChangeDetail): string[] {
     out.push('<details><summary>Definition</summary>', '', fence(diff), '', '</details>');
     return out;
   }
-  if (change.codeChanged === true) out.push('- Code changed: the handler bundle was rebuilt (new code asset).');
+  if (change.codeChanged === true) out.push('- Code changed: the handler bundle was rebuilt (new code object).');
   for (const group of detail.groups) {
     const note =
       group.replacementSource === undefined

@@ -139,7 +139,7 @@ describe('npm run assets:publish', () => {
     const help = run(['--help']);
     assert.equal(help.status, 0);
     assert.match(help.stdout, /Usage: npm run assets:publish/);
-    assert.match(help.stdout, /Example:/);
+    assert.match(help.stdout, /Examples?:/);
     const unknown = run(['--regoin', 'cn-hangzhou']);
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /^error: .*--regoin/);

@@ -5,7 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import * as cxapi from '@alicloud/ros-cdk-cxapi';
-import { mergeContext, parseSynthArgs } from '../../tools/synth';
+import { bufferIo, runTool } from '../../lib/cli';
+import { mergeContext, synthTool } from '../../tools/synth';
 import { cliSynth } from '../support/ros-cdk-cli';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -91,18 +92,24 @@ describe('npm run synth', () => {
 });
 
 describe('synth arguments and context', () => {
-  test('parses repeated -c key=value flags, keeping "=" in values', () => {
-    assert.deepEqual(parseSynthArgs(['-c', 'a=1', '--context', 'b=x=y', '-o', 'dir']), {
-      context: { a: '1', b: 'x=y' },
-      output: 'dir',
-      quiet: false,
-    });
+  test('answers --help with the usage and an example', async () => {
+    const io = bufferIo();
+    assert.equal(await runTool(synthTool, ['--help'], io, { env: {} }), 0);
+    assert.match(io.out(), /Usage: npm run synth -- \[--context key=value \.\.\.\]/);
+    assert.match(io.out(), /npm run synth -- --context ecs-event-ops\.regions=/);
   });
 
-  test('refuses a flag it does not know and a context pair without "="', () => {
-    assert.throws(() => parseSynthArgs(['--regions', 'x']), /Unknown option '--regions'.*Usage: npm run synth/);
-    assert.throws(() => parseSynthArgs(['-c', 'novalue']), /--context "novalue" is not valid: expected key=value/);
-    assert.throws(() => parseSynthArgs(['--context', 'aliyun:x=1']), /keys starting with "aliyun:" are reserved/);
+  test('refuses a flag it does not know, a context pair without "=" and an aliyun: key, with exit 2 and one line', async () => {
+    for (const [argv, message] of [
+      [['--regions', 'x'], /^error: unknown option '--regions'/],
+      [['-c', 'novalue'], /^error: --context "novalue" is not valid: expected key=value/],
+      [['--context', 'aliyun:x=1'], /^error: --context "aliyun:x": keys starting with "aliyun:" are reserved/],
+    ] as const) {
+      const io = bufferIo();
+      assert.equal(await runTool(synthTool, [...argv], io, { env: {} }), 2, argv.join(' '));
+      assert.match(io.err(), message);
+      assert.equal(io.err().trim().split('\n').length, 1);
+    }
   });
 
   test('gives -c flags precedence over cdk.json, and cdk.json over cdk.context.json', () => {
