@@ -60,7 +60,8 @@ export class FakeOssBucketHost {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
+  /** Answers one call; returns true once the answer is written. */
+  private handle(req: IncomingMessage, res: ServerResponse, body: Buffer): boolean {
     const url = new URL(req.url ?? '/', 'http://fake');
     const key = url.pathname
       .slice(1)
@@ -92,6 +93,7 @@ export class FakeOssBucketHost {
       this.calls.push({ action, key, status, signed: check.ok, securityToken: token, headers });
       res.writeHead(status, { 'content-type': 'application/xml', 'x-oss-request-id': randomUUID(), ...extra });
       res.end(method === 'HEAD' ? undefined : text);
+      return true;
     };
     const error = (status: number, code: string, message: string) =>
       reply(
