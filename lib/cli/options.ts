@@ -51,13 +51,18 @@ export function contextOption(): Option {
 /**
  * Parses `--context key=value` pairs as the ros-cdk CLI does (lib/config/context.ts `parseContextFlags`).
  *
- * @throws UsageError naming a pair without a key or an `=`, or a reserved `aliyun:` key
+ * @throws UsageError naming every pair without a key or an `=`, and every reserved `aliyun:` key
  */
 export function parseContextPairs(pairs: readonly string[]): Record<string, string> {
-  try {
-    return parseContextFlags(pairs);
-  } catch (error) {
-    if (error instanceof ContextSourceError) throw new UsageError(error.message, { cause: error });
-    throw error;
+  const problems: string[] = [];
+  for (const pair of pairs) {
+    try {
+      parseContextFlags([pair]);
+    } catch (error) {
+      if (!(error instanceof ContextSourceError)) throw error;
+      problems.push(error.message);
+    }
   }
+  if (problems.length > 0) throw new UsageError(problems);
+  return parseContextFlags(pairs);
 }

@@ -141,8 +141,8 @@ describe('the CLI kit', () => {
       (error: unknown) => {
         assert.ok(error instanceof UsageError);
         assert.deepEqual(error.problems, [
-          '-c "a" is not valid: expected key=value',
-          '-c "=b" is not valid: expected key=value',
+          '--context "a" is not valid: expected key=value',
+          '--context "=b" is not valid: expected key=value',
         ]);
         return true;
       },

@@ -108,6 +108,6 @@ describe('rules:report and policy', () => {
     const { code, err } = await run(policyTool, ['--assembly', assembly, '-c', 'ecs-event-ops']);
 
     assert.equal(code, 2);
-    assert.equal(err, 'error: -c "ecs-event-ops" is not valid: expected key=value\n');
+    assert.equal(err, 'error: --context "ecs-event-ops" is not valid: expected key=value\n');
   });
 });
