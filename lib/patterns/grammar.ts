@@ -95,7 +95,15 @@ export const TOP_LEVEL_FIELDS: readonly string[] = [
 ];
 
 /** The operators, in the order messages list them. */
-export const OPERATORS: readonly string[] = ['prefix', 'suffix', 'contains', 'anything-but', 'numeric', 'cidr', 'exists'];
+export const OPERATORS: readonly string[] = [
+  'prefix',
+  'suffix',
+  'contains',
+  'anything-but',
+  'numeric',
+  'cidr',
+  'exists',
+];
 
 const NUMERIC_OPERATORS: readonly string[] = ['=', '!=', '>', '>=', '<', '<='];
 
