@@ -46,7 +46,10 @@ export const rulesTestTool = defineTool({
     const events = files.map((file) => readJson(readFile(file, 'event file'), `event file ${file}`));
     const results = testPattern(pattern, events);
     if (context.json) context.printJson(results.length === 1 && files.length <= 1 ? results[0] : results);
-    else results.forEach((r, i) => context.io.stdout(formatResult(r, files[i])));
+    else
+      results.forEach((r, i) => {
+        context.io.stdout(formatResult(r, files[i]));
+      });
     return results[0].valid ? 0 : 1;
   },
 });
