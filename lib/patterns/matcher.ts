@@ -2,29 +2,28 @@
  * A local implementation of Alibaba Cloud EventBridge event-pattern matching, for replaying events against the rules
  * we deploy and for checking patterns in tests without a cloud account.
  *
- * Semantics, as documented by Alibaba (and, where the documentation is silent, the choice made here, marked CHOICE):
- * - A pattern is a JSON object. Its keys are ANDed; each key holds either a list of matchers (ORed) or a nested object
- *   that mirrors the nesting of the event (`data`, and anything deeper).
- * - The event must contain every field the pattern names, except for fields tested with `{"exists": false}`. Fields
- *   the pattern does not name are ignored.
- * - Exact values (string, number, boolean, `""`, `null`) compare case-sensitively and without type coercion: `"300"`
- *   never matches `300`, `null` never matches `""`.
- * - An event field holding an array matches when any of its elements matches (nested arrays are flattened).
- * - Operators: `prefix`, `suffix`, `contains` (strings only), `anything-but` (a value, a list, or `{prefix}`),
- *   `numeric` (one comparison or a range of two), `cidr` (IPv4 only), `exists`.
- *
- * CHOICES where Alibaba documents nothing:
- * - `anything-but` matches a present leaf value (string, number, boolean, null) that the positive form would not
- *   match; on an array it matches when any element does, as every other matcher does. An object value (not a leaf)
- *   matches no value matcher. `{"anything-but": {"prefix": "init"}}` therefore matches `5`.
- * - `exists` is about the presence of the key: `{"exists": true}` matches any value, `null`, `[]` and objects included.
- * - A nested pattern object applied to an array of objects matches when one element matches all of its keys (the same
- *   element, never a mix of elements). Applied to a missing field or a non-object value it sees every nested field as
- *   absent, so only `{"exists": false}` tests can match.
- * - An empty matcher list, an empty nested object, an unknown operator (`equals-ignore-case`, `wildcard`, `$or`: AWS
- *   features Alibaba does not document) or an operator with a wrongly typed operand is a {@link PatternSyntaxError}.
- *   The documented limits (5 matchers per field, numeric range ±1e9) are the job of the synth-time validator
- *   (`lib/patterns/validate.ts`), not of this matcher.
+ * The grammar is parsed once, by `./grammar` (shared with the synth-time validator); this module compiles the parsed
+ * tree into closures. The semantics are those of the open-source engine of the service, Apache RocketMQ EventBridge
+ * (apache/rocketmq-eventbridge, `common/src/main/java/org/apache/rocketmq/eventbridge/tools/pattern/`
+ * `PatternEvaluator.java`, `PatternCondition.java`, `NumericOperators.java`), checked by its own test suite
+ * (`test/patterns/conformance/`):
+ * - Keys are ANDed, list items ORed. A field the event lacks fails every condition except `{"exists": false}`.
+ * - Top-level keys test the event's attributes; `data` fields are read by path (`$.trigger.risk`). A pattern with
+ *   `data` fields never matches an event without `data`.
+ * - Exact values compare as JSON text (`EqualCondition`: `getAsString()`): `"300"` matches `300`, `true` matches
+ *   `"true"`; `null` matches only `null`. After `JSON.parse`, `300.0` and `3.0e2` are the number 300, so they match
+ *   `300` here although the engine compares their text and does not (README, limits).
+ * - An event value that is an array matches when one of its elements matches; an array holding an object or an
+ *   array, and an object value, match no condition at all (`AbstractPatternCondition.check`), `exists` included.
+ *   An empty array matches nothing, `{"exists": false}` included.
+ * - `prefix`, `suffix`, `contains` (Alibaba's docs; not in the engine): strings only. `anything-but`: any present
+ *   value (null included) that none of its exclusions matches; never a missing field. `numeric`: numbers only, every
+ *   comparison must hold, equality within 1e-7. `cidr`: strings; with a mask, commons-net `SubnetUtils` without
+ *   `inclusiveHostCount` (so the network and broadcast addresses, and every address of a /31 or /32, are out of
+ *   range: UNCONFIRMED that the service keeps that default); without a mask, the same IP address (IPv6 included).
+ * - CHOICE (the engine's behaviour, by its JsonPath reads): a nested pattern applied to an array of objects does not
+ *   look inside the elements. `$.a.b` on `{"a": [{"b": 1}]}` is not found, so only `{"exists": false}` matches. We
+ *   follow the engine, so that a rule tested here does not match an event the service would drop.
  *
  * Patterns are compiled once into closures; matching an event never re-reads the pattern JSON.
  *
@@ -34,11 +33,12 @@
  * const index = new PatternIndex(rules.map((r) => ({ id: r.name, pattern: r.pattern })));
  * index.match(JSON.parse(text)); // names of the rules the event matches, in rule order
  */
+import { type Condition, type FieldRule, ipKey, ipv4, type PatternAst, parsePattern } from './grammar';
 
 /** Any JSON value. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
 
-/** A pattern this matcher cannot interpret; `path` names the pattern field, e.g. `data.state[1]`. */
+/** A pattern the grammar refuses; `path` names the pattern field, e.g. `data.state[1]` (`$` for the whole pattern). */
 export class PatternSyntaxError extends Error {
   override readonly name = 'PatternSyntaxError';
   constructor(
@@ -65,7 +65,7 @@ export type CompiledPattern = (event: unknown) => boolean;
  * @throws PatternSyntaxError naming the field when the pattern cannot be interpreted.
  */
 export function compilePattern(pattern: unknown): CompiledPattern {
-  const test = compileObject(pattern, '$', true);
+  const test = compileAst(parse(pattern));
   return (event) => isObject(event) && test(event);
 }
 
@@ -145,7 +145,7 @@ interface TypeLevel {
  */
 export class PatternIndex<T> {
   private readonly ids: T[] = [];
-  private readonly tests: ObjectTest[] = [];
+  private readonly tests: EventTest[] = [];
   private readonly sources = new KeyTable<TypeLevel>();
   private readonly fallback: number[] = [];
   /** Per pattern, the `match` call that last tested it: a pattern filed under several keys is tested once. */
@@ -159,14 +159,14 @@ export class PatternIndex<T> {
       let sourceKeys: IndexKey[] | undefined;
       let typeKeys: IndexKey[] | undefined;
       try {
-        const pattern = entry.pattern;
-        if (!isObject(pattern)) throw new PatternSyntaxError('$', `${render(pattern)} is not valid: a JSON object`);
+        const ast = parse(entry.pattern);
+        const pattern = entry.pattern as Record<string, unknown>;
         sourceKeys = indexKeys(pattern.source);
         typeKeys = sourceKeys === undefined ? undefined : indexKeys(pattern.type);
         const skip = new Set<string>();
         if (sourceKeys !== undefined) skip.add('source');
         if (typeKeys !== undefined) skip.add('type');
-        this.tests.push(compileObject(pattern, '$', true, skip));
+        this.tests.push(compileAst(ast, skip));
       } catch (error) {
         if (!(error instanceof PatternSyntaxError)) throw error;
         throw new PatternSyntaxError(error.path, error.detail, {
@@ -209,8 +209,8 @@ export class PatternIndex<T> {
     const source = event.source;
     if (typeof source === 'string') {
       this.matchSource(source, event, matched);
-    } else if (Array.isArray(source)) {
-      for (const s of leafValues(source)) if (typeof s === 'string') this.matchSource(s, event, matched);
+    } else if (Array.isArray(source) && flatLeaves(source)) {
+      for (const s of source) if (typeof s === 'string') this.matchSource(s, event, matched);
     }
     const count = matched.length;
     if (count === 0) return [];
@@ -244,8 +244,8 @@ export class PatternIndex<T> {
     const type = event.type;
     if (typeof type === 'string') {
       this.matchTypeValue(level.types, type, event, matched);
-    } else if (Array.isArray(type)) {
-      for (const t of leafValues(type)) if (typeof t === 'string') this.matchTypeValue(level.types, t, event, matched);
+    } else if (Array.isArray(type) && flatLeaves(type)) {
+      for (const t of type) if (typeof t === 'string') this.matchTypeValue(level.types, t, event, matched);
     }
   }
 
@@ -289,168 +289,123 @@ function pushOnce(list: number[], i: number): void {
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
-// Compilation
+// Compilation of the parsed tree
 
-/** Tests one object of the event against one object of the pattern. */
-type ObjectTest = (object: Record<string, unknown>) => boolean;
-/** Tests one field of an object: reads its own key. */
-type FieldTest = (object: Record<string, unknown>) => boolean;
-/** Tests one leaf value (not an array). */
-type ValueTest = (value: unknown) => boolean;
+/** Tests the event (an object). */
+type EventTest = (event: Record<string, unknown>) => boolean;
+/** Tests one leaf value of the event: a string, number, boolean or null (never an array or object). */
+type LeafTest = (value: unknown) => boolean;
 
-function compileObject(pattern: unknown, path: string, top: boolean, skip?: ReadonlySet<string>): ObjectTest {
-  if (!isObject(pattern)) {
-    throw new PatternSyntaxError(
-      path,
-      `${render(pattern)} is not valid: a JSON object whose keys hold lists or objects`,
-    );
+/** The parsed tree of `pattern`, or the first grammar problem as a {@link PatternSyntaxError}. */
+function parse(pattern: unknown): PatternAst {
+  const { ast, problems } = parsePattern(pattern);
+  if (ast === undefined) {
+    const [first] = problems;
+    throw new PatternSyntaxError(first.path === '' ? '$' : first.path, first.message);
   }
-  const keys = Object.keys(pattern);
-  // An empty top-level pattern matches every event (the AWS behaviour); nested, `{}` is almost certainly a mistake.
-  if (keys.length === 0 && !top) {
-    throw new PatternSyntaxError(path, '{} is not valid: a nested object needs at least one field');
+  return ast;
+}
+
+function compileAst(ast: PatternAst, skip?: ReadonlySet<string>): EventTest {
+  const tests: EventTest[] = [];
+  for (const rule of ast.attributes) {
+    if (skip?.has(rule.keys[0])) continue;
+    const key = rule.keys[0];
+    const field = compileField(rule);
+    // Keys such as `constructor` are inherited by every object: only an own property counts.
+    tests.push((event) => field(Object.hasOwn(event, key) ? event[key] : undefined));
   }
-  const fields: FieldTest[] = [];
+  if (ast.data !== undefined) {
+    const fields = ast.data.map((rule) => {
+      const field = compileField(rule);
+      const keys = rule.keys;
+      if (keys.length === 1) {
+        const [key] = keys;
+        return (data: unknown) => field(isObject(data) && Object.hasOwn(data, key) ? data[key] : undefined);
+      }
+      return (data: unknown) => field(readPath(data, keys));
+    });
+    const all = allOf(fields);
+    // `PatternEvaluator.testEventPattern`: a pattern with data fields never matches an event without `data`.
+    tests.push((event) => event.data !== undefined && all(event.data));
+  }
+  return allOf(tests);
+}
+
+/**
+ * `$.a.b` read the way the engine's JsonPath does: every step must be an object holding the key, else the field is
+ * absent (an array on the way is not searched: see the CHOICE above).
+ */
+function readPath(data: unknown, keys: readonly string[]): unknown {
+  let value = data;
   for (const key of keys) {
-    const child = top ? key : `${path}.${key}`;
-    const value = pattern[key];
-    const field = compileField(key, value, child);
-    if (skip?.has(key)) continue;
-    fields.push(field);
+    if (!isObject(value) || !Object.hasOwn(value, key)) return undefined;
+    value = value[key];
   }
-  switch (fields.length) {
+  return value;
+}
+
+function allOf<T>(tests: readonly ((value: T) => boolean)[]): (value: T) => boolean {
+  switch (tests.length) {
     case 0:
       return () => true;
     case 1:
-      return fields[0];
+      return tests[0];
     case 2: {
-      const [a, b] = fields;
-      return (o) => a(o) && b(o);
+      const [a, b] = tests;
+      return (v) => a(v) && b(v);
     }
     case 3: {
-      const [a, b, c] = fields;
-      return (o) => a(o) && b(o) && c(o);
+      const [a, b, c] = tests;
+      return (v) => a(v) && b(v) && c(v);
     }
     default:
-      return (o) => {
-        for (const f of fields) if (!f(o)) return false;
+      return (v) => {
+        for (const t of tests) if (!t(v)) return false;
         return true;
       };
   }
 }
 
-/** A compiled node, and whether it matches a field that is absent. */
-interface Compiled<F> {
-  readonly test: F;
-  readonly matchesAbsent: boolean;
-}
-
-function compileField(key: string, value: unknown, path: string): FieldTest {
-  // Keys such as `constructor` or `toString` are inherited by every object: only an own property counts.
-  const inherited = key in Object.prototype;
-  const read = inherited
-    ? (o: Record<string, unknown>) => (Object.hasOwn(o, key) ? o[key] : undefined)
-    : (o: Record<string, unknown>) => o[key];
-  if (Array.isArray(value)) {
-    const { test, matchesAbsent } = compileList(value, path);
-    if (inherited) {
-      return (o) => {
-        const v = read(o);
-        return v === undefined ? matchesAbsent : test(v);
-      };
-    }
-    return (o) => {
-      const v = o[key];
-      return v === undefined ? matchesAbsent : test(v);
-    };
-  }
-  if (isObject(value)) {
-    const { test, matchesAbsent } = compileNested(value, path);
-    return (o) => {
-      const v = read(o);
-      if (isObject(v)) return test(v);
-      if (Array.isArray(v) && v.length > 0) return someObject(v, test, matchesAbsent);
-      return matchesAbsent;
-    };
-  }
-  throw new PatternSyntaxError(
-    path,
-    `${render(value)} is not valid: a list of matchers (e.g. ["Stopped"]) or a nested object`,
-  );
-}
-
-/** An array of the event against a nested pattern: one element must match it entirely. */
-function someObject(values: readonly unknown[], test: ObjectTest, matchesAbsent: boolean): boolean {
-  for (const v of values) {
-    if (isObject(v)) {
-      if (test(v)) return true;
-    } else if (Array.isArray(v)) {
-      if (v.length > 0 ? someObject(v, test, matchesAbsent) : matchesAbsent) return true;
-    } else if (matchesAbsent) {
-      return true;
-    }
-  }
-  return false;
-}
-
-function compileNested(pattern: Record<string, unknown>, path: string): Compiled<ObjectTest> {
-  const test = compileObject(pattern, path, false);
-  // The nested fields of a missing object are all missing: it matches only when every one of them accepts absence.
-  const matchesAbsent = test({});
-  return { test, matchesAbsent };
-}
-
-/** Tests a present field value (array or leaf). */
-type PresentTest = (value: unknown) => boolean;
-
-function compileList(list: readonly unknown[], path: string): Compiled<PresentTest> {
-  if (list.length === 0) {
-    throw new PatternSyntaxError(
-      path,
-      '[] is not valid: a list needs at least one matcher (an empty list matches nothing)',
-    );
-  }
-  const exact: (string | number | boolean | null)[] = [];
-  const tests: ValueTest[] = [];
+/** Tests a field's value (`undefined` when absent) against its ORed conditions. */
+function compileField(rule: FieldRule): (value: unknown) => boolean {
   let existsTrue = false;
   let existsFalse = false;
-  list.forEach((matcher, i) => {
-    const at = `${path}[${i}]`;
-    if (matcher === null || typeof matcher === 'string' || typeof matcher === 'boolean') {
-      exact.push(matcher);
-    } else if (typeof matcher === 'number') {
-      if (!Number.isFinite(matcher)) throw new PatternSyntaxError(at, `${matcher} is not valid: a finite number`);
-      exact.push(matcher);
-    } else if (isObject(matcher)) {
-      const operator = compileOperator(matcher, at);
-      if (operator === 'exists:true') existsTrue = true;
-      else if (operator === 'exists:false') existsFalse = true;
-      else tests.push(operator);
+  const exact: (string | number | boolean)[] = [];
+  let exactNull = false;
+  const leaves: LeafTest[] = [];
+  for (const condition of rule.conditions) {
+    if (condition.kind === 'exists') {
+      if (condition.value) existsTrue = true;
+      else existsFalse = true;
+    } else if (condition.kind === 'equal') {
+      if (condition.value === null) exactNull = true;
+      else exact.push(condition.value);
     } else {
-      throw new PatternSyntaxError(
-        at,
-        `${render(matcher)} is not valid: a matcher is a string, number, boolean, null or an operator object such as {"prefix": "acs."}`,
-      );
+      leaves.push(compileCondition(condition));
     }
-  });
-  if (exact.length > 0) tests.unshift(exactTest(exact));
-  const leaf = anyOf(tests);
-  let test: PresentTest;
-  if (existsTrue) test = () => true;
-  else if (tests.length === 0) test = () => false;
-  else test = (v) => (Array.isArray(v) ? someLeaf(v, leaf) : leaf(v));
-  return { test, matchesAbsent: existsFalse };
-}
-
-/** Any element of an array (flattened) passes `leaf`. */
-function someLeaf(values: readonly unknown[], leaf: ValueTest): boolean {
-  for (const v of values) {
-    if (Array.isArray(v) ? someLeaf(v, leaf) : leaf(v)) return true;
   }
-  return false;
+  if (exact.length > 0 || exactNull) leaves.unshift(exactTest(exact, exactNull));
+  const leaf = anyOf(leaves);
+  return (value) => {
+    if (value === undefined) return existsFalse;
+    if (typeof value !== 'object' || value === null) return existsTrue || leaf(value);
+    if (!Array.isArray(value) || !flatLeaves(value)) return false;
+    for (let i = 0; i < value.length; i++) if (existsTrue || leaf(value[i])) return true;
+    return false;
+  };
 }
 
-function anyOf(tests: readonly ValueTest[]): ValueTest {
+/** True when every element of `values` is a leaf (the engine refuses arrays holding objects or arrays). */
+function flatLeaves(values: readonly unknown[]): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === 'object' && v !== null) return false;
+  }
+  return true;
+}
+
+function anyOf(tests: readonly LeafTest[]): LeafTest {
   switch (tests.length) {
     case 0:
       return () => false;
@@ -469,158 +424,97 @@ function anyOf(tests: readonly ValueTest[]): ValueTest {
 }
 
 /**
- * Exact values. Numbers compare as numbers (`===`): after `JSON.parse`, 300, 300.0 and 3.0e2 are the same number, so
- * the older documentation's "numbers compare as strings, 300 and 300.0 differ" cannot be reproduced from a parsed
- * event, and the current documentation no longer says it. A Set keeps types apart (`"300"` ≠ `300`, `null` ≠ `""`).
+ * Exact values compare as JSON text (`EqualCondition.matchPrimitive`: `val.getAsString().equals(...)`), so the
+ * values are kept as strings: a string event value is probed as is, a number or boolean as `String(v)`.
  */
-function exactTest(values: readonly (string | number | boolean | null)[]): ValueTest {
-  if (values.length === 1) {
-    const only = values[0];
-    return (v) => v === only;
+function exactTest(values: readonly (string | number | boolean)[], includesNull: boolean): LeafTest {
+  const texts = values.map(String);
+  if (texts.length === 1 && !includesNull) {
+    const [only] = texts;
+    return (v) => (typeof v === 'string' ? v === only : v !== null && String(v) === only);
   }
-  const set = new Set(values);
-  return (v) => set.has(v as string);
+  const set = new Set(texts);
+  return (v) => (v === null ? includesNull : set.has(typeof v === 'string' ? v : String(v)));
 }
 
-const OPERATORS = ['prefix', 'suffix', 'contains', 'anything-but', 'numeric', 'cidr', 'exists'] as const;
-
-function compileOperator(matcher: Record<string, unknown>, path: string): ValueTest | 'exists:true' | 'exists:false' {
-  const keys = Object.keys(matcher);
-  if (keys.length !== 1) {
-    throw new PatternSyntaxError(
-      path,
-      `${render(matcher)} is not valid: an operator object has exactly one key, one of ${OPERATORS.join(', ')}`,
-    );
-  }
-  const [operator] = keys;
-  const operand = matcher[operator];
-  const bad = (allowed: string): never => {
-    throw new PatternSyntaxError(path, `${render(matcher)} is not valid: ${operator} takes ${allowed}`);
-  };
-  switch (operator) {
+/**
+ * A leaf test for one condition other than `exists`. Exported for the catalogue checks of the validator, which test
+ * catalogue strings (sources, types) with the same code that matches events.
+ */
+export function compileCondition(condition: Condition): LeafTest {
+  switch (condition.kind) {
+    case 'equal':
+      return condition.value === null ? (v) => v === null : exactTest([condition.value], false);
     case 'prefix': {
-      if (typeof operand !== 'string') return bad('a string');
-      return (v) => typeof v === 'string' && v.startsWith(operand);
+      const prefix = condition.value;
+      return (v) => typeof v === 'string' && v.startsWith(prefix);
     }
     case 'suffix': {
-      if (typeof operand !== 'string') return bad('a string');
-      return (v) => typeof v === 'string' && v.endsWith(operand);
+      const suffix = condition.value;
+      return (v) => typeof v === 'string' && v.endsWith(suffix);
     }
     case 'contains': {
-      if (typeof operand !== 'string') return bad('a string');
-      return (v) => typeof v === 'string' && v.includes(operand);
+      const part = condition.value;
+      return (v) => typeof v === 'string' && v.includes(part);
     }
-    case 'anything-but':
-      return compileAnythingBut(operand, bad);
-    case 'numeric':
-      return compileNumeric(operand, bad);
-    case 'cidr': {
-      if (typeof operand !== 'string') return bad('an IPv4 CIDR block such as "10.0.0.0/24"');
-      const block = parseCidr(operand);
-      if (block === undefined) return bad('an IPv4 CIDR block such as "10.0.0.0/24" (IPv6 is not supported)');
-      const { network, mask } = block;
-      return (v) => {
-        if (typeof v !== 'string') return false;
-        const ip = parseIpv4(v);
-        return ip !== undefined && (ip & mask) >>> 0 === network;
-      };
+    case 'exists':
+      // On a present leaf value; absence is handled by the field.
+      return condition.value ? () => true : () => false;
+    case 'anything-but': {
+      const except = anyOf(condition.except.map(compileCondition));
+      return (v) => !except(v);
     }
-    case 'exists': {
-      if (typeof operand !== 'boolean') return bad('true or false');
-      return operand ? 'exists:true' : 'exists:false';
+    case 'numeric': {
+      const comparisons = condition.comparisons.map(({ operator, bound }) => {
+        const compare = NUMERIC[operator];
+        return (n: number) => compare(n, bound);
+      });
+      const all = allOf(comparisons);
+      return (v) => typeof v === 'number' && all(v);
     }
-    default:
-      throw new PatternSyntaxError(
-        path,
-        `${render(matcher)} is not valid: "${operator}" is not an Alibaba EventBridge operator; allowed: ${OPERATORS.join(', ')}`,
-      );
+    case 'cidr':
+      return compileCidr(condition.block);
   }
 }
 
-/** True for the leaf values `anything-but` can see: it never matches an object. */
-function isLeaf(v: unknown): boolean {
-  return v === null || (typeof v !== 'object' && v !== undefined);
+/** `NumericOperators.THRESHOLD`: two numbers closer than this are equal. */
+const THRESHOLD = 1e-7;
+
+/** `NumericOperators.compareDouble`: -1, 0 or 1, equal within {@link THRESHOLD}. */
+function compareNumbers(a: number, b: number): number {
+  if (Math.abs(a - b) <= THRESHOLD) return 0;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function compileAnythingBut(operand: unknown, bad: (allowed: string) => never): ValueTest {
-  const allowed = 'a string, a number, a non-empty list of strings and numbers, or {"prefix": string}';
-  if (typeof operand === 'string' || (typeof operand === 'number' && Number.isFinite(operand))) {
-    return (v) => v !== operand && isLeaf(v);
-  }
-  if (Array.isArray(operand)) {
-    if (
-      operand.length === 0 ||
-      !operand.every((x) => typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x)))
-    ) {
-      return bad(allowed);
-    }
-    const set = new Set<unknown>(operand);
-    return (v) => !set.has(v) && isLeaf(v);
-  }
-  if (isObject(operand)) {
-    const keys = Object.keys(operand);
-    // anything-but + suffix / equals-ignore-case exist on AWS only.
-    if (keys.length !== 1 || keys[0] !== 'prefix' || typeof operand.prefix !== 'string') return bad(allowed);
-    const prefix = operand.prefix;
-    return (v) => isLeaf(v) && !(typeof v === 'string' && v.startsWith(prefix));
-  }
-  return bad(allowed);
-}
-
-/** `>=` is not in Alibaba's list (`=`, `>`, `<`, `<=`): UNCONFIRMED whether EventBridge accepts it; we do. */
-const NUMERIC_OPERATORS: Readonly<Record<string, (a: number, b: number) => boolean>> = {
-  '=': (a, b) => a === b,
-  '>': (a, b) => a > b,
-  '<': (a, b) => a < b,
-  '<=': (a, b) => a <= b,
-  '>=': (a, b) => a >= b,
+const NUMERIC: Readonly<Record<string, (a: number, b: number) => boolean>> = {
+  '=': (a, b) => compareNumbers(a, b) === 0,
+  '!=': (a, b) => compareNumbers(a, b) !== 0,
+  '>': (a, b) => compareNumbers(a, b) > 0,
+  '>=': (a, b) => compareNumbers(a, b) >= 0,
+  '<': (a, b) => compareNumbers(a, b) < 0,
+  '<=': (a, b) => compareNumbers(a, b) <= 0,
 };
 
-function compileNumeric(operand: unknown, bad: (allowed: string) => never): ValueTest {
-  const allowed =
-    'one or two [operator, number] pairs, e.g. [">", 0, "<=", 5]; operators =, >, <, <= (and >=, not documented by Alibaba)';
-  if (!Array.isArray(operand) || (operand.length !== 2 && operand.length !== 4)) return bad(allowed);
-  const comparisons: { compare: (a: number, b: number) => boolean; bound: number }[] = [];
-  for (let i = 0; i < operand.length; i += 2) {
-    const op = operand[i];
-    const bound = operand[i + 1];
-    const compare = typeof op === 'string' && Object.hasOwn(NUMERIC_OPERATORS, op) ? NUMERIC_OPERATORS[op] : undefined;
-    if (compare === undefined || typeof bound !== 'number' || !Number.isFinite(bound)) return bad(allowed);
-    comparisons.push({ compare, bound });
+function compileCidr(block: string): LeafTest {
+  const slash = block.indexOf('/');
+  if (slash < 0) {
+    const key = ipKey(block);
+    return (v) => typeof v === 'string' && ipKey(v) === key;
   }
-  if (comparisons.length === 1) {
-    const [{ compare, bound }] = comparisons;
-    return (v) => typeof v === 'number' && compare(v, bound);
-  }
-  const [first, second] = comparisons;
-  return (v) => typeof v === 'number' && first.compare(v, first.bound) && second.compare(v, second.bound);
-}
-
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-
-/** A dotted-quad IPv4 address as an unsigned 32-bit integer; undefined when it is not one. */
-function parseIpv4(text: string): number | undefined {
-  const m = IPV4.exec(text);
-  if (m === null) return undefined;
-  let ip = 0;
-  for (let i = 1; i <= 4; i++) {
-    const octet = Number(m[i]);
-    if (octet > 255) return undefined;
-    ip = ip * 256 + octet;
-  }
-  return ip;
-}
-
-function parseCidr(text: string): { network: number; mask: number } | undefined {
-  const slash = text.indexOf('/');
-  if (slash < 0) return undefined;
-  const ip = parseIpv4(text.slice(0, slash));
-  const bitsText = text.slice(slash + 1);
-  if (ip === undefined || !/^\d{1,2}$/.test(bitsText) || Number(bitsText) > 32) return undefined;
-  const bits = Number(bitsText);
+  const ip = ipv4(block.slice(0, slash)) ?? 0;
+  const bits = Number(block.slice(slash + 1));
   const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  // Host bits set in the block (10.0.0.5/24) are ignored, as routers do.
-  return { network: (ip & mask) >>> 0, mask };
+  const network = (ip & mask) >>> 0;
+  const broadcast = (network | ~mask) >>> 0;
+  // SubnetUtils.SubnetInfo.isInRange without inclusiveHostCount: low = network + 1, high = broadcast - 1 (both 0 for
+  // a /31 or /32), and address 0 is never in range.
+  const low = broadcast - network > 1 ? network + 1 : 0;
+  const high = broadcast - network > 1 ? broadcast - 1 : 0;
+  return (v) => {
+    if (typeof v !== 'string') return false;
+    const address = ipv4(v);
+    return address !== undefined && address !== 0 && address >= low && address <= high;
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -628,16 +522,4 @@ function parseCidr(text: string): { network: number; mask: number } | undefined 
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Leaf values of a (possibly nested) array. */
-function leafValues(values: readonly unknown[]): unknown[] {
-  return values.flatMap((v) => (Array.isArray(v) ? leafValues(v) : [v]));
-}
-
-/** A value rendered for a message: JSON, shortened when long. */
-function render(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  const json = JSON.stringify(value) ?? String(value);
-  return json.length > 80 ? `${json.slice(0, 77)}...` : json;
 }

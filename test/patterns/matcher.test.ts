@@ -140,18 +140,18 @@ const DOC_CASES: Case[] = [
   },
   { name: 'exact number', pattern: { data: { scope: [100] } }, event: docEvent(), matches: true },
   {
-    name: 'an exact number does not match its string',
+    name: 'an exact string matches the number with the same JSON text (EqualCondition compares text)',
     pattern: { data: { scope: ['100'] } },
     event: docEvent(),
-    matches: false,
+    matches: true,
   },
   {
-    name: 'an exact string does not match the number',
+    name: 'an exact number matches the string with the same text',
     pattern: { data: { scope: [100] } },
     event: docEvent((e) => {
       e.data.scope = '100';
     }),
-    matches: false,
+    matches: true,
   },
   {
     name: '300.0 in an event is the number 300',
@@ -168,12 +168,12 @@ const DOC_CASES: Case[] = [
     matches: true,
   },
   {
-    name: 'boolean true is not the string "true"',
+    name: 'boolean true matches the string "true" (same text)',
     pattern: { data: { on: [true] } },
     event: docEvent((e) => {
       e.data.on = 'true';
     }),
-    matches: false,
+    matches: true,
   },
   // Empty string and null.
   { name: 'empty string', pattern: { data: { eventVersion: [''] } }, event: docEvent(), matches: true },
@@ -322,8 +322,10 @@ const DOC_CASES: Case[] = [
   // cidr.
   ...(
     [
-      ['10.0.0.0', true],
-      ['10.0.0.255', true],
+      ['10.0.0.0', false],
+      ['10.0.0.1', true],
+      ['10.0.0.254', true],
+      ['10.0.0.255', false],
       ['10.0.1.0', false],
       ['9.255.255.255', false],
       ['10.0.0.256', false],
@@ -346,9 +348,17 @@ const DOC_CASES: Case[] = [
     matches: true,
   },
   {
-    name: 'cidr /32 is one address',
+    name: 'cidr /32 matches no address (SubnetUtils has no usable host in a /32)',
     pattern: { data: { 'source-ip': [{ cidr: '10.0.0.123/32' }] } },
     event: docEvent(),
+    matches: false,
+  },
+  {
+    name: 'cidr without a mask is one address, IPv6 included',
+    pattern: { data: { 'source-ip': [{ cidr: '2001:db8::1' }] } },
+    event: docEvent((e) => {
+      e.data['source-ip'] = '2001:0db8:0:0:0:0:0:1';
+    }),
     matches: true,
   },
   // exists.
@@ -384,9 +394,17 @@ const DOC_CASES: Case[] = [
   },
   {
     name: 'exists false: the whole parent object is absent',
-    pattern: { source: ['acs.oss'], detail: { missing: [{ exists: false }] } },
+    pattern: { source: ['acs.oss'], data: { missing: { deeper: [{ exists: false }] } } },
     event: docEvent(),
     matches: true,
+  },
+  {
+    name: 'a data pattern never matches an event without data, even with exists false',
+    pattern: { data: { missing: [{ exists: false }] } },
+    event: docEvent((e) => {
+      delete (e as { data?: unknown }).data;
+    }),
+    matches: false,
   },
   {
     name: 'exists false ORed with a value',
@@ -439,7 +457,7 @@ const DOC_CASES: Case[] = [
     matches: false,
   },
   {
-    name: 'array of objects: a matching element',
+    name: 'array of objects: a nested pattern does not look inside the elements (the engine reads $.disks.category)',
     pattern: { data: { disks: { category: ['cloud_essd'], size: [{ numeric: ['>', 100] }] } } },
     event: docEvent((e) => {
       e.data.disks = [
@@ -447,7 +465,7 @@ const DOC_CASES: Case[] = [
         { category: 'cloud_essd', size: 500 },
       ];
     }),
-    matches: true,
+    matches: false,
   },
   // Nesting mirrors the event.
   {
@@ -503,25 +521,41 @@ describe('matchesPattern: documented examples', () => {
 
 describe('matchesPattern: patterns it cannot interpret', () => {
   const invalid: [string, unknown, RegExp][] = [
-    ['a pattern that is not an object', ['acs.ecs'], /"\$": \["acs.ecs"\] is not valid: a JSON object/],
-    ['a bare value instead of a list', { source: 'acs.ecs' }, /"source": "acs.ecs" is not valid: a list of matchers/],
-    ['an empty list', { source: [] }, /"source": \[\] is not valid/],
-    ['an empty nested object', { data: {} }, /"data": \{\} is not valid/],
+    ['a pattern that is not an object', ['acs.ecs'], /"\$": a pattern is a JSON object, got \["acs.ecs"\]/],
+    ['a bare value instead of a list', { source: 'acs.ecs' }, /"source": a field's matchers are a list/],
+    ['a nested object outside data', { source: { prefix: 'acs.' } }, /"source": .*only "data" holds nested fields/],
+    ['an unknown top-level key', { detail: { state: ['x'] } }, /"detail": "detail" is an AWS EventBridge key/],
+    ['an empty list', { source: [] }, /"source": an empty list matches nothing/],
+    ['an empty nested object', { data: {} }, /"data": an empty object is not valid/],
     [
       'equals-ignore-case (AWS only)',
       { source: [{ 'equals-ignore-case': 'ACS.ECS' }] },
-      /not an Alibaba EventBridge operator/,
+      /"equals-ignore-case" is not supported by Alibaba EventBridge/,
     ],
-    ['wildcard (AWS only)', { subject: [{ wildcard: 'acs:*' }] }, /"subject\[0\]".*"wildcard" is not an Alibaba/],
-    ['anything-but with suffix (AWS only)', { type: [{ 'anything-but': { suffix: 'x' } }] }, /anything-but takes/],
-    ['an operator object with two keys', { type: [{ prefix: 'a', suffix: 'b' }] }, /exactly one key/],
-    ['prefix with a number', { type: [{ prefix: 1 }] }, /prefix takes a string/],
-    ['numeric with an unknown operator', { data: { n: [{ numeric: ['!=', 1] }] } }, /"data.n\[0\]".*numeric takes/],
-    ['numeric with a string bound', { data: { n: [{ numeric: ['>', '1'] }] } }, /numeric takes/],
-    ['numeric with three comparisons', { data: { n: [{ numeric: ['>', 0, '<', 5, '=', 3] }] } }, /numeric takes/],
-    ['cidr with IPv6', { data: { ip: [{ cidr: '2001:db8::/32' }] } }, /IPv6 is not supported/],
-    ['cidr without a prefix length', { data: { ip: [{ cidr: '10.0.0.1' }] } }, /cidr takes/],
-    ['exists with a string', { data: { ip: [{ exists: 'true' }] } }, /exists takes true or false/],
+    [
+      'wildcard (AWS only)',
+      { subject: [{ wildcard: 'acs:*' }] },
+      /"subject\[0\]\.wildcard": "wildcard" is not supported/,
+    ],
+    ['anything-but with cidr', { type: [{ 'anything-but': { cidr: '10.0.0.1' } }] }, /"anything-but" with cidr/],
+    ['an operator object with two keys', { type: [{ prefix: 'a', suffix: 'b' }] }, /exactly one operator/],
+    ['prefix with a number', { type: [{ prefix: 1 }] }, /"prefix" takes a string/],
+    ['an empty prefix', { type: [{ prefix: '' }] }, /"prefix" takes a non-empty string/],
+    [
+      'numeric with an unknown operator',
+      { data: { n: [{ numeric: ['==', 1] }] } },
+      /"data.n\[0\]\.numeric\[0\]".*not a numeric operator/,
+    ],
+    ['numeric with a string bound', { data: { n: [{ numeric: ['>', '1'] }] } }, /"1" is not a number/],
+    ['numeric beyond 1e9', { data: { n: [{ numeric: ['>', 1e10] }] } }, /not a number within -1e9\.\.1e9/],
+    [
+      'numeric with three comparisons',
+      { data: { n: [{ numeric: ['>', 0, '<', 5, '=', 3] }] } },
+      /"numeric" takes one or two/,
+    ],
+    ['cidr with an IPv6 block', { data: { ip: [{ cidr: '2001:db8::/32' }] } }, /IPv6 blocks are not supported/],
+    ['cidr with a host name', { data: { ip: [{ cidr: 'example.com' }] } }, /"cidr" takes an IPv4 block/],
+    ['exists with a string', { data: { ip: [{ exists: 'true' }] } }, /"exists" takes true or false/],
     ['a list inside a list', { source: [['acs.ecs']] }, /"source\[0\]"/],
   ];
   for (const [name, pattern, message] of invalid) {
@@ -543,7 +577,7 @@ describe('matchesPattern: patterns it cannot interpret', () => {
         ]),
       (error: unknown) =>
         error instanceof PatternSyntaxError &&
-        /^entries\[1\] \(bad\): pattern field "type\[0\]": \{"wildcard"/.test(error.message),
+        /^entries\[1\] \(bad\): pattern field "type\[0\]\.wildcard": "wildcard" is not supported/.test(error.message),
     );
   });
 });
@@ -563,14 +597,17 @@ const leaf = fc.oneof(
   fc.constant(null),
 );
 
-const eventObject: fc.Arbitrary<JsonObject> = fc.letrec<{ object: JsonObject; value: JsonValue }>((tie) => ({
+const dataObject: fc.Arbitrary<JsonObject> = fc.letrec<{ object: JsonObject; value: JsonValue }>((tie) => ({
   value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, fc.array(leaf, { maxLength: 3 }), tie('object')),
   object: fc.dictionary(fc.constantFrom(...KEYS), tie('value'), { maxKeys: 4 }),
 })).object;
 
+/** Only `data` nests, so the random objects are the event's `data`. */
+const eventObject: fc.Arbitrary<JsonObject> = dataObject.map((data) => ({ data }));
+
 const matcher = fc.oneof(
   leaf,
-  fc.record({ prefix: fc.constantFrom('acs.', 'ecs:', 'Sto', '', '10.') }),
+  fc.record({ prefix: fc.constantFrom('acs.', 'ecs:', 'Sto', '10.') }),
   fc.record({ suffix: fc.constantFrom('.ecs', 'Change', 'ped', '7') }),
   fc.record({ contains: fc.constantFrom('Instance', 'un', '.') }),
   fc.record({ 'anything-but': fc.oneof(fc.constantFrom(...STRINGS), fc.integer({ min: -5, max: 5 })) }),
@@ -639,8 +676,11 @@ describe('matchesPattern: properties', () => {
         fc.nat(),
         fc.array(notExistsFalse, { minLength: 1, maxLength: 3 }),
         (event, pick, list) => {
-          const pattern = { ...selfPattern(event, pick), absent: list };
-          return !matchesPattern(pattern, event) && matchesPattern({ ...pattern, absent: [{ exists: false }] }, event);
+          const own = selfPattern(event, pick);
+          const data = (own.data ?? {}) as Pattern;
+          const pattern = { ...own, data: { ...data, absent: list } };
+          const existsFalse = { ...own, data: { ...data, absent: [{ exists: false }] } };
+          return !matchesPattern(pattern, event) && matchesPattern(existsFalse, event);
         },
       ),
       RUNS,
@@ -666,8 +706,8 @@ describe('matchesPattern: properties', () => {
         fc.constantFrom(...KEYS),
         fc.array(matcher, { minLength: 1, maxLength: 4 }),
         (event, key, list) => {
-          const any = list.some((m) => matchesPattern({ [key]: [m] }, event));
-          return matchesPattern({ [key]: list }, event) === any;
+          const any = list.some((m) => matchesPattern({ data: { [key]: [m] } }, event));
+          return matchesPattern({ data: { [key]: list } }, event) === any;
         },
       ),
       RUNS,
@@ -686,7 +726,7 @@ describe('matchesPattern: properties', () => {
     const indexedPattern = fc
       .tuple(fc.option(sourceField), fc.option(typeField), fc.option(patternObject))
       .map(([source, type, rest]) => ({
-        ...(rest ?? {}),
+        ...(rest === null ? {} : { data: rest }),
         ...(source === null ? {} : { source }),
         ...(type === null ? {} : { type }),
       }));
@@ -752,7 +792,7 @@ describe('PatternIndex', () => {
 
   test('reports an id once when an exact value and a prefix of the same list both reach it', () => {
     const index = new PatternIndex([
-      { id: 'p', pattern: { source: ['acs.ecs', { prefix: 'acs.' }, { prefix: 'acs.e' }], type: [{ prefix: '' }] } },
+      { id: 'p', pattern: { source: ['acs.ecs', { prefix: 'acs.' }, { prefix: 'acs.e' }], type: [{ exists: true }] } },
     ]);
 
     assert.deepEqual(index.match({ source: 'acs.ecs', type: 'ecs:Instance:StateChange' }), ['p']);

@@ -94,10 +94,11 @@ describe('synth fails on a bad pattern, naming the rule, the path and the altern
       /at "\$or": "\$or" is not supported by Alibaba EventBridge/,
     ],
     [
-      'anything-but with suffix',
-      { source: ['acs.ecs'], subject: [{ 'anything-but': { suffix: 'x' } }] },
-      /"anything-but" with suffix is not supported/,
+      'anything-but with an operator other than prefix or suffix',
+      { source: ['acs.ecs'], subject: [{ 'anything-but': { 'equals-ignore-case': 'x' } }] },
+      /"anything-but" with equals-ignore-case is not supported/,
     ],
+    ['an empty prefix', { source: [{ prefix: '' }] }, /at "source\[0\]\.prefix": "prefix" takes a non-empty string/],
     [
       'a misspelled operator',
       { source: [{ prefx: 'acs.' }] },
@@ -111,10 +112,11 @@ describe('synth fails on a bad pattern, naming the rule, the path and the altern
     ['an empty list', { source: ['acs.ecs'], subject: [] }, /at "subject": an empty list matches nothing/],
     ['a bare value instead of a list', { source: 'acs.ecs' }, /at "source": a field's matchers are a list/],
     [
-      'the undocumented >= numeric operator',
-      { source: ['acs.ecs'], data: { n: [{ numeric: ['>=', 1] }] } },
-      /">=" is not a numeric operator; Alibaba documents =, >, <, <=/,
+      'an unknown numeric operator',
+      { source: ['acs.ecs'], data: { n: [{ numeric: ['==', 1] }] } },
+      /"==" is not a numeric operator; allowed: =, !=, >, >=, <, <=/,
     ],
+    ['a nested object outside data', { source: { prefix: 'acs.' } }, /only "data" holds nested fields/],
     [
       'a numeric value out of range',
       { source: ['acs.ecs'], data: { n: [{ numeric: ['<', 2e9] }] } },
@@ -165,6 +167,14 @@ describe('valid patterns pass', () => {
     [
       'exists, null and the empty string',
       { source: ['acs.ecs'], subject: [{ exists: true }], data: { a: [null, ''], b: [{ exists: false }] } },
+    ],
+    [
+      "the reference engine's operators: >=, !=, anything-but suffix and an empty list, cidr on one address",
+      {
+        source: ['acs.ecs'],
+        subject: [{ 'anything-but': { suffix: '-test' } }, { 'anything-but': [] }],
+        data: { n: [{ numeric: ['>=', 1, '!=', 3] }], ip: [{ cidr: '2001:db8::1' }], big: [2e9] },
+      },
     ],
     [
       'anything-but with a list and with a prefix',
