@@ -4,9 +4,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
-import { type Clock, type DrillReport, runDrillCli, staticCredentials } from '../../lib/drill';
-import { FakeCloud, TEST_CREDENTIALS } from '../../tools/fake-cloud';
-import type { FakeSystemEvent } from '../../tools/fake-cloud/simulated-events';
+import { type Clock, type DrillReport, runDrillCli, staticCredentials } from '../../ops/drill';
+import { FakeCloud, TEST_CREDENTIALS } from '../../ops/fake-cloud';
+import type { FakeSystemEvent } from '../../ops/fake-cloud/simulated-events';
 import { fixture, INSTANCE_ID, REGION, world } from '../support/harness';
 
 const BUCKET = 'ecs-event-ops-archive-1234567890123456-cn-hangzhou';

@@ -4,15 +4,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
-import { staticCredentials } from '../../lib/drill';
+import { staticCredentials } from '../../ops/drill';
+import { FakeCloud, TEST_CREDENTIALS } from '../../ops/fake-cloud';
 import {
   functionOfQueue,
   parseDeadLetter,
   parseFunctionArn,
   type RedriveReport,
   runRedriveCli,
-} from '../../lib/redrive';
-import { FakeCloud, TEST_CREDENTIALS } from '../../tools/fake-cloud';
+} from '../../ops/redrive';
 import { fixture, world } from '../support/harness';
 
 const QUEUE = 'ecs-event-ops-auto-restart-dlq';

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import * as cxapi from '@alicloud/ros-cdk-cxapi';
-import { bufferIo, runTool } from '../../lib/cli';
+import { bufferIo, runTool } from '../../ops/cli';
 import { mergeContext, synthTool } from '../../tools/synth';
 import { cliSynth } from '../support/ros-cdk-cli';
 

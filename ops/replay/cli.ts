@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseWorld, type World, WorldFileError } from '../../tools/fake-cloud';
+import { REGION_IDS } from '../../lib/config';
+import { didYouMean } from '../../lib/private/did-you-mean';
 import { type CliIo, defineTool, repeatable, runTool, type ToolSpec } from '../cli';
-import { REGION_IDS } from '../config';
-import { didYouMean } from '../private/did-you-mean';
+import { parseWorld, type World, WorldFileError } from '../fake-cloud';
 import { type AssemblyStack, readAssembly } from './assembly';
 import { AssemblyError, ReplayInputError, ReplayUsageError } from './errors';
 import { collectEventInputs } from './inputs';

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { FakeCloud, RecordedCall } from '../../tools/fake-cloud';
+import type { FakeCloud, RecordedCall } from '../fake-cloud';
 import { type AssemblyFunction, type AssemblyStack, type AssemblyTarget, resolveValue } from './assembly';
 
 /** How a delivery ended. */

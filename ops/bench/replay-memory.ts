@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npx tsx tools/bench/replay-memory.ts [--events 100,2000,10000] [--assembly cdk.out] [--json]`: peak memory and
+ * `npx tsx ops/bench/replay-memory.ts [--events 100,2000,10000] [--assembly cdk.out] [--json]`: peak memory and
  * wall time of `npm run replay` as the number of events grows. For each count it writes that many events (the
  * fixtures of `test/fixtures/events/`, cycled, each with a unique id) to a temporary folder, replays the folder in
  * a fresh Node process against `--assembly` with `examples/world.json`, and reads that process's peak resident set
@@ -145,7 +145,7 @@ function main(argv: readonly string[]): number {
     }));
   } catch (cause) {
     process.stderr.write(
-      `error: ${(cause as Error).message}. Usage: npx tsx tools/bench/replay-memory.ts [--events 100,2000,10000] [--assembly cdk.out] [--json]\n`,
+      `error: ${(cause as Error).message}. Usage: npx tsx ops/bench/replay-memory.ts [--events 100,2000,10000] [--assembly cdk.out] [--json]\n`,
     );
     return 2;
   }

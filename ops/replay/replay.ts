@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
-import { FakeCloud, type World } from '../../tools/fake-cloud';
-import { PatternIndex } from '../patterns/matcher';
+import { PatternIndex } from '../../lib/patterns/matcher';
+import { FakeCloud, type World } from '../fake-cloud';
 import type { AssemblyRule, AssemblyStack, AssemblyTarget } from './assembly';
 import { EventFileError } from './errors';
 import { parseEventText } from './event-format';

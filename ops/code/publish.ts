@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import OSS from 'ali-oss';
 import { ENDPOINT_ALLOWED, parseEndpoint } from '../../contract/endpoints';
-import { DEFAULT_ASSETS_QUALIFIER } from '../config';
-import type { CodeManifest } from './manifest';
-import { readCodeManifest, readCodeZip } from './read';
+import type { CodeManifest } from '../../lib/code/manifest';
+import { readCodeManifest, readCodeZip } from '../../lib/code/read';
+import { DEFAULT_ASSETS_QUALIFIER } from '../../lib/config';
 
 /**
  * `npm run assets:publish`: puts each stack's handler code into its code bucket before `ros-cdk deploy`, on the official

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CodeObject } from '../code/manifest';
-import { codeObjectsByKey, unpackedCodeFolder } from '../code/read';
-import { REGION_IDS } from '../config';
+import type { CodeObject } from '../../lib/code/manifest';
+import { codeObjectsByKey, unpackedCodeFolder } from '../../lib/code/read';
+import { REGION_IDS } from '../../lib/config';
 import { AssemblyError } from './errors';
 
 /**

@@ -1,4 +1,4 @@
-import { SYSTEM_EVENT_STATUSES } from '../events/catalogue';
+import { SYSTEM_EVENT_STATUSES } from '../../lib/events/catalogue';
 
 /**
  * Simulated system events: what `CreateSimulatedSystemEvents` accepts and how its `NotBefore` must look.

@@ -1,3 +1,5 @@
+import { DEFAULT_NAME_PREFIX, idProblem, REGION_IDS } from '../../lib/config';
+import { didYouMean } from '../../lib/private/did-you-mean';
 import {
   type CliIo,
   createStyle,
@@ -10,8 +12,6 @@ import {
   type ToolSpec,
   UsageError,
 } from '../cli';
-import { DEFAULT_NAME_PREFIX, idProblem, REGION_IDS } from '../config';
-import { didYouMean } from '../private/did-you-mean';
 import { ArchiveFinder, archiveTypeFolders } from './archive';
 import { createArchiveReader } from './archive-reader';
 import {

@@ -1,3 +1,5 @@
+import { DEFAULT_NAME_PREFIX, REGION_IDS } from '../../lib/config';
+import { didYouMean } from '../../lib/private/did-you-mean';
 import {
   type CliIo,
   defineTool,
@@ -8,7 +10,6 @@ import {
   type ToolSpec,
   UsageError,
 } from '../cli';
-import { DEFAULT_NAME_PREFIX, REGION_IDS } from '../config';
 import {
   type CredentialProvider,
   callerAccountId,
@@ -19,7 +20,6 @@ import {
   resolveCredentials,
   STS,
 } from '../drill/cloud';
-import { didYouMean } from '../private/did-you-mean';
 import { createDeadLetterQueue, createEventPublisher, createFunctionInvoker, QueueError } from './clients';
 import {
   AUTOMATIONS,

@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import { ContextSourceError, parseContextFlags } from '../config/context';
+import { ContextSourceError, parseContextFlags } from '../../lib/config/context';
 import { UsageError } from './errors';
 
 /**

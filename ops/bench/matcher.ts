@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `tsx tools/bench/matcher.ts [--quick] [--json]`: throughput of the local pattern matcher.
+ * `tsx ops/bench/matcher.ts [--quick] [--json]`: throughput of the local pattern matcher.
  *
  * Measures events per second for `JSON.parse` of a realistic ~1 KB ECS event string plus `PatternIndex.match`, with
  * 1, 100 and 1,000 patterns, for a fixed time per size on one core (one thread; the process does nothing else).
