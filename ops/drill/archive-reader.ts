@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { ossAuthorization } from '../../lambda-src/commons/oss';
+import { ossAuthorization } from '../../contract/oss-signature';
 import { type CredentialProvider, resolveCredentials } from './cloud';
 
 /**

@@ -1,4 +1,4 @@
-import { parseEventTime } from '../../lambda-src/commons/envelope';
+import { parseEventTime } from '../../contract/event-time';
 import type { ArchiveReader } from './archive-reader';
 import { EVENT_CYCLE_STATUSES } from './simulated-event';
 

@@ -2,8 +2,9 @@ import Credential, { Config as CredentialConfig } from '@alicloud/credentials';
 import OpenApi, * as $OpenApi from '@alicloud/openapi-client';
 import OpenApiUtil from '@alicloud/openapi-util';
 import * as $Util from '@alicloud/tea-util';
+import { type ApiFailure, failureLabel, isRetryableApiFailure, sdkFailure } from '../../contract/api-failure';
 import { ENDPOINT_ALLOWED, parseEndpoint } from '../../contract/endpoints';
-import { ECS, type RpcParams, type RpcProduct, rpcParams, toHandlerError } from '../../lambda-src/commons/openapi';
+import { ECS, type RpcParams, type RpcProduct, rpcCall, STS } from '../../contract/rpc';
 import { ToolFailure } from '../cli';
 
 /**
@@ -153,14 +154,35 @@ export class EndpointOverrideError extends Error {
 
 /** Calls RPC actions of one product. */
 export interface RpcCaller {
-  /** Resolves to the JSON body; rejects with a RetryableError/PermanentError naming the action, code and request id. */
+  /** Resolves to the JSON body; rejects with a CloudApiError naming the action, code and request id. */
   call(action: string, params: RpcParams): Promise<Record<string, unknown>>;
 }
 
-/** STS, API version 2015-04-01 (the global endpoint). */
-export const STS: RpcProduct = { service: 'sts', version: '2015-04-01', endpointFor: () => 'sts.aliyuncs.com' };
+export { ECS, STS };
 
-export { ECS };
+/**
+ * A cloud API call failed: the message names the action, the code, the HTTP status and the request id; `retryable`
+ * follows the same classification as the handlers (contract/api-failure.ts).
+ */
+export class CloudApiError extends Error {
+  override readonly name = 'CloudApiError';
+  readonly api: ApiFailure;
+  readonly retryable: boolean;
+
+  constructor(api: ApiFailure, message: string, options?: { readonly cause?: unknown }) {
+    super(
+      `${api.service}:${api.action} failed (${failureLabel(api)}, request id ${api.requestId ?? 'unknown'}): ${message}`,
+      options,
+    );
+    this.api = api;
+    this.retryable = isRetryableApiFailure(api);
+  }
+}
+
+/** Whether a thrown value is worth retrying; anything but a refused API call (a bug, a lost answer) counts as retryable. */
+export function isRetryable(error: unknown): boolean {
+  return error instanceof CloudApiError ? error.retryable : true;
+}
 
 /**
  * An RPC caller over the generic `callApi` of `@alicloud/openapi-client` (ACS3-HMAC-SHA256), with the credential
@@ -189,12 +211,13 @@ export function createRpcCaller(options: {
     async call(action, params) {
       const query: Record<string, string | number | boolean> = {};
       for (const [key, value] of Object.entries(params)) if (value !== undefined) query[key] = value;
-      const spec = rpcParams(action, product.version);
+      const spec = new $OpenApi.Params(rpcCall(action, product.version));
       let response: { body?: unknown };
       try {
         response = await sdk.callApi(spec, new $OpenApi.OpenApiRequest({ query: OpenApiUtil.query(query) }), runtime);
       } catch (error) {
-        throw toHandlerError(product.service, action, error);
+        const { failure, message } = sdkFailure(product.service, action, error);
+        throw new CloudApiError(failure, message, { cause: error });
       }
       const body = response.body;
       if (typeof body !== 'object' || body === null || Array.isArray(body)) {

@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type HandlerError, isRetryable } from '../../lambda-src/commons/errors';
 import type { ArchivedEvent } from './archive';
-import type { RpcCaller } from './cloud';
+import { CloudApiError, isRetryable, type RpcCaller } from './cloud';
 import {
   ACTIVE_STATUSES,
   EVENT_CYCLE_STATUSES,
@@ -325,8 +324,8 @@ async function cancelIfPending(
  */
 export function createMayHaveSucceeded(error: unknown): boolean {
   if (error instanceof DrillError) return true;
-  const api = (error as Partial<HandlerError> | undefined)?.api;
-  if (api === undefined) return true;
+  if (!(error instanceof CloudApiError)) return true;
+  const { api } = error;
   return api.statusCode === undefined || api.statusCode >= 500;
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { SIMULATABLE_EVENT_TYPES } from '../drill/simulated-event';
+import { SIMULATABLE_EVENT_TYPES } from '../../contract/simulated-events';
 import { FakeApiError, type RpcAction } from './rpc-actions';
 import type { World } from './world';
 
