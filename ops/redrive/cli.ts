@@ -1,10 +1,16 @@
-import { DEFAULT_NAME_PREFIX, REGION_IDS } from '../../lib/config';
+import * as path from 'node:path';
+import { AssemblyError } from '../../lib/assembly';
+import { ConfigError, REGION_IDS } from '../../lib/config';
+import { ContextSourceError } from '../../lib/config/context';
 import { didYouMean } from '../../lib/private/did-you-mean';
+import { readAppFacts } from '../app-config';
 import {
   type CliIo,
+  contextOption,
   defineTool,
   EXIT,
   type OptionReader,
+  parseContextPairs,
   runTool,
   ToolFailure,
   type ToolSpec,
@@ -22,7 +28,6 @@ import {
 } from '../drill/cloud';
 import { createDeadLetterQueue, createEventPublisher, createFunctionInvoker, QueueError } from './clients';
 import {
-  AUTOMATIONS,
   DEFAULT_DESTINATION,
   formatOutcome,
   MNS_BATCH_LIMIT,
@@ -46,6 +51,8 @@ export interface RedriveArgs {
   readonly bus: string;
   readonly accountId?: string;
   readonly namePrefix: string;
+  /** The dead-letter queues of the region's stack in the synthesized assembly (empty without one). */
+  readonly knownQueues: readonly string[];
   readonly dryRun: boolean;
   readonly json: boolean;
 }
@@ -55,7 +62,11 @@ export interface RedriveArgs {
  *
  * @throws UsageError
  */
-export function checkRedriveArgs(options: OptionReader, json: boolean): RedriveArgs {
+export function checkRedriveArgs(
+  options: OptionReader,
+  json: boolean,
+  projectRoot: string = PROJECT_ROOT,
+): RedriveArgs {
   const text = (key: string) => options.string(key);
   const problems: string[] = [];
   const region = text('region');
@@ -65,15 +76,22 @@ export function checkRedriveArgs(options: OptionReader, json: boolean): RedriveA
       `--region "${region}" is not an Alibaba Cloud region id${didYouMean(region, REGION_IDS)}; known: ${REGION_IDS.join(', ')}`,
     );
   }
-  const namePrefix = text('namePrefix') ?? DEFAULT_NAME_PREFIX;
+  // Names as synth makes them: the configuration (cdk.json, cdk.context.json, -c) and the synthesized assembly.
+  const facts = readAppFacts(
+    projectRoot,
+    parseContextPairs(options.strings('context')),
+    region,
+    options.string('assembly') === undefined ? undefined : path.resolve(options.string('assembly') as string),
+  );
+  const namePrefix = text('namePrefix') ?? facts.namePrefix;
   if (!/^[a-z][a-z0-9-]{1,19}$/.test(namePrefix)) {
     problems.push(
       `--name-prefix "${namePrefix}" is not valid: lowercase letters, digits and hyphens, starting with a letter, 2 to 20 characters`,
     );
   }
   const queue = text('queue');
-  const known = AUTOMATIONS.map((a) => `${namePrefix}-${a}-dlq`);
-  if (queue === undefined) problems.push(`--queue is required; the dead-letter queues are ${known.join(', ')}`);
+  const known = facts.deadLetterQueues ?? [];
+  if (queue === undefined) problems.push(`--queue is required; ${queueList(known)}`);
   else if (!/^[A-Za-z][A-Za-z0-9-]{0,119}$/.test(queue)) {
     problems.push(
       `--queue "${queue}" is not an MNS queue name (a letter, then letters, digits and hyphens, at most 120)${didYouMean(queue, known)}`,
@@ -106,9 +124,19 @@ export function checkRedriveArgs(options: OptionReader, json: boolean): RedriveA
     bus,
     accountId,
     namePrefix,
+    knownQueues: known,
     dryRun: options.flag('dryRun'),
     json,
   };
+}
+
+/** The folder of cdk.json. */
+const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+
+function queueList(queues: readonly string[]): string {
+  return queues.length > 0
+    ? `the dead-letter queues of this region's stack are ${queues.join(', ')}`
+    : 'no synthesized stack for this region lists its dead-letter queues (run "npm run synth", or pass --assembly <dir>)';
 }
 
 /** Where the CLI writes. */
@@ -120,6 +148,8 @@ export interface RedriveEnvironment {
   readonly credentials?: CredentialProvider;
   /** @default read from EEO_*_ENDPOINT environment variables */
   readonly endpoints?: EndpointOverrides;
+  /** The folder of cdk.json whose configuration names the queues. @default this repository */
+  readonly projectRoot?: string;
   /** The clock message ages are measured with. @default Date.now */
   readonly now?: () => number;
 }
@@ -141,7 +171,7 @@ export function createRedriveTool(environment: RedriveEnvironment = {}): ToolSpe
       'npm run redrive -- --region cn-hangzhou --queue ecs-event-ops-notify-dlq --to eventbridge --json',
     ],
     json: true,
-    failures: [QueueError],
+    failures: [QueueError, ConfigError, ContextSourceError, AssemblyError],
     notes:
       '--to target (the default) re-invokes the function that failed; --to eventbridge re-publishes the event to the ' +
       'bus, where every matching rule acts on it again.\n' +
@@ -154,13 +184,12 @@ export function createRedriveTool(environment: RedriveEnvironment = {}): ToolSpe
         .option('--to <where>', 'target: re-invoke the automation that failed (default); eventbridge: re-publish')
         .option('--bus <name>', 'the event bus for --to eventbridge (default: default)')
         .option('--account-id <id>', 'the account id of the endpoints (default: asked from STS)')
-        .option(
-          '--name-prefix <prefix>',
-          `the stack's namePrefix, for the queue names (default ${DEFAULT_NAME_PREFIX})`,
-        )
-        .option('--dry-run', 'list (peek at) the messages; nothing is received, re-delivered or deleted'),
+        .option('--name-prefix <prefix>', "the stack's namePrefix (default: the configuration's, as synth reads it)")
+        .option('--dry-run', 'list (peek at) the messages; nothing is received, re-delivered or deleted')
+        .option('--assembly <dir>', 'the synthesized cloud assembly that lists the queues (default: cdk.out)')
+        .addOption(contextOption()),
     run: async (context) => {
-      const args = checkRedriveArgs(context.options, context.json);
+      const args = checkRedriveArgs(context.options, context.json, environment.projectRoot);
       const credentials = environment.credentials ?? defaultCredentials();
       // Resolved once up front: no credentials is a clear message, not a network error from the first call.
       await resolveCredentials(credentials);
@@ -187,9 +216,8 @@ export function createRedriveTool(environment: RedriveEnvironment = {}): ToolSpe
         });
       } catch (error) {
         const text = (error as Error).message;
-        const queues = AUTOMATIONS.map((a) => `${args.namePrefix}-${a}-dlq`);
         const hint = /QueueNotExist/.test(text)
-          ? `; the dead-letter queues are ${queues.join(', ')}${didYouMean(args.queue, queues)}`
+          ? `; ${queueList(args.knownQueues)}${didYouMean(args.queue, args.knownQueues)}`
           : '';
         throw new ToolFailure(`${text}${hint}`, { cause: error });
       }

@@ -30,7 +30,6 @@ export {
   type UnknownDeadLetter,
 } from './dead-letter';
 export {
-  AUTOMATIONS,
   DEFAULT_DESTINATION,
   formatAge,
   formatOutcome,

@@ -20,6 +20,8 @@ export const DEFAULT_DESTINATION: RedriveDestination = 'target';
 export interface RedriveRequest {
   /** The dead-letter queue, `<namePrefix>-<automation>-dlq`: names the function an EventBridge dead letter was for. */
   readonly queue?: string;
+  /** The app's namePrefix (configuration), to tell the automation from the queue name. */
+  readonly namePrefix?: string;
   /** At most this many messages are handled. */
   readonly max: number;
   readonly to: RedriveDestination;
@@ -147,31 +149,16 @@ async function redriveOne(message: QueueMessage, request: RedriveRequest, deps: 
   }
 }
 
-/** Every automation of the stack: each has the dead-letter queue `<namePrefix>-<automation>-dlq`. */
-export const AUTOMATIONS = [
-  'lifecycle-audit',
-  'auto-restart',
-  'spot-drain',
-  'notify',
-  'event-archive',
-  'scale-out',
-  'protect-instances',
-  'dlq-check',
-];
-
 /**
- * The function whose dead-letter queue `queue` is: `<prefix>-<automation>-dlq` belongs to the FC function
- * `<prefix>-<automation>/<automation>` (see lib/stacks/region-stack.ts), or undefined for another name.
+ * The function whose dead-letter queue `queue` is: `<namePrefix>-<automation>-dlq` belongs to the FC function
+ * `<namePrefix>-<automation>/<automation>` (see lib/stacks/), or undefined for a queue without that prefix and suffix.
  */
-export function functionOfQueue(queue: string): FunctionTarget | undefined {
-  for (const automation of AUTOMATIONS) {
-    const suffix = `-${automation}-dlq`;
-    if (queue.endsWith(suffix) && queue.length > suffix.length) {
-      const prefix = queue.slice(0, -suffix.length);
-      return { service: `${prefix}-${automation}`, function: automation, qualifier: 'LATEST' };
-    }
-  }
-  return undefined;
+export function functionOfQueue(queue: string, namePrefix: string): FunctionTarget | undefined {
+  const head = `${namePrefix}-`;
+  if (!queue.startsWith(head) || !queue.endsWith('-dlq')) return undefined;
+  const automation = queue.slice(head.length, -'-dlq'.length);
+  if (!/^[a-z][a-z0-9-]*$/.test(automation)) return undefined;
+  return { service: `${namePrefix}-${automation}`, function: automation, qualifier: 'LATEST' };
 }
 
 type Plan = { destination: string; deliver: (deps: RedriveDeps) => Promise<void> } | { refusal: string };
@@ -182,7 +169,10 @@ function destinationOf(letter: DeadLetter, request: RedriveRequest): Plan {
   if (request.to === 'target') {
     if (letter.kind === 'eventbridge') {
       // The message does not name its target, but each automation has its own queue: the queue names the function.
-      const owner = request.queue === undefined ? undefined : functionOfQueue(request.queue);
+      const owner =
+        request.queue === undefined || request.namePrefix === undefined
+          ? undefined
+          : functionOfQueue(request.queue, request.namePrefix);
       if (owner === undefined) {
         return {
           refusal:
