@@ -1,11 +1,16 @@
-import { DEFAULT_NAME_PREFIX, idProblem, REGION_IDS } from '../../lib/config';
+import * as path from 'node:path';
+import { ConfigError, idProblem, REGION_IDS } from '../../lib/config';
+import { ContextSourceError } from '../../lib/config/context';
 import { didYouMean } from '../../lib/private/did-you-mean';
+import { readAppFacts } from '../app-config';
 import {
   type CliIo,
+  contextOption,
   createStyle,
   defineTool,
   EXIT,
   type OptionReader,
+  parseContextPairs,
   runTool,
   type Style,
   ToolFailure,
@@ -62,7 +67,12 @@ export interface DrillArgs {
  *
  * @throws UsageError
  */
-export function checkDrillArgs(options: OptionReader, json: boolean, nowMs: number): DrillArgs {
+export function checkDrillArgs(
+  options: OptionReader,
+  json: boolean,
+  nowMs: number,
+  projectRoot: string = path.resolve(__dirname, '..', '..'),
+): DrillArgs {
   const text = (key: string) => options.string(key);
   const problems: string[] = [];
 
@@ -111,7 +121,9 @@ export function checkDrillArgs(options: OptionReader, json: boolean, nowMs: numb
   if (bucket !== undefined && !/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(bucket)) {
     problems.push(`--bucket "${bucket}" is not an OSS bucket name (3 to 63 lowercase letters, digits and hyphens)`);
   }
-  const namePrefix = text('namePrefix') ?? DEFAULT_NAME_PREFIX;
+  // The namePrefix as synth reads it (cdk.json, cdk.context.json, -c), unless --name-prefix overrides it.
+  const namePrefix =
+    text('namePrefix') ?? readAppFacts(projectRoot, parseContextPairs(options.strings('context')), region).namePrefix;
   if (!/^[a-z][a-z0-9-]{1,19}$/.test(namePrefix)) {
     problems.push(
       `--name-prefix "${namePrefix}" is not valid: lowercase letters, digits and hyphens, starting with a letter, 2 to 20 characters`,
@@ -225,6 +237,8 @@ export interface DrillEnvironment {
   readonly endpoints?: EndpointOverrides;
   /** @default the system clock */
   readonly clock?: Clock;
+  /** The folder of cdk.json whose configuration names the archive bucket. @default this repository */
+  readonly projectRoot?: string;
   /**
    * Aborts a running drill; the event is still canceled. The real main wires SIGINT, SIGTERM and SIGHUP to it
    * (through the CLI kit); in-process callers pass their own.
@@ -249,6 +263,7 @@ export function createDrillTool(environment: DrillEnvironment = {}): ToolSpec {
       'npm run drill -- --region cn-hangzhou --instance i-bp1abcdefghij0123456 --type SystemMaintenance.Reboot --dry-run',
     ],
     json: true,
+    failures: [ConfigError, ContextSourceError],
     notes:
       'Credentials: the standard Alibaba Cloud credential chain (ALIBABA_CLOUD_ACCESS_KEY_ID and ' +
       'ALIBABA_CLOUD_ACCESS_KEY_SECRET, OIDC, ~/.aliyun/config.json, ~/.alibabacloud/credentials, the ECS RAM role).\n' +
@@ -266,12 +281,13 @@ export function createDrillTool(environment: DrillEnvironment = {}): ToolSpec {
         .option('--timeout <duration>', 'how long to wait for the archived copy (default 15m)')
         .option('--poll-interval <duration>', 'time between two looks into the archive (default 10s)')
         .option('--bucket <name>', 'the archive bucket (default: named from the name prefix, account and region)')
-        .option('--name-prefix <prefix>', `the stack's namePrefix (default ${DEFAULT_NAME_PREFIX})`)
+        .option('--name-prefix <prefix>', "the stack's namePrefix (default: the configuration's, as synth reads it)")
         .option('--account-id <id>', 'the account id for the bucket name (default: asked from STS)')
-        .option('--dry-run', 'print the calls the drill would make, and call nothing'),
+        .option('--dry-run', 'print the calls the drill would make, and call nothing')
+        .addOption(contextOption()),
     run: async (context) => {
       const clock = environment.clock ?? SYSTEM_CLOCK;
-      const args = checkDrillArgs(context.options, context.json, clock.now());
+      const args = checkDrillArgs(context.options, context.json, clock.now(), environment.projectRoot);
       if (args.dryRun) {
         const calls = drillPlan(args);
         if (context.json) context.printJson({ dryRun: true, calls });
