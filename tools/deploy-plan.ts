@@ -17,6 +17,7 @@ export const deployPlanTool = defineTool({
   summary: 'Prints the stacks of a cloud assembly with their regions, or writes the NoEcho parameter arguments.',
   usage: 'stacks [--assembly <dir>] | parameters --template <file> --out <file>',
   examples: [
+    'npm run deploy-plan -- stacks --assembly cdk.out',
     'npx tsx tools/deploy-plan.ts stacks --assembly cdk.out',
     'npx tsx tools/deploy-plan.ts parameters --template cdk.out/ecs-event-ops-cn-hangzhou.template.json --out /tmp/p',
   ],
