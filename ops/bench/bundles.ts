@@ -59,7 +59,7 @@ export function runBundlesBenchmark(runs: number): BundlesResult {
     .sort();
   const handlers = names.map((name) => row(name, path.join(bundleHandler(name).directory, 'index.js'), runs));
   const naiveFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'eeo-bench-')), 'index.js');
-  esbuild.buildSync(bundleOptions(path.join(PROJECT_ROOT, 'tools', 'bench', 'naive-auto-restart.ts'), naiveFile));
+  esbuild.buildSync(bundleOptions(path.join(PROJECT_ROOT, 'ops', 'bench', 'naive-auto-restart.ts'), naiveFile));
   const naive = row('naive-sdk', naiveFile, runs);
   const same = handlers.find((h) => h.name === 'auto-restart') ?? handlers[0];
   return {
