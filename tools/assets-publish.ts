@@ -5,9 +5,9 @@
  * `ros-cdk deploy` (lib/code/publish.ts says why the CLI does not do it).
  */
 import * as path from 'node:path';
-import { defineTool, runMain, UsageError } from '../lib/cli';
-import { credentialsFromEnvironment, PublishError, publishCode } from '../lib/code/publish';
 import { CodeManifestError } from '../lib/code/read';
+import { defineTool, runMain, UsageError } from '../ops/cli';
+import { credentialsFromEnvironment, PublishError, publishCode } from '../ops/code/publish';
 
 /** The `npm run assets:publish` tool; `--json` prints `{ dryRun, stacks: PublishedStack[] }`. */
 export const assetsPublishTool = defineTool({

@@ -1,143 +1,54 @@
 #!/usr/bin/env node
 /**
- * What the deploy workflow needs from a cloud assembly, for `ros-cdk deploy`:
- *
- * - `npx tsx tools/deploy-plan.ts stacks [--assembly cdk.out]` prints `[{"stack": …, "region": …}, …]`: every ROS
- *   stack of the assembly with the region it must be deployed to, read from its `StackRegion` parameter (whose default
- *   is the stack's region; the stack refuses any other region). The workflow sets `REGION_ID` from it, because the CLI
- *   ignores the stack's `env.region`.
- * - `npx tsx tools/deploy-plan.ts parameters --template <file> --out <file>` writes the `--parameters Name=Value`
- *   arguments for the NoEcho parameters of that template, NUL-separated (for `mapfile -d ''`), taking each value from
- *   the environment variable named by {@link secretName}; it prints the parameter names, never the values. A
- *   parameter that the template does not have (a disabled channel) is not passed; a NoEcho parameter without a value
- *   is an error, because the CLI never reuses a previous value.
- *
- * The CLI splits a `--parameters` value at its first `=` and sends every one to each stack it deploys
- * (`packages/ros-cdk-cli/bin/cdk.ts` in aliyun/Resource-Orchestration-Service-Cloud-Development-Kit).
+ * `npx tsx tools/deploy-plan.ts stacks [--assembly cdk.out]` and
+ * `npx tsx tools/deploy-plan.ts parameters --template <file> --out <file>`: what the deploy workflow needs from a
+ * cloud assembly (see ops/deploy-plan.ts). Called by `.github/workflows/deploy.yml` under this path.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
+import { defineTool, runMain, UsageError } from '../ops/cli';
+import { DeployPlanError, parameterArguments, readTemplate, stackRegions } from '../ops/deploy-plan';
 
 const ROOT = path.resolve(__dirname, '..');
 
-/** The template parameter whose default names a stack's region (added by the region guard). */
-export const STACK_REGION_PARAMETER = 'StackRegion';
-
-export class DeployPlanError extends Error {
-  override readonly name = 'DeployPlanError';
-}
-
-interface TemplateParameter {
-  readonly NoEcho?: boolean;
-  readonly Default?: unknown;
-}
-
-interface TemplateShape {
-  readonly Parameters?: Record<string, TemplateParameter>;
-}
-
-function readJson(file: string): unknown {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (cause) {
-    throw new DeployPlanError(`cannot read ${file}: ${(cause as Error).message}`, { cause });
-  }
-}
-
-/**
- * The repository secret (and environment variable) that holds a NoEcho parameter's value: the parameter name in
- * upper snake case, e.g. `DingTalkWebhookUrl` → `DING_TALK_WEBHOOK_URL`, `MonitoringToken` → `MONITORING_TOKEN`.
- */
-export function secretName(parameter: string): string {
-  return parameter
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
-    .toUpperCase();
-}
-
-/** The stacks of an assembly and their regions, in the order of the manifest. */
-export function stackRegions(assemblyDir: string): { stack: string; region: string }[] {
-  const manifest = readJson(path.join(assemblyDir, 'manifest.json')) as {
-    artifacts?: Record<string, { type?: string; properties?: { templateFile?: string } }>;
-  };
-  const stacks = Object.entries(manifest.artifacts ?? {}).filter(([, a]) => a.type === 'aliyun:ros:stack');
-  if (stacks.length === 0) throw new DeployPlanError(`no ROS stack in ${assemblyDir}/manifest.json`);
-  return stacks.map(([stack, artifact]) => {
-    const file = path.join(assemblyDir, artifact.properties?.templateFile ?? `${stack}.template.json`);
-    const region = (readJson(file) as TemplateShape).Parameters?.[STACK_REGION_PARAMETER]?.Default;
-    if (typeof region !== 'string' || region === '') {
-      throw new DeployPlanError(
-        `stack ${stack}: parameter ${STACK_REGION_PARAMETER} has default ${JSON.stringify(region)}, expected a region id ` +
-          '(only region stacks, which carry the region guard, can be deployed by this workflow)',
-      );
-    }
-    return { stack, region };
-  });
-}
-
-/** The `ros-cdk deploy` arguments for the NoEcho parameters of `template`, values taken from `env`. */
-export function parameterArguments(
-  template: object,
-  env: Readonly<Record<string, string | undefined>>,
-): { names: string[]; args: string[] } {
-  const names = Object.entries((template as TemplateShape | null)?.Parameters ?? {})
-    .filter(([, p]) => p.NoEcho === true)
-    .map(([name]) => name)
-    .sort();
-  const missing = names.filter((name) => !env[secretName(name)]);
-  if (missing.length > 0) {
-    throw new DeployPlanError(
-      `NoEcho parameter(s) without a value: ${missing.map((n) => `${n} (secret ${secretName(n)})`).join(', ')}; ` +
-        'set the repository secret(s) and pass them to the deploy step, or turn the channel off',
-    );
-  }
-  const args: string[] = [];
-  for (const name of names) {
-    const value = env[secretName(name)] as string;
-    if (value.includes('\0')) throw new DeployPlanError(`secret ${secretName(name)} holds a NUL character`);
-    args.push('--parameters', `${name}=${value}`);
-  }
-  return { names, args };
-}
-
-function main(argv: readonly string[]): number {
-  const usage = 'Usage: deploy-plan stacks [--assembly <dir>] | deploy-plan parameters --template <file> --out <file>';
-  let command: string | undefined;
-  let values: { assembly?: string; template?: string; out?: string };
-  try {
-    const parsed = parseArgs({
-      args: [...argv],
-      options: { assembly: { type: 'string' }, template: { type: 'string' }, out: { type: 'string' } },
-      allowPositionals: true,
-      strict: true,
-    });
-    [command] = parsed.positionals;
-    values = parsed.values;
-    if (parsed.positionals.length !== 1) throw new Error(`expected one command, got ${parsed.positionals.length}`);
-  } catch (cause) {
-    process.stderr.write(`error: ${(cause as Error).message}. ${usage}\n`);
-    return 2;
-  }
-  try {
+/** The deploy-plan tool: `stacks` prints JSON (always), `parameters` writes the NUL-separated arguments file. */
+export const deployPlanTool = defineTool({
+  name: 'deploy-plan',
+  summary: 'Prints the stacks of a cloud assembly with their regions, or writes the NoEcho parameter arguments.',
+  usage: 'stacks [--assembly <dir>] | parameters --template <file> --out <file>',
+  examples: [
+    'npm run deploy-plan -- stacks --assembly cdk.out',
+    'npx tsx tools/deploy-plan.ts stacks --assembly cdk.out',
+    'npx tsx tools/deploy-plan.ts parameters --template cdk.out/ecs-event-ops-cn-hangzhou.template.json --out /tmp/p',
+  ],
+  notes: 'Exit codes: 0 done; 1 an unreadable assembly or a missing secret; 2 a usage error.',
+  failures: [DeployPlanError],
+  configure: (command) =>
+    command
+      .argument('<command>', '"stacks" or "parameters"')
+      .option('--assembly <dir>', 'the cloud assembly, for stacks (default: cdk.out)')
+      .option('--template <file>', 'the stack template, for parameters')
+      .option('--out <file>', 'where to write the arguments, for parameters'),
+  run: (context) => {
+    const [command] = context.args;
     if (command === 'stacks') {
-      const plan = stackRegions(path.resolve(values.assembly ?? path.join(ROOT, 'cdk.out')));
-      process.stdout.write(`${JSON.stringify(plan)}\n`);
+      const plan = stackRegions(path.resolve(context.options.string('assembly') ?? path.join(ROOT, 'cdk.out')));
+      context.io.stdout(`${JSON.stringify(plan)}\n`);
       return 0;
     }
-    if (command === 'parameters' && values.template !== undefined && values.out !== undefined) {
-      const { names, args } = parameterArguments(readJson(values.template) as object, process.env);
-      fs.writeFileSync(values.out, args.map((a) => `${a}\0`).join(''), { mode: 0o600 });
-      process.stdout.write(`NoEcho parameters passed: ${names.length > 0 ? names.join(', ') : 'none'}\n`);
+    const template = context.options.string('template');
+    const out = context.options.string('out');
+    if (command === 'parameters' && template !== undefined && out !== undefined) {
+      const { names, args } = parameterArguments(readTemplate(template), context.env);
+      fs.writeFileSync(out, args.map((a) => `${a}\0`).join(''), { mode: 0o600 });
+      context.io.stdout(`NoEcho parameters passed: ${names.length > 0 ? names.join(', ') : 'none'}\n`);
       return 0;
     }
-  } catch (error) {
-    if (!(error instanceof DeployPlanError)) throw error;
-    process.stderr.write(`error: ${error.message}\n`);
-    return 1;
-  }
-  process.stderr.write(`error: "${command}" with these options is not a command. ${usage}\n`);
-  return 2;
-}
+    throw new UsageError([
+      `"${command}" with these options is not a command: expected "stacks [--assembly <dir>]" or ` +
+        '"parameters --template <file> --out <file>"',
+    ]);
+  },
+});
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) runMain(deployPlanTool);

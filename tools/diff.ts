@@ -9,8 +9,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runMain } from '../lib/cli';
-import { AssemblyError, createDiffTool } from '../lib/diff';
+import { runMain } from '../ops/cli';
+import { AssemblyError, createDiffTool } from '../ops/diff';
 
 const ROOT = path.resolve(__dirname, '..');
 const temporary: string[] = [];

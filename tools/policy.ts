@@ -7,12 +7,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { contextOption, defineTool, parseContextPairs, runMain, ToolFailure } from '../lib/cli';
 import { ConfigError } from '../lib/config';
 import { ContextSourceError } from '../lib/config/context';
 import { loadProjectConfig } from '../lib/config/project';
 import { formatPolicyReport } from '../lib/policy';
 import { checkAssembly } from '../lib/policy/check-assembly';
+import { contextOption, defineTool, parseContextPairs, runMain, ToolFailure } from '../ops/cli';
 
 const ROOT = path.resolve(__dirname, '..');
 

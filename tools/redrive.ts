@@ -4,8 +4,8 @@
  * dead-lettered events with their age, re-delivers them (by default to the automation that failed) and deletes each
  * message only after its re-delivery succeeded. See lib/redrive/.
  */
-import { runMain } from '../lib/cli';
-import { createRedriveTool } from '../lib/redrive';
+import { runMain } from '../ops/cli';
+import { createRedriveTool } from '../ops/redrive';
 
 // The credential chain and HTTP agents may hold handles open once the run is done: exit then.
 if (require.main === module) runMain(createRedriveTool(), { exitWhenDone: true });

@@ -4,7 +4,7 @@
  * [<event.json | folder> ...]`: replays sample events against the synthesized rules and the bundled handlers, with a
  * loopback fake cloud. See lib/replay/ and `npm run replay -- --help`.
  */
-import { runMain } from '../lib/cli';
-import { createReplayTool } from '../lib/replay';
+import { runMain } from '../ops/cli';
+import { createReplayTool } from '../ops/replay';
 
 if (require.main === module) runMain(createReplayTool());

@@ -7,9 +7,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as cxapi from '@alicloud/ros-cdk-cxapi';
-import { defineTool, runMain, ToolFailure } from '../lib/cli';
 import { UNCATALOGUED_METADATA_KEY } from '../lib/constructs/event-rule';
 import { type ReportStack, routedTypes, rulesReport } from '../lib/patterns/routing';
+import { defineTool, runMain, ToolFailure } from '../ops/cli';
 
 interface RuleResource {
   readonly Type: string;

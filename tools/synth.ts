@@ -18,7 +18,6 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { contextOption, defineTool, parseContextPairs, runMain, ToolFailure } from '../lib/cli';
 import {
   CONTEXT_ENV,
   ContextSourceError,
@@ -29,6 +28,7 @@ import {
   readContextFiles,
   readJsonObject,
 } from '../lib/config/context';
+import { contextOption, defineTool, parseContextPairs, runMain, ToolFailure } from '../ops/cli';
 
 const ROOT = path.resolve(__dirname, '..');
 

@@ -1,3 +1,4 @@
+import { parseEventTime } from '../../contract/event-time';
 import { MalformedEventError } from './errors';
 
 /**
@@ -346,56 +347,7 @@ function parseCloudMonitorEvent(json: Record<string, unknown>): EventEnvelope {
   };
 }
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
-const CMS_TIME = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\.\d+)?([+-]\d{2})(\d{2})$/;
-const ZONE_NAME_TIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?([A-Za-z][A-Za-z_/+-]*)$/;
-
-/**
- * Parses the event time formats seen in Alibaba events, best effort:
- * RFC 3339 (`2020-11-19T21:04:41+08:00`), CMS compact (`20181226T220114.058+0800`) and ISO local time followed by
- * a time-zone name (`2020-08-17T16:04:46.149Asia/Shanghai`, `...179PRC`).
- *
- * @returns epoch milliseconds, or undefined when the string matches none of these.
- */
-export function parseEventTime(time: string): number | undefined {
-  if (RFC3339.test(time)) return Date.parse(time);
-  const cms = CMS_TIME.exec(time);
-  if (cms !== null) {
-    const [, y, mo, d, h, mi, s, frac, oh, om] = cms;
-    return Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${s}${frac ?? ''}${oh}:${om}`);
-  }
-  const zoned = ZONE_NAME_TIME.exec(time);
-  if (zoned !== null) {
-    const [, local, frac, zone] = zoned;
-    const asUtc = Date.parse(`${local}${frac ?? ''}Z`);
-    const offset = zoneOffsetMs(zone, asUtc);
-    return offset === undefined ? undefined : asUtc - offset;
-  }
-  return undefined;
-}
-
-/** Offset of an IANA zone from UTC at the given instant, via Intl (Node ships full ICU). */
-function zoneOffsetMs(zone: string, instant: number): number | undefined {
-  let format: Intl.DateTimeFormat;
-  try {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-  } catch {
-    return undefined;
-  }
-  const parts: Record<string, number> = {};
-  for (const part of format.formatToParts(instant)) parts[part.type] = Number(part.value);
-  const wallClock = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
-  return wallClock - Math.floor(instant / 1000) * 1000;
-}
+export { parseEventTime };
 
 const DISK_ID = /^d-[a-z0-9]{1,62}$/;
 const SNAPSHOT_ID = /^s-[a-z0-9]{1,62}$/;

@@ -9,19 +9,9 @@
  * `retryable` is logged so operators can tell "will heal by itself" from "needs a look".
  */
 
-/** Details of a failed cloud API call, kept for logs and error classification. */
-export interface ApiFailure {
-  /** `ecs`, `slb`, `oss`, ... */
-  readonly service: string;
-  /** API action, e.g. `StartInstance`, or an OSS operation such as `PutObject`. */
-  readonly action: string;
-  /** Error code returned by the service, e.g. `Throttling.User`; undefined for network failures. */
-  readonly code?: string;
-  /** HTTP status code; undefined for network failures. */
-  readonly statusCode?: number;
-  /** Request id returned by the service, for support tickets. */
-  readonly requestId?: string;
-}
+import { type ApiFailure, failureLabel, isRetryableApiFailure } from '../../contract/api-failure';
+
+export type { ApiFailure };
 
 /** Options accepted by every handler error. */
 export interface HandlerErrorOptions {
@@ -77,34 +67,7 @@ export class ConfigurationError extends HandlerError {
   readonly retryable = false;
 }
 
-/** Error codes that mean "try again later" whatever their HTTP status (Alibaba returns throttling as 400). */
-const RETRYABLE_CODES = new Set(['ServiceUnavailable', 'InternalError', 'OperationConflict', 'RequestTimeout']);
-
-/**
- * Classifies a failed cloud API call.
- *
- * `Throttling*`, `ServiceUnavailable`, `InternalError`, `OperationConflict` (ECS: "conflicts with a previous
- * request"), HTTP 429 and 5xx are retryable; other 4xx (InvalidParameter*, Forbidden*, NotFound...) are permanent.
- * A failure without a status code is a network failure or timeout and is retryable.
- */
-export function isRetryableApiFailure(failure: ApiFailure): boolean {
-  const code = failure.code ?? '';
-  if (code.startsWith('Throttling') || RETRYABLE_CODES.has(code)) return true;
-  if (failure.statusCode === undefined) return true;
-  return failure.statusCode === 429 || failure.statusCode >= 500;
-}
-
-/**
- * What kind of failure an {@link ApiFailure} is, for messages: the service's error code and HTTP status when the
- * service answered (`Throttling.User, HTTP 400`; `HTTP 500` when the answer had no code), `network error` only when
- * there was no answer at all (`network error ECONNREFUSED`).
- */
-export function failureLabel(failure: ApiFailure): string {
-  if (failure.statusCode === undefined) {
-    return failure.code === undefined ? 'network error' : `network error ${failure.code}`;
-  }
-  return failure.code === undefined ? `HTTP ${failure.statusCode}` : `${failure.code}, HTTP ${failure.statusCode}`;
-}
+export { failureLabel, isRetryableApiFailure };
 
 /** Wraps a failed API call into a {@link RetryableError} or a {@link PermanentError}. */
 export function apiError(failure: ApiFailure, message: string, cause: unknown): RetryableError | PermanentError {

@@ -1,6 +1,8 @@
 import OpenApi, * as $OpenApi from '@alicloud/openapi-client';
 import OpenApiUtil from '@alicloud/openapi-util';
 import * as $Util from '@alicloud/tea-util';
+import { sdkFailure } from '../../contract/api-failure';
+import { ECS, ESS, KMS, OOS, type RpcParams, type RpcProduct, rpcCall, SLB } from '../../contract/rpc';
 import type { FcCredentials } from './context';
 import { apiError, PermanentError } from './errors';
 
@@ -12,30 +14,7 @@ import { apiError, PermanentError } from './errors';
  * @see https://alibabacloud.com/help/en/sdk/developer-reference/generalized-call-node-js
  */
 
-/** Which RPC product a client talks to. */
-export interface RpcProduct {
-  /** Short name used in logs and errors, e.g. `ecs`. */
-  readonly service: string;
-  /** API version, e.g. `2014-05-26`. */
-  readonly version: string;
-  /** Default endpoint host for a region. */
-  readonly endpointFor: (region: string) => string;
-}
-
-/** ECS, API version 2014-05-26. */
-export const ECS: RpcProduct = { service: 'ecs', version: '2014-05-26', endpointFor: (r) => `ecs.${r}.aliyuncs.com` };
-/** Classic Server Load Balancer (CLB), API version 2014-05-15. */
-export const SLB: RpcProduct = { service: 'slb', version: '2014-05-15', endpointFor: (r) => `slb.${r}.aliyuncs.com` };
-/** Auto Scaling (ESS), API version 2014-08-28. */
-export const ESS: RpcProduct = { service: 'ess', version: '2014-08-28', endpointFor: (r) => `ess.${r}.aliyuncs.com` };
-
-/** CloudOps Orchestration Service (OOS), API version 2019-06-01: secret parameters. */
-export const OOS: RpcProduct = { service: 'oos', version: '2019-06-01', endpointFor: (r) => `oos.${r}.aliyuncs.com` };
-/** Key Management Service (KMS), API version 2016-01-20: secrets. */
-export const KMS: RpcProduct = { service: 'kms', version: '2016-01-20', endpointFor: (r) => `kms.${r}.aliyuncs.com` };
-
-/** Values accepted as RPC parameters; pass lists through {@link listParam}. */
-export type RpcParams = Readonly<Record<string, string | number | boolean | undefined>>;
+export { ECS, ESS, KMS, OOS, type RpcParams, type RpcProduct, SLB };
 
 /**
  * A list parameter in the RPC "repeat list" encoding, `Name.1`, `Name.2`, …: what `OpenApiUtil.query` makes of an
@@ -77,17 +56,7 @@ const MAX_CACHED_CLIENTS = 16;
  * HTTPS POST to `/`, form body, AK signature, JSON response. A client's `protocol` setting overrides HTTPS.
  */
 export function rpcParams(action: string, version: string): $OpenApi.Params {
-  return new $OpenApi.Params({
-    action,
-    version,
-    protocol: 'HTTPS',
-    pathname: '/',
-    method: 'POST',
-    authType: 'AK',
-    style: 'RPC',
-    reqBodyType: 'formData',
-    bodyType: 'json',
-  });
+  return new $OpenApi.Params(rpcCall(action, version));
 }
 
 /**
@@ -154,23 +123,8 @@ function withoutUndefined(params: RpcParams): Record<string, string | number | b
   return result;
 }
 
-/** The fields the Tea SDK puts on its errors (`ResponseError`) and Node puts on network errors. */
-interface SdkErrorShape {
-  readonly code?: unknown;
-  readonly statusCode?: unknown;
-  readonly data?: unknown;
-  readonly message?: unknown;
-}
-
 /** Maps an SDK/network error to a Retryable/PermanentError, keeping code, status and request id. */
 export function toHandlerError(service: string, action: string, error: unknown) {
-  const shape: SdkErrorShape = typeof error === 'object' && error !== null ? error : {};
-  const data = typeof shape.data === 'object' && shape.data !== null ? (shape.data as Record<string, unknown>) : {};
-  const statusCode = typeof shape.statusCode === 'number' ? shape.statusCode : undefined;
-  // Without an HTTP status, `code` is a Node network error code such as ECONNREFUSED: keep it, it is still a code.
-  const code = typeof shape.code === 'string' && shape.code !== 'undefined' ? shape.code : undefined;
-  const requestId = typeof data.RequestId === 'string' ? data.RequestId : undefined;
-  const message =
-    typeof data.Message === 'string' ? data.Message : typeof shape.message === 'string' ? shape.message : String(error);
-  return apiError({ service, action, code, statusCode, requestId }, message, error);
+  const { failure, message } = sdkFailure(service, action, error);
+  return apiError(failure, message, error);
 }

@@ -1,4 +1,4 @@
-import { POLICY_RULE_IDS } from '../policy';
+import { POLICY_RULE_IDS } from '../policy/rule-ids';
 import { didYouMean } from '../private/did-you-mean';
 import { deepMerge, isPlainObject, shapeProblems } from './context';
 import { ConfigError, type ConfigProblem, render } from './errors';

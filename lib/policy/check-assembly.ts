@@ -1,18 +1,28 @@
-import * as cxapi from '@alicloud/ros-cdk-cxapi';
-import type { AppConfig } from '../config';
-import { checkStacks, type PolicyReport, type RosTemplate } from './index';
+import { readAssembly } from '../assembly';
+import { checkStacks, type PolicyReport, type Suppression } from './index';
 
 /**
- * Runs the policy over every stack of the cloud assembly in `dir`, with the bundle budgets and suppressions of
- * `config`. Used at the end of synth (bin/app.ts) and by `npm run policy`.
+ * What the policy needs from the configuration (a structural slice of lib/config `AppConfig`, so that lib/policy
+ * does not import lib/config, which imports the rule ids from here).
  */
-export function checkAssembly(dir: string, config: AppConfig): PolicyReport {
-  const assembly = new cxapi.CloudAssembly(dir);
-  const budgets = new Map(config.regions.map((r) => [`${r.namePrefix}-${r.region}`, r.functions.bundleBudgetKb]));
-  const stacks = assembly.stacks.map((stack) => ({
-    stack: stack.stackName,
-    template: stack.template as RosTemplate,
-    bundleBudgetKb: budgets.get(stack.stackName) ?? 350,
+export interface PolicyConfig {
+  readonly regions: readonly { readonly region: string; readonly functions: { readonly bundleBudgetKb: number } }[];
+  readonly policySuppressions: readonly Suppression[];
+}
+
+/** The bundle budget of a stack whose region has no configuration block (the configuration's own default). */
+const FALLBACK_BUNDLE_BUDGET_KB = 350;
+
+/**
+ * Runs the policy over every stack of the cloud assembly in `dir` (read by lib/assembly), with the bundle budgets of
+ * each stack's region and the suppressions of `config`. Used at the end of synth (bin/app.ts) and by `npm run policy`.
+ */
+export function checkAssembly(dir: string, config: PolicyConfig): PolicyReport {
+  const budgets = new Map(config.regions.map((r) => [r.region, r.functions.bundleBudgetKb]));
+  const stacks = readAssembly(dir).stacks.map((stack) => ({
+    stack: stack.name,
+    template: stack.template,
+    bundleBudgetKb: (stack.region === undefined ? undefined : budgets.get(stack.region)) ?? FALLBACK_BUNDLE_BUDGET_KB,
   }));
   return checkStacks(stacks, dir, config.policySuppressions);
 }

@@ -1,31 +1,9 @@
 import { codeObjectsByKey, readCodeIndexJs } from '../code/read';
-import { bucketSecurity } from './rules/bucket-security';
-import { bundleBudget } from './rules/bundle-budget';
-import { deadLetterQueueNoSelfChain, deadLetterQueueRetention } from './rules/dead-letter-queues';
-import { functionLoggingTimeout } from './rules/function-logging-timeout';
-import { noPlaintextSecrets } from './rules/no-plaintext-secrets';
-import { noSecretInFunctionEnvironment } from './rules/no-secret-in-function-environment';
-import { ramLeastPrivilege } from './rules/ram-least-privilege';
-import { targetDlqRetry } from './rules/target-dlq-retry';
+import { POLICY_RULES } from './rule-ids';
 import type { Finding, PolicyRule, RosTemplate, Suppression } from './types';
 
+export { POLICY_RULE_IDS, POLICY_RULES } from './rule-ids';
 export type { Finding, PolicyRule, PolicyTarget, RosTemplate, Suppression } from './types';
-
-/** Every policy rule, in report order. */
-export const POLICY_RULES: readonly PolicyRule[] = [
-  targetDlqRetry,
-  deadLetterQueueRetention,
-  deadLetterQueueNoSelfChain,
-  bucketSecurity,
-  ramLeastPrivilege,
-  noPlaintextSecrets,
-  noSecretInFunctionEnvironment,
-  functionLoggingTimeout,
-  bundleBudget,
-];
-
-/** The ids of {@link POLICY_RULES}. */
-export const POLICY_RULE_IDS: readonly string[] = POLICY_RULES.map((r) => r.id);
 
 /** The outcome of a policy run. */
 export interface PolicyReport {

@@ -1,15 +1,6 @@
-/** A ROS resource of a synthesized template, loosely typed for checks. */
-export interface TemplateResource {
-  readonly Type: string;
-  readonly Properties?: Readonly<Record<string, unknown>>;
-  readonly Metadata?: Readonly<Record<string, unknown>>;
-}
+import type { RosTemplate } from '../assembly';
 
-/** A synthesized ROS template. */
-export interface RosTemplate {
-  readonly Parameters?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
-  readonly Resources?: Readonly<Record<string, TemplateResource>>;
-}
+export type { RosTemplate, TemplateResource } from '../assembly';
 
 /** What a rule checks: one stack of a cloud assembly. */
 export interface PolicyTarget {

@@ -19,7 +19,7 @@ import {
   ToolFailure,
   trapTerminationSignals,
   UsageError,
-} from '../../lib/cli';
+} from '../../ops/cli';
 
 const ROOT = join(__dirname, '..', '..');
 

@@ -4,10 +4,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { credentialsFromEnvironment, PublishError, publishCode } from '../../lib/code/publish';
 import { loadConfig } from '../../lib/config';
 import { RegionStack } from '../../lib/stacks/region-stack';
-import { FakeOssBucketHost } from '../../tools/fake-cloud/oss-bucket-host';
+import { credentialsFromEnvironment, PublishError, publishCode } from '../../ops/code/publish';
+import { FakeOssBucketHost } from '../../ops/fake-cloud/oss-bucket-host';
 import { testApp } from '../support/synth';
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -4,8 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
-import { UsageError } from '../../lib/cli';
-import { diffOptions, FAIL_EXIT_CODE, runDiff } from '../../lib/diff';
+import { UsageError } from '../../ops/cli';
+import { diffOptions, FAIL_EXIT_CODE, runDiff } from '../../ops/diff';
 import { copyAssembly, editedCopy, STACK, synthAssembly } from './assemblies';
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -8,7 +8,7 @@ import {
   type ResourceChange,
   readAssembly,
   renderMarkdown,
-} from '../../lib/diff';
+} from '../../ops/diff';
 import { editedCopy, STACK, synthAssembly } from './assemblies';
 
 function compare(baseDir: string, headDir: string): Comparison {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { displayLines, REPLACEMENT_PROPERTIES, replacementSource, unifiedDiff } from '../../lib/diff';
+import { displayLines, REPLACEMENT_PROPERTIES, replacementSource, unifiedDiff } from '../../ops/diff';
 
 describe('unifiedDiff', () => {
   test('shows one changed line of a policy with three lines of context', () => {

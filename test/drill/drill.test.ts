@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
-import { type Clock, type DrillReport, runDrillCli, staticCredentials } from '../../lib/drill';
-import { FakeCloud, TEST_CREDENTIALS } from '../../tools/fake-cloud';
-import type { FakeSystemEvent } from '../../tools/fake-cloud/simulated-events';
+import { bufferIo } from '../../ops/cli';
+import { type Clock, type DrillReport, runDrillCli, staticCredentials } from '../../ops/drill';
+import { FakeCloud, TEST_CREDENTIALS } from '../../ops/fake-cloud';
+import type { FakeSystemEvent } from '../../ops/fake-cloud/simulated-events';
 import { fixture, INSTANCE_ID, REGION, world } from '../support/harness';
 
 const BUCKET = 'ecs-event-ops-archive-1234567890123456-cn-hangzhou';
@@ -515,3 +516,22 @@ function spawnDrill(fake: FakeCloud, args: string[], env: Record<string, string 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
+
+describe('drill reads the app configuration', () => {
+  it('with namePrefix "acme-ops" in cdk.json, a dry run names the acme-ops archive bucket with no extra flag', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'eeo-drill-project-'));
+    writeFileSync(
+      join(project, 'cdk.json'),
+      JSON.stringify({ context: { 'ecs-event-ops': { regions: ['cn-hangzhou'], namePrefix: 'acme-ops' } } }),
+    );
+    const io = bufferIo();
+
+    const code = await runDrillCli(['--dry-run', '--json', '--account-id', '1234567890123456', ...BASE_ARGS], io, {
+      projectRoot: project,
+    });
+
+    assert.equal(code, 0, io.err());
+    assert.match(io.out(), /acme-ops-archive-1234567890123456-cn-hangzhou/);
+    assert.doesNotMatch(io.out(), /ecs-event-ops-archive/);
+  });
+});

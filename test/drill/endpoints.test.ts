@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { EndpointOverrideError, endpointsFromEnv } from '../../lib/drill/cloud';
+import { EndpointOverrideError, endpointsFromEnv } from '../../ops/drill/cloud';
 
 describe('operator tools endpoint overrides', () => {
   test('accept https to any host and http to loopback only, like the handlers', () => {

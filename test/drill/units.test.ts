@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { archivePrefixes, formatUtc, matchRecord, parseDuration, parseNotBefore, utcDays } from '../../lib/drill';
+import { archivePrefixes, formatUtc, matchRecord, parseDuration, parseNotBefore, utcDays } from '../../ops/drill';
 
 const NOW = Date.parse('2026-11-22T23:58:30.500Z');
 

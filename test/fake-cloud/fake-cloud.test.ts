@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { createRpcClient, ECS, KMS, OOS, SLB } from '../../lambda-src/commons/openapi';
-import { FakeCloud, parseWorld, TEST_CREDENTIALS } from '../../tools/fake-cloud';
+import { FakeCloud, parseWorld, TEST_CREDENTIALS } from '../../ops/fake-cloud';
 import { INSTANCE_ID, rejection, world } from '../support/harness';
 
 let cloud: FakeCloud | undefined;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { parseWorld, WorldFileError } from '../../tools/fake-cloud';
+import { parseWorld, WorldFileError } from '../../ops/fake-cloud';
 import { world } from '../support/harness';
 
 const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'world.json');

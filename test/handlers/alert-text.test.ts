@@ -4,7 +4,7 @@ import { createFcHandler } from '../../lambda-src/commons/handler';
 import { clearSecretCache } from '../../lambda-src/commons/secrets';
 import { markdownText, plainLine } from '../../lambda-src/commons/text';
 import { spec } from '../../lambda-src/notify';
-import type { FakeCloud } from '../../tools/fake-cloud';
+import type { FakeCloud } from '../../ops/fake-cloud';
 import {
   context,
   fixture,

@@ -8,8 +8,8 @@ import { createFcHandler } from '../../lambda-src/commons/handler';
 import { createOssClient } from '../../lambda-src/commons/oss';
 import * as eventArchive from '../../lambda-src/event-archive';
 import * as lifecycleAudit from '../../lambda-src/lifecycle-audit';
-import { type FakeCloud, TEST_CREDENTIALS } from '../../tools/fake-cloud';
-import { verifyOssV1 } from '../../tools/fake-cloud/signatures';
+import { type FakeCloud, TEST_CREDENTIALS } from '../../ops/fake-cloud';
+import { verifyOssV1 } from '../../ops/fake-cloud/signatures';
 import { BUCKET, context, fixture, payload, REGION, startCloud, world } from '../support/harness';
 
 let cloud: FakeCloud | undefined;

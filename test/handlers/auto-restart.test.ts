@@ -3,7 +3,7 @@ import { afterEach, describe, it } from 'node:test';
 import { IDEMPOTENCY_WINDOW_SECONDS } from '../../contract/retention';
 import { spec } from '../../lambda-src/auto-restart';
 import { createFcHandler } from '../../lambda-src/commons/handler';
-import type { FakeCloud, World } from '../../tools/fake-cloud';
+import type { FakeCloud, World } from '../../ops/fake-cloud';
 import {
   BUCKET,
   context,

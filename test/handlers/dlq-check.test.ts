@@ -4,7 +4,7 @@ import { afterEach, describe, it } from 'node:test';
 import { clearSecretCache } from '../../lambda-src/commons/secrets';
 import { createTimerHandler } from '../../lambda-src/commons/timer';
 import { spec } from '../../lambda-src/dlq-check';
-import type { FakeCloud } from '../../tools/fake-cloud';
+import type { FakeCloud } from '../../ops/fake-cloud';
 import {
   BUCKET,
   context,

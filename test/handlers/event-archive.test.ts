@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { createFcHandler } from '../../lambda-src/commons/handler';
 import { spec } from '../../lambda-src/event-archive';
-import type { FakeCloud } from '../../tools/fake-cloud';
+import type { FakeCloud } from '../../ops/fake-cloud';
 import {
   BUCKET,
   context,

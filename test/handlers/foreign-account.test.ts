@@ -10,7 +10,7 @@ import * as notify from '../../lambda-src/notify';
 import { createProtectHandler } from '../../lambda-src/protect-instances';
 import * as scaleOut from '../../lambda-src/scale-out';
 import * as spotDrain from '../../lambda-src/spot-drain';
-import type { FakeCloud } from '../../tools/fake-cloud';
+import type { FakeCloud } from '../../ops/fake-cloud';
 import {
   context,
   fixture,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { createFcHandler } from '../../lambda-src/commons/handler';
 import { spec } from '../../lambda-src/lifecycle-audit';
-import type { FakeCloud } from '../../tools/fake-cloud';
+import type { FakeCloud } from '../../ops/fake-cloud';
 import {
   BUCKET,
   context,

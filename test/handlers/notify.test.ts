@@ -4,7 +4,7 @@ import { afterEach, describe, it } from 'node:test';
 import { createFcHandler } from '../../lambda-src/commons/handler';
 import { clearSecretCache } from '../../lambda-src/commons/secrets';
 import { spec } from '../../lambda-src/notify';
-import { type FakeCloud, TEST_CREDENTIALS } from '../../tools/fake-cloud';
+import { type FakeCloud, TEST_CREDENTIALS } from '../../ops/fake-cloud';
 import {
   BUCKET,
   context,

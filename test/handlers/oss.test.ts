@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { createOssClient, ossAuthorization, ossStringToSign } from '../../lambda-src/commons/oss';
-import { FakeCloud, TEST_CREDENTIALS } from '../../tools/fake-cloud';
+import { FakeCloud, TEST_CREDENTIALS } from '../../ops/fake-cloud';
 import { BUCKET, rejection, world } from '../support/harness';
 
 // The worked example of the OSS V1 documentation (older revision of

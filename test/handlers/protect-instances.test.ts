@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { createProtectHandler, responseBody } from '../../lambda-src/protect-instances';
-import { FakeCloud, type World } from '../../tools/fake-cloud';
+import { FakeCloud, type World } from '../../ops/fake-cloud';
 import { context, INSTANCE_ID, logCapture, payload, rejection, world } from '../support/harness';
 import { HttpSink } from '../support/http-sink';
 

@@ -1,18 +1,20 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
-import { staticCredentials } from '../../lib/drill';
+import { bufferIo } from '../../ops/cli';
+import { staticCredentials } from '../../ops/drill';
+import { FakeCloud, TEST_CREDENTIALS } from '../../ops/fake-cloud';
 import {
   functionOfQueue,
   parseDeadLetter,
   parseFunctionArn,
   type RedriveReport,
   runRedriveCli,
-} from '../../lib/redrive';
-import { FakeCloud, TEST_CREDENTIALS } from '../../tools/fake-cloud';
+} from '../../ops/redrive';
+import { synthAssembly } from '../diff/assemblies';
 import { fixture, world } from '../support/harness';
 
 const QUEUE = 'ecs-event-ops-auto-restart-dlq';
@@ -225,7 +227,10 @@ describe('redrive', () => {
     const err: string[] = [];
 
     const code = await runRedriveCli(
-      ['--region', 'cn-hangzhou', '--queue', 'ecs-event-ops-auto-restart_dlq', '--to', 'targt', '--max', '0'],
+      [
+        ...['--region', 'cn-hangzhou', '--queue', 'ecs-event-ops-auto-restart_dlq', '--to', 'targt', '--max', '0'],
+        ...['--assembly', synthAssembly()],
+      ],
       { stdout: (t) => out.push(t), stderr: (t) => err.push(t) },
       {},
     );
@@ -265,7 +270,7 @@ describe('redrive', () => {
   it('names the dead-letter queues when the queue does not exist', async () => {
     const fake = await start();
 
-    const { code, err } = await run(fake, ['--queue', 'ecs-event-ops-auto-restrt-dlq']);
+    const { code, err } = await run(fake, ['--queue', 'ecs-event-ops-auto-restrt-dlq', '--assembly', synthAssembly()]);
 
     assert.equal(code, 1);
     assert.match(err, /QueueNotExist.*did you mean ecs-event-ops-auto-restart-dlq\?/);
@@ -392,13 +397,58 @@ describe('dead-letter messages', () => {
 });
 
 describe('functionOfQueue', () => {
-  it('names the function that owns an automation queue, whatever the prefix', () => {
-    assert.deepEqual(functionOfQueue('ops-team-spot-drain-dlq'), {
+  it('names the function that owns an automation queue of the configured prefix', () => {
+    assert.deepEqual(functionOfQueue('ops-team-spot-drain-dlq', 'ops-team'), {
       service: 'ops-team-spot-drain',
       function: 'spot-drain',
       qualifier: 'LATEST',
     });
-    assert.equal(functionOfQueue('some-other-queue'), undefined);
-    assert.equal(functionOfQueue('-notify-dlq'), undefined);
+    assert.equal(functionOfQueue('some-other-queue', 'ops-team'), undefined);
+    assert.equal(functionOfQueue('ops-team--dlq', 'ops-team'), undefined);
+    assert.equal(functionOfQueue('ecs-event-ops-notify-dlq', 'ops-team'), undefined);
+  });
+});
+
+describe('redrive reads the app configuration', () => {
+  it('with namePrefix "acme-ops" in cdk.json, lists the acme-ops queues of the assembly and redrives to acme-ops functions with no extra flag', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'eeo-redrive-project-'));
+    writeFileSync(
+      join(project, 'cdk.json'),
+      JSON.stringify({ context: { 'ecs-event-ops': { regions: ['cn-hangzhou'], namePrefix: 'acme-ops' } } }),
+    );
+    const assembly = join(project, 'cdk.out');
+    const synth = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'tools/synth.ts', '-q', '-o', assembly, '-c', 'ecs-event-ops.namePrefix=acme-ops'],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    assert.equal(synth.status, 0, synth.stderr);
+    cloud = await FakeCloud.start({ world: world() });
+    cloud.mns.createQueue('acme-ops-auto-restart-dlq');
+    cloud.functionCompute.functions.add('acme-ops-auto-restart/auto-restart');
+    cloud.mns.sendMessage('acme-ops-auto-restart-dlq', JSON.stringify(event('ev-acme')));
+    const url = new URL(cloud.url);
+    const environment = {
+      credentials: staticCredentials(TEST_CREDENTIALS),
+      endpoints: { sts: url, mns: url, eventbridge: url, fc: url },
+      projectRoot: project,
+    };
+    const missing = bufferIo();
+
+    const usage = await runRedriveCli(['--region', 'cn-hangzhou'], missing, environment);
+    const io = bufferIo();
+    const code = await runRedriveCli(
+      ['--region', 'cn-hangzhou', '--queue', 'acme-ops-auto-restart-dlq', '--json'],
+      io,
+      environment,
+    );
+
+    assert.equal(usage, 2);
+    assert.match(missing.err(), /acme-ops-auto-restart-dlq/);
+    assert.doesNotMatch(missing.err(), /ecs-event-ops-/);
+    assert.equal(code, 0, io.err());
+    const report = JSON.parse(io.out()) as RedriveReport;
+    assert.equal(report.messages[0].destination, 'fc acme-ops-auto-restart/auto-restart.LATEST');
+    assert.deepEqual(cloud.mns.bodies('acme-ops-auto-restart-dlq'), []);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseEvent } from '../../lambda-src/commons/envelope';
-import { EventFileError, fromCloudMonitor, parseEventText } from '../../lib/replay';
+import { EventFileError, fromCloudMonitor, parseEventText } from '../../ops/replay';
 import { fixture } from '../support/harness';
 
 describe('replay event formats', () => {

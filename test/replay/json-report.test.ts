@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type EventReport, JsonReportWriter } from '../../lib/replay';
+import { type EventReport, JsonReportWriter } from '../../ops/replay';
 
 const EVENT: EventReport = {
   file: 'events/a.json',

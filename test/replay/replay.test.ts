@@ -8,8 +8,8 @@ import type { CodeManifest } from '../../lib/code/manifest';
 import { readCodeIndexJs } from '../../lib/code/read';
 import { zipHandlerCode } from '../../lib/code/zip';
 import { loadConfig } from '../../lib/config';
-import { runReplayCli } from '../../lib/replay';
 import { RegionStack } from '../../lib/stacks/region-stack';
+import { runReplayCli } from '../../ops/replay';
 import { fixture, INSTANCE_ID, type MutableEvent, world } from '../support/harness';
 import { testApp } from '../support/synth';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FcContext } from '../../lambda-src/commons/context';
-import { FakeCloud, TEST_CREDENTIALS, type World } from '../../tools/fake-cloud';
+import { FakeCloud, TEST_CREDENTIALS, type World } from '../../ops/fake-cloud';
 
 /** The instance id used by the fixtures. */
 export const INSTANCE_ID = 'i-bp1abcdefghij0123456';

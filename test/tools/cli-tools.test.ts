@@ -4,12 +4,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { bufferIo, runTool, type ToolSpec } from '../../lib/cli';
-import { createDiffTool } from '../../lib/diff';
-import { createDrillTool } from '../../lib/drill';
 import type { PolicyReport } from '../../lib/policy';
-import { createRedriveTool } from '../../lib/redrive';
+import { bufferIo, runTool, type ToolSpec } from '../../ops/cli';
+import { createDiffTool } from '../../ops/diff';
+import { createDrillTool } from '../../ops/drill';
+import { createRedriveTool } from '../../ops/redrive';
 import { benchTool } from '../../tools/bench';
+import { deployPlanTool } from '../../tools/deploy-plan';
 import { policyTool } from '../../tools/policy';
 import { type RulesReportJson, rulesReportTool } from '../../tools/rules-report';
 import { synthAssembly } from '../diff/assemblies';
@@ -24,6 +25,7 @@ const TOOLS: readonly [ToolSpec, string][] = [
   [createDiffTool({ synthHead: () => assert.fail('synthHead called') }), 'tools/diff.ts'],
   [createDrillTool(), 'tools/drill.ts'],
   [createRedriveTool(), 'tools/redrive.ts'],
+  [deployPlanTool, 'tools/deploy-plan.ts'],
 ];
 
 async function run(tool: ToolSpec, argv: string[]) {
@@ -33,6 +35,21 @@ async function run(tool: ToolSpec, argv: string[]) {
 }
 
 describe('every operator tool', () => {
+  test('the list of tools tested here holds every tools/ main of the package.json scripts on the kit', () => {
+    const scripts = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts as Record<
+      string,
+      string
+    >;
+    // synth, assets:publish and replay have their own --help and unknown-flag tests (test/tools/synth.test.ts,
+    // test/code/publish.test.ts, test/replay/json-report.test.ts).
+    const ownTests = ['tools/synth.ts', 'tools/assets-publish.ts', 'tools/replay.ts'];
+    const entries = Object.values(scripts)
+      .map((command) => /^tsx (tools\/\S+\.ts)$/.exec(command)?.[1])
+      .filter((entry): entry is string => entry !== undefined && !ownTests.includes(entry));
+
+    assert.deepEqual([...entries].sort(), TOOLS.map(([, entry]) => entry).sort());
+  });
+
   for (const [tool] of TOOLS) {
     test(`${tool.name} answers --help with its usage line and an example`, async () => {
       const { code, out, err } = await run(tool, ['--help']);

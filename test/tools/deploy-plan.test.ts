@@ -10,7 +10,7 @@ import {
   STACK_REGION_PARAMETER,
   secretName,
   stackRegions,
-} from '../../tools/deploy-plan';
+} from '../../ops/deploy-plan';
 import { synthRegions } from '../support/synth';
 
 const ROOT = path.resolve(__dirname, '..', '..');

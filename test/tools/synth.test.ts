@@ -5,14 +5,22 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import * as cxapi from '@alicloud/ros-cdk-cxapi';
-import { bufferIo, runTool } from '../../lib/cli';
+import { bufferIo, runTool } from '../../ops/cli';
 import { mergeContext, synthTool } from '../../tools/synth';
 import { cliSynth } from '../support/ros-cdk-cli';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const COPIED = ['bin', 'contract', 'lib', 'lambda-src', 'tools', 'cdk.json', 'package.json', 'tsconfig.json'].filter(
-  (entry) => fs.existsSync(path.join(ROOT, entry)),
-);
+const COPIED = [
+  'bin',
+  'contract',
+  'lib',
+  'lambda-src',
+  'ops',
+  'tools',
+  'cdk.json',
+  'package.json',
+  'tsconfig.json',
+].filter((entry) => fs.existsSync(path.join(ROOT, entry)));
 
 /** A copy of the app in a fresh folder (node_modules linked), as another checkout would be. */
 function checkout(): string {

@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { validateWorkflow } from '@action-validator/core';
 import { parse, stringify } from 'yaml';
-import { DIFF_SCRIPT } from '../../lib/diff';
-import { secretName } from '../../tools/deploy-plan';
+import { secretName } from '../../ops/deploy-plan';
+import { DIFF_SCRIPT } from '../../ops/diff';
 import { synthRegions } from '../support/synth';
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -1,0 +1,2 @@
+export { type Assembly, AssemblyError, type AssemblyStack, readAssembly, STACK_REGION_PARAMETER } from './read';
+export { type RosTemplate, resourceStrings, type TemplateResource } from './template';

@@ -1,0 +1,103 @@
+/**
+ * What the deploy workflow needs from a cloud assembly, for `ros-cdk deploy` (the main is tools/deploy-plan.ts):
+ *
+ * - `npx tsx tools/deploy-plan.ts stacks [--assembly cdk.out]` prints `[{"stack": …, "region": …}, …]`: every ROS
+ *   stack of the assembly with the region it must be deployed to, read from its `StackRegion` parameter (whose default
+ *   is the stack's region; the stack refuses any other region). The workflow sets `REGION_ID` from it, because the CLI
+ *   ignores the stack's `env.region`.
+ * - `npx tsx tools/deploy-plan.ts parameters --template <file> --out <file>` writes the `--parameters Name=Value`
+ *   arguments for the NoEcho parameters of that template, NUL-separated (for `mapfile -d ''`), taking each value from
+ *   the environment variable named by {@link secretName}; it prints the parameter names, never the values. A
+ *   parameter that the template does not have (a disabled channel) is not passed; a NoEcho parameter without a value
+ *   is an error, because the CLI never reuses a previous value.
+ *
+ * The CLI splits a `--parameters` value at its first `=` and sends every one to each stack it deploys
+ * (`packages/ros-cdk-cli/bin/cdk.ts` in aliyun/Resource-Orchestration-Service-Cloud-Development-Kit).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** The template parameter whose default names a stack's region (added by the region guard). */
+export const STACK_REGION_PARAMETER = 'StackRegion';
+
+export class DeployPlanError extends Error {
+  override readonly name = 'DeployPlanError';
+}
+
+interface TemplateParameter {
+  readonly NoEcho?: boolean;
+  readonly Default?: unknown;
+}
+
+interface TemplateShape {
+  readonly Parameters?: Record<string, TemplateParameter>;
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (cause) {
+    throw new DeployPlanError(`cannot read ${file}: ${(cause as Error).message}`, { cause });
+  }
+}
+
+/**
+ * The repository secret (and environment variable) that holds a NoEcho parameter's value: the parameter name in
+ * upper snake case, e.g. `DingTalkWebhookUrl` → `DING_TALK_WEBHOOK_URL`, `MonitoringToken` → `MONITORING_TOKEN`.
+ */
+export function secretName(parameter: string): string {
+  return parameter
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
+    .toUpperCase();
+}
+
+/** The stacks of an assembly and their regions, in the order of the manifest. */
+export function stackRegions(assemblyDir: string): { stack: string; region: string }[] {
+  const manifest = readJson(path.join(assemblyDir, 'manifest.json')) as {
+    artifacts?: Record<string, { type?: string; properties?: { templateFile?: string } }>;
+  };
+  const stacks = Object.entries(manifest.artifacts ?? {}).filter(([, a]) => a.type === 'aliyun:ros:stack');
+  if (stacks.length === 0) throw new DeployPlanError(`no ROS stack in ${assemblyDir}/manifest.json`);
+  return stacks.map(([stack, artifact]) => {
+    const file = path.join(assemblyDir, artifact.properties?.templateFile ?? `${stack}.template.json`);
+    const region = (readJson(file) as TemplateShape).Parameters?.[STACK_REGION_PARAMETER]?.Default;
+    if (typeof region !== 'string' || region === '') {
+      throw new DeployPlanError(
+        `stack ${stack}: parameter ${STACK_REGION_PARAMETER} has default ${JSON.stringify(region)}, expected a region id ` +
+          '(only region stacks, which carry the region guard, can be deployed by this workflow)',
+      );
+    }
+    return { stack, region };
+  });
+}
+
+/** The `ros-cdk deploy` arguments for the NoEcho parameters of `template`, values taken from `env`. */
+export function parameterArguments(
+  template: object,
+  env: Readonly<Record<string, string | undefined>>,
+): { names: string[]; args: string[] } {
+  const names = Object.entries((template as TemplateShape | null)?.Parameters ?? {})
+    .filter(([, p]) => p.NoEcho === true)
+    .map(([name]) => name)
+    .sort();
+  const missing = names.filter((name) => !env[secretName(name)]);
+  if (missing.length > 0) {
+    throw new DeployPlanError(
+      `NoEcho parameter(s) without a value: ${missing.map((n) => `${n} (secret ${secretName(n)})`).join(', ')}; ` +
+        'set the repository secret(s) and pass them to the deploy step, or turn the channel off',
+    );
+  }
+  const args: string[] = [];
+  for (const name of names) {
+    const value = env[secretName(name)] as string;
+    if (value.includes('\0')) throw new DeployPlanError(`secret ${secretName(name)} holds a NUL character`);
+    args.push('--parameters', `${name}=${value}`);
+  }
+  return { names, args };
+}
+
+/** Reads a template file as JSON (for `parameters`). */
+export function readTemplate(file: string): object {
+  return readJson(file) as object;
+}
