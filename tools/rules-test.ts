@@ -5,8 +5,8 @@
  * usage error. Imports only the pattern modules and the CLI kit, so that it starts fast.
  */
 import * as fs from 'node:fs';
-import { defineTool, repeatable, runMain, ToolFailure, UsageError } from '../ops/cli';
 import { formatResult, testPattern } from '../lib/patterns/rules-test';
+import { defineTool, repeatable, runMain, ToolFailure, UsageError } from '../ops/cli';
 
 function readJson(text: string, what: string): unknown {
   try {

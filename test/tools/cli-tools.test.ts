@@ -13,6 +13,7 @@ import { benchTool } from '../../tools/bench';
 import { deployPlanTool } from '../../tools/deploy-plan';
 import { policyTool } from '../../tools/policy';
 import { type RulesReportJson, rulesReportTool } from '../../tools/rules-report';
+import { rulesTestTool } from '../../tools/rules-test';
 import { synthAssembly } from '../diff/assemblies';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -26,6 +27,7 @@ const TOOLS: readonly [ToolSpec, string][] = [
   [createDrillTool(), 'tools/drill.ts'],
   [createRedriveTool(), 'tools/redrive.ts'],
   [deployPlanTool, 'tools/deploy-plan.ts'],
+  [rulesTestTool, 'tools/rules-test.ts'],
 ];
 
 async function run(tool: ToolSpec, argv: string[]) {
