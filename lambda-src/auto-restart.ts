@@ -1,3 +1,6 @@
+import { statePrefix } from '../contract/archive';
+import { AUTO_RESTART_ENV } from '../contract/env/auto-restart';
+import { TAG_KEY, TAG_KEY_ALLOWED, TAG_VALUE } from '../contract/ids';
 import { type CommonConfig, type Env, loadCommonConfig, readInteger, readString } from './commons/config';
 import type { HandlerResult } from './commons/context';
 import { type EcsApi, ecsApiFor } from './commons/ecs-api';
@@ -38,23 +41,13 @@ export interface AutoRestartDeps extends BaseDeps {
   readonly maxRestartsPerHour: number;
 }
 
-// ECS tag keys: up to 128 chars, no `aliyun`/`acs:` prefix, no `http://`; values up to 128 chars.
-const TAG_KEY = /^(?!aliyun|acs:)(?!.*https?:\/\/).{1,128}$/;
-const TAG_VALUE = /^(?!.*https?:\/\/).{1,128}$/;
-
 /** Reads the environment of this function. */
 export function loadConfig(env: Env): AutoRestartConfig {
   return {
     ...loadCommonConfig(env),
-    tagKey: readString(
-      env,
-      'RESTART_TAG_KEY',
-      'auto-restart',
-      TAG_KEY,
-      'an ECS tag key (1-128 chars, not starting with "aliyun" or "acs:")',
-    ),
-    tagValue: readString(env, 'RESTART_TAG_VALUE', 'true', TAG_VALUE, 'an ECS tag value (1-128 chars)'),
-    maxRestartsPerHour: readInteger(env, 'RESTART_MAX_PER_HOUR', 3, { min: 1, max: 60 }),
+    tagKey: readString(env, AUTO_RESTART_ENV.tagKey, 'auto-restart', TAG_KEY, TAG_KEY_ALLOWED),
+    tagValue: readString(env, AUTO_RESTART_ENV.tagValue, 'true', TAG_VALUE, 'an ECS tag value (1-128 chars)'),
+    maxRestartsPerHour: readInteger(env, AUTO_RESTART_ENV.maxRestartsPerHour, 3, { min: 1, max: 60 }),
   };
 }
 
@@ -62,7 +55,7 @@ const HOUR_MS = 3_600_000;
 
 /** Prefix of the restart records of an instance. */
 export function restartPrefix(instanceId: string): string {
-  return `state/auto-restart/${instanceId}/`;
+  return `${statePrefix('auto-restart')}${instanceId}/`;
 }
 
 /** The key of the restart record of one event: `<prefix><epochMillis>-<event digest>.json`. */

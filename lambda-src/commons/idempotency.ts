@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { idempotencyKey as archiveIdempotencyKey } from '../../contract/archive';
 import type { HandlerResult } from './context';
 import { isRecord } from './envelope';
 import type { ObjectStore } from './oss';
@@ -70,7 +71,7 @@ export function eventDigest(event: Pick<EventIdentity, 'source' | 'id'>): string
 
 /** The marker key for an event. */
 export function idempotencyKey(functionName: string, event: Pick<EventIdentity, 'source' | 'id'>): string {
-  return `idempotency/${functionName}/${eventDigest(event)}.json`;
+  return archiveIdempotencyKey(functionName, eventDigest(event));
 }
 
 /**
