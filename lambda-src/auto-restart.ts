@@ -13,23 +13,23 @@ import { eventDigest } from './commons/idempotency';
  * auto-restart: starts an opted-in ECS instance again when it stops (seed scenario 2).
  *
  * Safety rails the seed lacked:
- * - opt-in by tag (`RESTART_TAG_KEY`=`RESTART_TAG_VALUE`), so deliberate stops of other instances are respected;
+ * - opt-in by tag (`AUTO_RESTART_ENV.tagKey` = `.tagValue`), so deliberate stops of other instances are respected;
  * - reads the current status first, never starts an instance that is already running or released;
  * - a status still in transition (`Stopping`, `Starting`, `Pending`: anything but `Running` and `Stopped`) is not
  *   settled yet: the invocation fails with a RetryableError (no idempotency marker), so FC retries it and the retry
  *   sees where the instance ended up, instead of marking the event done while the instance is still stopping;
- * - restart-loop breaker: at most `RESTART_MAX_PER_HOUR` restarts per instance in a sliding hour, tracked as
+ * - restart-loop breaker: at most `AUTO_RESTART_ENV.maxRestartsPerHour` restarts per instance in a sliding hour, tracked as
  *   `state/auto-restart/<instanceId>/<epochMillis>-<event digest>.json` objects in the archive bucket, counted once
  *   per event (see {@link restartsInLastHour}).
  */
 
 /** Settings of this function. */
 export interface AutoRestartConfig extends CommonConfig {
-  /** `RESTART_TAG_KEY`. @default auto-restart */
+  /** `AUTO_RESTART_ENV.tagKey`. @default auto-restart */
   readonly tagKey: string;
-  /** `RESTART_TAG_VALUE`. @default true */
+  /** `AUTO_RESTART_ENV.tagValue`. @default true */
   readonly tagValue: string;
-  /** `RESTART_MAX_PER_HOUR`. @default 3 */
+  /** `AUTO_RESTART_ENV.maxRestartsPerHour`. @default 3 */
   readonly maxRestartsPerHour: number;
 }
 

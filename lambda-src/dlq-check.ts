@@ -13,7 +13,7 @@ import { createTimerHandler, type ScheduledResult, type TimerEvent, type TimerHa
 
 /**
  * dlq-check: run by a Function Compute timer trigger every `deadLetterCheck.intervalMinutes`, reads the message
- * counts of every dead-letter queue of the region (`DLQ_QUEUE_NAMES`, with MNS `GetQueueAttributes`) and, when any
+ * counts of every dead-letter queue of the region (`DLQ_CHECK_ENV.queueNames`, with MNS `GetQueueAttributes`) and, when any
  * queue holds messages (active + inactive + delayed > 0), sends ONE critical alert listing each such queue, its counts
  * and the command that inspects it, through the same channels as notify (DingTalk robot, webhook; with none, the log
  * line at level `error` is the alert).
@@ -40,7 +40,7 @@ export const STATE_PREFIX = statePrefix('dlq-check');
 
 /** Settings of this function. */
 export interface DlqCheckConfig extends CommonConfig, ChannelConfig {
-  /** `DLQ_QUEUE_NAMES`: the queues to watch, comma-separated. */
+  /** `DLQ_CHECK_ENV.queueNames`: the queues to watch, comma-separated. */
   readonly queueNames: readonly string[];
 }
 

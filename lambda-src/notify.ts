@@ -23,7 +23,7 @@ import { markdownText } from './commons/text';
  * snapshots (`ecs:Snapshot:CreateSnapshotCompleted` with `data.result` = `failed`; a successful snapshot is skipped).
  *
  * Each alert carries the instance id and name (`DescribeInstances`; when that lookup fails the alert goes out
- * without the name and the log line says why), region, type, status, `notBefore` in UTC and in `REGION_TIME_ZONE`,
+ * without the name and the log line says why), region, type, status, `notBefore` in UTC and in `NOTIFY_ENV.timeZone`,
  * a severity and a recommended action, and is:
  * 1. archived to `archive/alerts/region=<region>/date=<UTC date>/<eventId>.json` (every alert, first);
  * 2. sent to each configured channel: a DingTalk custom robot (webhook URL, signed with the robot's secret) and/or
@@ -81,7 +81,7 @@ export type AlertEvent = SystemEventEvent | InstanceNoticeEvent | DiskNoticeEven
 
 /** Settings of this function. */
 export interface NotifyConfig extends CommonConfig, ChannelConfig {
-  /** `REGION_TIME_ZONE`, an IANA zone. @default UTC */
+  /** `NOTIFY_ENV.timeZone`, an IANA zone. @default UTC */
   readonly timeZone: string;
 }
 

@@ -12,11 +12,11 @@ import { type BaseDeps, createFcHandler, type HandlerSpec } from './commons/hand
 /**
  * scale-out: when a scale-out activity of a watched Auto Scaling group succeeds (`ess:ScalingActivity:ScaleOutSuccess`,
  * and `ScaleOutPartialSuccess`, whose joined instances need the same care), for each joined instance:
- * (a) protects it from scale-in when it carries the tag `PROTECT_TAG_KEY`=`PROTECT_TAG_VALUE` (`DescribeInstances`,
+ * (a) protects it from scale-in when it carries the tag `SCALE_OUT_ENV.protectTagKey` = `.protectTagValue` (`DescribeInstances`,
  *     `SetInstancesProtection`);
- * (b) applies the automatic snapshot policy `SNAPSHOT_POLICY_ID` to its system and data disks (`DescribeDisks`,
+ * (b) applies the automatic snapshot policy `SCALE_OUT_ENV.snapshotPolicyId` to its system and data disks (`DescribeDisks`,
  *     `ApplyAutoSnapshotPolicy`).
- * Groups not in `SCALING_GROUP_IDS` are skipped. Protection comes first: a scale-in can follow quickly.
+ * Groups not in `SCALE_OUT_ENV.scalingGroupIds` are skipped. Protection comes first: a scale-in can follow quickly.
  *
  * Which instances joined: the `data` of Auto Scaling events is not documented (UNCONFIRMED). The handler uses
  * `data.instanceIds` when the event lists them; otherwise it asks ESS: `DescribeScalingInstances` with
@@ -27,11 +27,11 @@ import { type BaseDeps, createFcHandler, type HandlerSpec } from './commons/hand
 
 /** Settings of this function. */
 export interface ScaleOutConfig extends CommonConfig {
-  /** `SCALING_GROUP_IDS`, comma-separated `asg-…`; required. */
+  /** `SCALE_OUT_ENV.scalingGroupIds`, comma-separated `asg-…`; required. */
   readonly scalingGroupIds: readonly string[];
-  /** `PROTECT_TAG_KEY` / `PROTECT_TAG_VALUE`; undefined = no protection step. */
+  /** `SCALE_OUT_ENV.protectTagKey` / `.protectTagValue`; undefined = no protection step. */
   readonly protectTag?: { readonly key: string; readonly value: string };
-  /** `SNAPSHOT_POLICY_ID` (`sp-…`); undefined = no snapshot-policy step. */
+  /** `SCALE_OUT_ENV.snapshotPolicyId` (`sp-…`); undefined = no snapshot-policy step. */
   readonly snapshotPolicyId?: string;
 }
 

@@ -13,12 +13,12 @@ import { type BackendServer, MAX_BACKENDS_PER_CALL, type SlbApi, slbApi } from '
  * release (~5 minutes ahead), so clients are not sent to a dying backend (seed scenario 3).
  *
  * Fixes over the seed: every port the instance is registered on (not a hard-coded 80) and every group (discovered,
- * or the configured `DRAIN_VSERVER_GROUP_IDS`), with the registered weight and type.
+ * or the configured `SPOT_DRAIN_ENV.vServerGroupIds`), with the registered weight and type.
  */
 
 /** Settings of this function. */
 export interface SpotDrainConfig extends CommonConfig {
-  /** `DRAIN_VSERVER_GROUP_IDS`; empty = discover through DescribeLoadBalancers/DescribeVServerGroups. */
+  /** `SPOT_DRAIN_ENV.vServerGroupIds`; empty = discover through DescribeLoadBalancers/DescribeVServerGroups. */
   readonly vServerGroupIds: readonly string[];
 }
 

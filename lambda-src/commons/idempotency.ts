@@ -21,7 +21,7 @@ import type { ObjectStore } from './oss';
  * The marker is written only after success, so a failed attempt is retried for real. Two concurrent deliveries of
  * the same event can both pass step 1 and both run: that is accepted because every action we take is itself
  * idempotent (StartInstance on a started instance is a no-op for us, removing an already removed backend server is
- * ignored by SLB, archiving writes the same key). The window (`IDEMPOTENCY_WINDOW_SECONDS`, default 8 days) covers
+ * ignored by SLB, archiving writes the same key). The window (`COMMON_ENV.idempotencyWindowSeconds`, default 8 days) covers
  * the dead-letter retention (7 days), so an event re-delivered from a dead-letter queue on its last day is still
  * recognised; the bucket lifecycle rule (infrastructure side) expires `idempotency/` a day after the window, both
  * numbers from contract/retention.ts; the age check below enforces the exact window.
