@@ -70,11 +70,6 @@ export interface AutomationUnit {
   readonly name: string;
   /** Construct id prefix, PascalCase. Part of the logical ids: renaming it replaces resources. */
   readonly id: string;
-  /**
-   * The handler's entry file, relative to the repository root.
-   * @default lambda-src/<name>.ts
-   */
-  readonly entry?: string;
   /** The configuration keys it reads (schema and defaults in lib/config/schema.ts). */
   readonly settings: readonly string[];
   /** What it deploys in `region`, or undefined when it is disabled there. */

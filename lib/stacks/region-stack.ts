@@ -108,7 +108,7 @@ export class RegionStack extends ros.Stack {
         queueName: deadLetterQueueName(config.namePrefix, unit.name),
       });
       const handler = new HandlerFunction(this, `${unit.id}Function`, {
-        handler: unit.entry ?? unit.name,
+        handler: unit.name,
         serviceName: automationResourceName(config.namePrefix, unit.name),
         functionName: unit.name,
         roleName: functionRoleName(config.namePrefix, unit.name, config.region),
