@@ -10,7 +10,7 @@ import { mergeContext, synthTool } from '../../tools/synth';
 import { cliSynth } from '../support/ros-cdk-cli';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const COPIED = ['bin', 'contract', 'lib', 'lambda-src', 'tools', 'cdk.json', 'package.json', 'tsconfig.json'].filter(
+const COPIED = ['bin', 'contract', 'custom', 'lib', 'lambda-src', 'tools', 'cdk.json', 'package.json', 'tsconfig.json'].filter(
   (entry) => fs.existsSync(path.join(ROOT, entry)),
 );
 
