@@ -10,9 +10,17 @@ import { mergeContext, synthTool } from '../../tools/synth';
 import { cliSynth } from '../support/ros-cdk-cli';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const COPIED = ['bin', 'contract', 'custom', 'lib', 'lambda-src', 'tools', 'cdk.json', 'package.json', 'tsconfig.json'].filter(
-  (entry) => fs.existsSync(path.join(ROOT, entry)),
-);
+const COPIED = [
+  'bin',
+  'contract',
+  'custom',
+  'lib',
+  'lambda-src',
+  'tools',
+  'cdk.json',
+  'package.json',
+  'tsconfig.json',
+].filter((entry) => fs.existsSync(path.join(ROOT, entry)));
 
 /** A copy of the app in a fresh folder (node_modules linked), as another checkout would be. */
 function checkout(): string {
