@@ -17,7 +17,7 @@ const DAY_SECONDS = 86_400;
 export const DLQ_RETENTION_SECONDS = 7 * DAY_SECONDS;
 
 /**
- * How long a handler remembers a completed event (`IDEMPOTENCY_WINDOW_SECONDS`): the dead-letter retention plus one
+ * How long a handler remembers a completed event (`COMMON_ENV.idempotencyWindowSeconds`): the dead-letter retention plus one
  * day. The extra day covers what happens after the re-delivery of a message that was about to expire: FC's
  * asynchronous retries of the re-delivered event (maximum event age 1 day by default) and EventBridge's own retries
  * (up to 1 day with the exponential-decay policy).
@@ -33,5 +33,5 @@ export const IDEMPOTENCY_WINDOW_SECONDS = DLQ_RETENTION_SECONDS + DAY_SECONDS;
  */
 export const MARKER_RETENTION_DAYS = Math.ceil(IDEMPOTENCY_WINDOW_SECONDS / DAY_SECONDS) + 1;
 
-/** Upper bound of `IDEMPOTENCY_WINDOW_SECONDS` accepted by the handlers: 30 days. */
+/** Upper bound of the idempotency window accepted by the handlers: 30 days. */
 export const MAX_IDEMPOTENCY_WINDOW_SECONDS = 30 * DAY_SECONDS;

@@ -1,3 +1,6 @@
+import { statePrefix } from '../contract/archive';
+import { AUTO_RESTART_ENV } from '../contract/env/auto-restart';
+import { TAG_KEY, TAG_KEY_ALLOWED, TAG_VALUE } from '../contract/ids';
 import { type CommonConfig, type Env, loadCommonConfig, readInteger, readString } from './commons/config';
 import type { HandlerResult } from './commons/context';
 import { type EcsApi, ecsApiFor } from './commons/ecs-api';
@@ -10,23 +13,23 @@ import { eventDigest } from './commons/idempotency';
  * auto-restart: starts an opted-in ECS instance again when it stops (seed scenario 2).
  *
  * Safety rails the seed lacked:
- * - opt-in by tag (`RESTART_TAG_KEY`=`RESTART_TAG_VALUE`), so deliberate stops of other instances are respected;
+ * - opt-in by tag (`AUTO_RESTART_ENV.tagKey` = `.tagValue`), so deliberate stops of other instances are respected;
  * - reads the current status first, never starts an instance that is already running or released;
  * - a status still in transition (`Stopping`, `Starting`, `Pending`: anything but `Running` and `Stopped`) is not
  *   settled yet: the invocation fails with a RetryableError (no idempotency marker), so FC retries it and the retry
  *   sees where the instance ended up, instead of marking the event done while the instance is still stopping;
- * - restart-loop breaker: at most `RESTART_MAX_PER_HOUR` restarts per instance in a sliding hour, tracked as
+ * - restart-loop breaker: at most `AUTO_RESTART_ENV.maxRestartsPerHour` restarts per instance in a sliding hour, tracked as
  *   `state/auto-restart/<instanceId>/<epochMillis>-<event digest>.json` objects in the archive bucket, counted once
  *   per event (see {@link restartsInLastHour}).
  */
 
 /** Settings of this function. */
 export interface AutoRestartConfig extends CommonConfig {
-  /** `RESTART_TAG_KEY`. @default auto-restart */
+  /** `AUTO_RESTART_ENV.tagKey`. @default auto-restart */
   readonly tagKey: string;
-  /** `RESTART_TAG_VALUE`. @default true */
+  /** `AUTO_RESTART_ENV.tagValue`. @default true */
   readonly tagValue: string;
-  /** `RESTART_MAX_PER_HOUR`. @default 3 */
+  /** `AUTO_RESTART_ENV.maxRestartsPerHour`. @default 3 */
   readonly maxRestartsPerHour: number;
 }
 
@@ -38,23 +41,13 @@ export interface AutoRestartDeps extends BaseDeps {
   readonly maxRestartsPerHour: number;
 }
 
-// ECS tag keys: up to 128 chars, no `aliyun`/`acs:` prefix, no `http://`; values up to 128 chars.
-const TAG_KEY = /^(?!aliyun|acs:)(?!.*https?:\/\/).{1,128}$/;
-const TAG_VALUE = /^(?!.*https?:\/\/).{1,128}$/;
-
 /** Reads the environment of this function. */
 export function loadConfig(env: Env): AutoRestartConfig {
   return {
     ...loadCommonConfig(env),
-    tagKey: readString(
-      env,
-      'RESTART_TAG_KEY',
-      'auto-restart',
-      TAG_KEY,
-      'an ECS tag key (1-128 chars, not starting with "aliyun" or "acs:")',
-    ),
-    tagValue: readString(env, 'RESTART_TAG_VALUE', 'true', TAG_VALUE, 'an ECS tag value (1-128 chars)'),
-    maxRestartsPerHour: readInteger(env, 'RESTART_MAX_PER_HOUR', 3, { min: 1, max: 60 }),
+    tagKey: readString(env, AUTO_RESTART_ENV.tagKey, 'auto-restart', TAG_KEY, TAG_KEY_ALLOWED),
+    tagValue: readString(env, AUTO_RESTART_ENV.tagValue, 'true', TAG_VALUE, 'an ECS tag value (1-128 chars)'),
+    maxRestartsPerHour: readInteger(env, AUTO_RESTART_ENV.maxRestartsPerHour, 3, { min: 1, max: 60 }),
   };
 }
 
@@ -62,7 +55,7 @@ const HOUR_MS = 3_600_000;
 
 /** Prefix of the restart records of an instance. */
 export function restartPrefix(instanceId: string): string {
-  return `state/auto-restart/${instanceId}/`;
+  return `${statePrefix('auto-restart')}${instanceId}/`;
 }
 
 /** The key of the restart record of one event: `<prefix><epochMillis>-<event digest>.json`. */

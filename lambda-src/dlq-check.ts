@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { statePrefix } from '../contract/archive';
+import { DLQ_CHECK_ENV } from '../contract/env/dlq-check';
 import { type Channel, type ChannelConfig, createChannels, deliver, loadChannelConfig } from './commons/channels';
 import { type CommonConfig, type Env, loadCommonConfig } from './commons/config';
 import type { JsonValue } from './commons/context';
@@ -11,7 +13,7 @@ import { createTimerHandler, type ScheduledResult, type TimerEvent, type TimerHa
 
 /**
  * dlq-check: run by a Function Compute timer trigger every `deadLetterCheck.intervalMinutes`, reads the message
- * counts of every dead-letter queue of the region (`DLQ_QUEUE_NAMES`, with MNS `GetQueueAttributes`) and, when any
+ * counts of every dead-letter queue of the region (`DLQ_CHECK_ENV.queueNames`, with MNS `GetQueueAttributes`) and, when any
  * queue holds messages (active + inactive + delayed > 0), sends ONE critical alert listing each such queue, its counts
  * and the command that inspects it, through the same channels as notify (DingTalk robot, webhook; with none, the log
  * line at level `error` is the alert).
@@ -34,11 +36,11 @@ import { createTimerHandler, type ScheduledResult, type TimerEvent, type TimerHa
 export const REMINDER_MS = 24 * 3600 * 1000;
 
 /** Prefix of this function's state in the archive bucket. */
-export const STATE_PREFIX = 'state/dlq-check/';
+export const STATE_PREFIX = statePrefix('dlq-check');
 
 /** Settings of this function. */
 export interface DlqCheckConfig extends CommonConfig, ChannelConfig {
-  /** `DLQ_QUEUE_NAMES`: the queues to watch, comma-separated. */
+  /** `DLQ_CHECK_ENV.queueNames`: the queues to watch, comma-separated. */
   readonly queueNames: readonly string[];
 }
 
@@ -98,25 +100,25 @@ const MAX_QUEUES = 50;
 
 /** Reads the environment of this function. */
 export function loadConfig(env: Env): DlqCheckConfig {
-  const raw = env.DLQ_QUEUE_NAMES ?? '';
+  const raw = env[DLQ_CHECK_ENV.queueNames] ?? '';
   const queueNames = raw
     .split(',')
     .map((name) => name.trim())
     .filter((name) => name !== '');
   if (queueNames.length === 0) {
     throw new ConfigurationError(
-      'environment variable "DLQ_QUEUE_NAMES" is not set; it must list the dead-letter queues to watch, comma-separated',
+      `environment variable "${DLQ_CHECK_ENV.queueNames}" is not set; it must list the dead-letter queues to watch, comma-separated`,
     );
   }
   const bad = queueNames.find((name) => !QUEUE_NAME.test(name));
   if (bad !== undefined) {
     throw new ConfigurationError(
-      `environment variable "DLQ_QUEUE_NAMES": "${bad}" is not an MNS queue name (1 to 120 letters, digits and hyphens, starting with a letter)`,
+      `environment variable "${DLQ_CHECK_ENV.queueNames}": "${bad}" is not an MNS queue name (1 to 120 letters, digits and hyphens, starting with a letter)`,
     );
   }
   if (queueNames.length > MAX_QUEUES || new Set(queueNames).size !== queueNames.length) {
     throw new ConfigurationError(
-      `environment variable "DLQ_QUEUE_NAMES": "${raw}" is not allowed; expected at most ${MAX_QUEUES} distinct queue names`,
+      `environment variable "${DLQ_CHECK_ENV.queueNames}": "${raw}" is not allowed; expected at most ${MAX_QUEUES} distinct queue names`,
     );
   }
   return { ...loadCommonConfig(env), ...loadChannelConfig(env), queueNames };
@@ -215,10 +217,13 @@ export async function handle(event: TimerEvent, deps: DlqCheckDeps): Promise<Sch
       observed.push(await deps.mns.getQueueAttributes(queue));
     } catch (error) {
       if (error instanceof ConfigurationError) {
-        throw new ConfigurationError(`environment variable "DLQ_QUEUE_NAMES" names a missing queue: ${error.message}`, {
-          cause: error,
-          api: error.api,
-        });
+        throw new ConfigurationError(
+          `environment variable "${DLQ_CHECK_ENV.queueNames}" names a missing queue: ${error.message}`,
+          {
+            cause: error,
+            api: error.api,
+          },
+        );
       }
       throw error;
     }

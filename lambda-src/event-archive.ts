@@ -1,3 +1,4 @@
+import { ECS_SOURCE, ESS_SOURCE } from '../contract/events';
 import { archiveKey, archiveRecord, putArchive } from './commons/archive';
 import { type CommonConfig, type Env, loadCommonConfig } from './commons/config';
 import type { HandlerResult } from './commons/context';
@@ -17,7 +18,7 @@ import { type BaseDeps, createFcHandler, type HandlerSpec } from './commons/hand
  */
 
 /** Sources this function archives. */
-export const ARCHIVED_SOURCES = ['acs.ecs', 'acs.ess'] as const;
+export const ARCHIVED_SOURCES = [ECS_SOURCE, ESS_SOURCE] as const;
 
 /** Dependencies of {@link handle}. */
 export type EventArchiveDeps = BaseDeps;

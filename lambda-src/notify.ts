@@ -1,3 +1,5 @@
+import { ALERTS_FOLDER, statePrefix } from '../contract/archive';
+import { NOTIFY_ENV } from '../contract/env/notify';
 import { archiveKey, putArchive } from './commons/archive';
 import { type Channel, type ChannelConfig, createChannels, deliver, loadChannelConfig } from './commons/channels';
 import { type CommonConfig, type Env, loadCommonConfig } from './commons/config';
@@ -21,12 +23,12 @@ import { markdownText } from './commons/text';
  * snapshots (`ecs:Snapshot:CreateSnapshotCompleted` with `data.result` = `failed`; a successful snapshot is skipped).
  *
  * Each alert carries the instance id and name (`DescribeInstances`; when that lookup fails the alert goes out
- * without the name and the log line says why), region, type, status, `notBefore` in UTC and in `REGION_TIME_ZONE`,
+ * without the name and the log line says why), region, type, status, `notBefore` in UTC and in `NOTIFY_ENV.timeZone`,
  * a severity and a recommended action, and is:
  * 1. archived to `archive/alerts/region=<region>/date=<UTC date>/<eventId>.json` (every alert, first);
  * 2. sent to each configured channel: a DingTalk custom robot (webhook URL, signed with the robot's secret) and/or
  *    a generic webhook (URL, optional token sent as a Bearer token), whose URLs and secrets are read from the secret
- *    store named by `SECRET_STORE` and `*_SECRET_NAME` (see commons/channels.ts); with no channel, the alert is only
+ *    store named in the environment (see commons/channels.ts); with no channel, the alert is only
  *    written in the structured log line.
  * Delivery is tracked per channel (`state/notify/<sha256(source \n id)>/<channel>.json`): when one channel fails,
  * the retry does not repeat the channels that already succeeded; the idempotency marker follows only when every
@@ -79,7 +81,7 @@ export type AlertEvent = SystemEventEvent | InstanceNoticeEvent | DiskNoticeEven
 
 /** Settings of this function. */
 export interface NotifyConfig extends CommonConfig, ChannelConfig {
-  /** `REGION_TIME_ZONE`, an IANA zone. @default UTC */
+  /** `NOTIFY_ENV.timeZone`, an IANA zone. @default UTC */
   readonly timeZone: string;
 }
 
@@ -92,12 +94,13 @@ export interface NotifyDeps extends BaseDeps {
 
 /** Reads the environment of this function. */
 export function loadConfig(env: Env): NotifyConfig {
-  const timeZone = env.REGION_TIME_ZONE === undefined || env.REGION_TIME_ZONE === '' ? 'UTC' : env.REGION_TIME_ZONE;
+  const configured = env[NOTIFY_ENV.timeZone];
+  const timeZone = configured === undefined || configured === '' ? 'UTC' : configured;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
   } catch {
     throw new ConfigurationError(
-      `environment variable "REGION_TIME_ZONE": "${timeZone}" is not an IANA time zone; expected e.g. Asia/Shanghai`,
+      `environment variable "${NOTIFY_ENV.timeZone}": "${timeZone}" is not an IANA time zone; expected e.g. Asia/Shanghai`,
     );
   }
   return { ...loadCommonConfig(env), ...loadChannelConfig(env), timeZone };
@@ -340,7 +343,7 @@ export function markdownOf(alert: Alert): string {
 
 /** Prefix of the delivery records of an event. */
 export function deliveryPrefix(event: { source: string; id: string }): string {
-  return `state/notify/${eventDigest(event)}/`;
+  return `${statePrefix('notify')}${eventDigest(event)}/`;
 }
 
 /** Core. */
@@ -365,7 +368,7 @@ export async function handle(event: AlertEvent, deps: NotifyDeps): Promise<Handl
   }
   const alert = buildAlert(event, { region, timeZone: deps.timeZone, instanceName });
   const now = deps.now();
-  const key = archiveKey({ folders: ['alerts'], region, event, nowMs: now });
+  const key = archiveKey({ folders: [ALERTS_FOLDER], region, event, nowMs: now });
   await putArchive(deps.store, key, { alert, original: event.raw, archivedAt: new Date(now).toISOString() });
 
   const { alreadyDelivered, delivered } = await deliver(

@@ -1,3 +1,4 @@
+import { idPattern } from '../contract/ids';
 import { type EndpointOverrides, type Env, loadEndpointOverrides } from './commons/config';
 import type { FcContext, JsonValue } from './commons/context';
 import { INSTANCE_ID, isRecord } from './commons/envelope';
@@ -101,7 +102,7 @@ export interface ProtectionResult {
   readonly note?: string;
 }
 
-const SCALING_GROUP_ID = /^asg-[a-z0-9]{1,62}$/;
+const SCALING_GROUP_ID = idPattern('scalingGroup');
 const REGION_ID = /^[a-z]{2}(-[a-z0-9]+)+$/;
 /** PhysicalResourceId prefix of a resource whose Create failed. */
 export const FAILED_PREFIX = 'protection-failed/';
@@ -359,7 +360,7 @@ export interface ProtectHandlerOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-/** Builds the FC handler. The custom resource needs no environment beyond the optional `EEO_ESS_ENDPOINT`. */
+/** Builds the FC handler. The custom resource needs no environment beyond the optional `ENDPOINT_ENV.ess`. */
 export function createProtectHandler(env: Env, options: ProtectHandlerOptions = {}) {
   const sink = options.log ?? consoleSink;
   const now = options.now ?? Date.now;

@@ -1,3 +1,6 @@
+import { SCALE_OUT_ENV } from '../contract/env/scale-out';
+import { ESS_SOURCE } from '../contract/events';
+import { idPattern, TAG_KEY, TAG_KEY_ALLOWED, TAG_VALUE } from '../contract/ids';
 import { type CommonConfig, type Env, loadCommonConfig } from './commons/config';
 import type { HandlerResult } from './commons/context';
 import { type EcsApi, ecsApiFor, MAX_DISKS_PER_POLICY_CALL, MAX_INSTANCES_PER_DESCRIBE } from './commons/ecs-api';
@@ -9,11 +12,11 @@ import { type BaseDeps, createFcHandler, type HandlerSpec } from './commons/hand
 /**
  * scale-out: when a scale-out activity of a watched Auto Scaling group succeeds (`ess:ScalingActivity:ScaleOutSuccess`,
  * and `ScaleOutPartialSuccess`, whose joined instances need the same care), for each joined instance:
- * (a) protects it from scale-in when it carries the tag `PROTECT_TAG_KEY`=`PROTECT_TAG_VALUE` (`DescribeInstances`,
+ * (a) protects it from scale-in when it carries the tag `SCALE_OUT_ENV.protectTagKey` = `.protectTagValue` (`DescribeInstances`,
  *     `SetInstancesProtection`);
- * (b) applies the automatic snapshot policy `SNAPSHOT_POLICY_ID` to its system and data disks (`DescribeDisks`,
+ * (b) applies the automatic snapshot policy `SCALE_OUT_ENV.snapshotPolicyId` to its system and data disks (`DescribeDisks`,
  *     `ApplyAutoSnapshotPolicy`).
- * Groups not in `SCALING_GROUP_IDS` are skipped. Protection comes first: a scale-in can follow quickly.
+ * Groups not in `SCALE_OUT_ENV.scalingGroupIds` are skipped. Protection comes first: a scale-in can follow quickly.
  *
  * Which instances joined: the `data` of Auto Scaling events is not documented (UNCONFIRMED). The handler uses
  * `data.instanceIds` when the event lists them; otherwise it asks ESS: `DescribeScalingInstances` with
@@ -24,11 +27,11 @@ import { type BaseDeps, createFcHandler, type HandlerSpec } from './commons/hand
 
 /** Settings of this function. */
 export interface ScaleOutConfig extends CommonConfig {
-  /** `SCALING_GROUP_IDS`, comma-separated `asg-…`; required. */
+  /** `SCALE_OUT_ENV.scalingGroupIds`, comma-separated `asg-…`; required. */
   readonly scalingGroupIds: readonly string[];
-  /** `PROTECT_TAG_KEY` / `PROTECT_TAG_VALUE`; undefined = no protection step. */
+  /** `SCALE_OUT_ENV.protectTagKey` / `.protectTagValue`; undefined = no protection step. */
   readonly protectTag?: { readonly key: string; readonly value: string };
-  /** `SNAPSHOT_POLICY_ID` (`sp-…`); undefined = no snapshot-policy step. */
+  /** `SCALE_OUT_ENV.snapshotPolicyId` (`sp-…`); undefined = no snapshot-policy step. */
   readonly snapshotPolicyId?: string;
 }
 
@@ -41,18 +44,16 @@ export interface ScaleOutDeps extends BaseDeps {
   readonly snapshotPolicyId?: string;
 }
 
-const SCALING_GROUP_ID = /^asg-[a-z0-9]{1,62}$/;
-const SNAPSHOT_POLICY_ID = /^sp-[a-z0-9]{1,62}$/;
-// ECS tag rules, as in auto-restart.
-const TAG_KEY = /^(?!aliyun|acs:)(?!.*https?:\/\/).{1,128}$/;
-const TAG_VALUE = /^(?!.*https?:\/\/).{1,128}$/;
+const SCALING_GROUP_ID = idPattern('scalingGroup');
+const SNAPSHOT_POLICY_ID = idPattern('snapshotPolicy');
+const ENV = SCALE_OUT_ENV;
 
 /** Activities whose joined instances this function looks after. */
 export const SCALE_OUT_ACTIVITIES = ['ScaleOutSuccess', 'ScaleOutPartialSuccess'] as const;
 
 /** Reads the environment of this function. */
 export function loadConfig(env: Env): ScaleOutConfig {
-  const raw = env.SCALING_GROUP_IDS ?? '';
+  const raw = env[ENV.scalingGroupIds] ?? '';
   const ids = [
     ...new Set(
       raw
@@ -63,34 +64,32 @@ export function loadConfig(env: Env): ScaleOutConfig {
   ];
   if (ids.length === 0) {
     throw new ConfigurationError(
-      'environment variable "SCALING_GROUP_IDS" is not set; it must list the scaling groups to look after, comma-separated (asg-…)',
+      `environment variable "${ENV.scalingGroupIds}" is not set; it must list the scaling groups to look after, comma-separated (asg-…)`,
     );
   }
   const bad = ids.find((id) => !SCALING_GROUP_ID.test(id));
   if (bad !== undefined) {
     throw new ConfigurationError(
-      `environment variable "SCALING_GROUP_IDS": "${raw}" contains "${bad}", which is not a scaling group id; expected comma-separated ids like asg-bp1abc`,
+      `environment variable "${ENV.scalingGroupIds}": "${raw}" contains "${bad}", which is not a scaling group id; expected comma-separated ids like asg-bp1abc`,
     );
   }
-  const key = env.PROTECT_TAG_KEY === '' ? undefined : env.PROTECT_TAG_KEY;
-  const value = env.PROTECT_TAG_VALUE === '' ? undefined : env.PROTECT_TAG_VALUE;
+  const key = env[ENV.protectTagKey] === '' ? undefined : env[ENV.protectTagKey];
+  const value = env[ENV.protectTagValue] === '' ? undefined : env[ENV.protectTagValue];
   if ((key === undefined) !== (value === undefined)) {
     throw new ConfigurationError(
-      'environment variables "PROTECT_TAG_KEY" and "PROTECT_TAG_VALUE" must be set together (or both left unset to skip protection)',
+      `environment variables "${ENV.protectTagKey}" and "${ENV.protectTagValue}" must be set together (or both left unset to skip protection)`,
     );
   }
   if (key !== undefined && !TAG_KEY.test(key)) {
-    throw new ConfigurationError(
-      `environment variable "PROTECT_TAG_KEY": "${key}" is not an ECS tag key (1-128 chars, not starting with "aliyun" or "acs:")`,
-    );
+    throw new ConfigurationError(`environment variable "${ENV.protectTagKey}": "${key}" is not ${TAG_KEY_ALLOWED}`);
   }
   if (value !== undefined && !TAG_VALUE.test(value)) {
-    throw new ConfigurationError(`environment variable "PROTECT_TAG_VALUE": "${value}" is not an ECS tag value`);
+    throw new ConfigurationError(`environment variable "${ENV.protectTagValue}": "${value}" is not an ECS tag value`);
   }
-  const policy = env.SNAPSHOT_POLICY_ID === '' ? undefined : env.SNAPSHOT_POLICY_ID;
+  const policy = env[ENV.snapshotPolicyId] === '' ? undefined : env[ENV.snapshotPolicyId];
   if (policy !== undefined && !SNAPSHOT_POLICY_ID.test(policy)) {
     throw new ConfigurationError(
-      `environment variable "SNAPSHOT_POLICY_ID": "${policy}" is not an automatic snapshot policy id (sp-…)`,
+      `environment variable "${ENV.snapshotPolicyId}": "${policy}" is not an automatic snapshot policy id (sp-…)`,
     );
   }
   return {
@@ -187,7 +186,7 @@ export async function handle(event: ScalingActivityEvent, deps: ScaleOutDeps): P
 export const spec: HandlerSpec<'ScalingActivity', ScaleOutConfig, ScaleOutDeps> = {
   name: 'scale-out',
   kind: 'ScalingActivity',
-  sources: ['acs.ess'],
+  sources: [ESS_SOURCE],
   loadConfig,
   buildDeps: (config, context, base) => ({
     ...base,

@@ -1,3 +1,5 @@
+import { SPOT_DRAIN_ENV } from '../contract/env/spot-drain';
+import { idPattern } from '../contract/ids';
 import { type CommonConfig, type Env, loadCommonConfig } from './commons/config';
 import type { HandlerResult } from './commons/context';
 import type { PreemptibleInstanceInterruptionEvent } from './commons/envelope';
@@ -11,12 +13,12 @@ import { type BackendServer, MAX_BACKENDS_PER_CALL, type SlbApi, slbApi } from '
  * release (~5 minutes ahead), so clients are not sent to a dying backend (seed scenario 3).
  *
  * Fixes over the seed: every port the instance is registered on (not a hard-coded 80) and every group (discovered,
- * or the configured `DRAIN_VSERVER_GROUP_IDS`), with the registered weight and type.
+ * or the configured `SPOT_DRAIN_ENV.vServerGroupIds`), with the registered weight and type.
  */
 
 /** Settings of this function. */
 export interface SpotDrainConfig extends CommonConfig {
-  /** `DRAIN_VSERVER_GROUP_IDS`; empty = discover through DescribeLoadBalancers/DescribeVServerGroups. */
+  /** `SPOT_DRAIN_ENV.vServerGroupIds`; empty = discover through DescribeLoadBalancers/DescribeVServerGroups. */
   readonly vServerGroupIds: readonly string[];
 }
 
@@ -27,11 +29,11 @@ export interface SpotDrainDeps extends BaseDeps {
   readonly vServerGroupIds: readonly string[];
 }
 
-const VSERVER_GROUP_ID = /^rsp-[a-z0-9]+$/;
+const VSERVER_GROUP_ID = idPattern('vServerGroup');
 
 /** Reads the environment of this function. */
 export function loadConfig(env: Env): SpotDrainConfig {
-  const raw = env.DRAIN_VSERVER_GROUP_IDS ?? '';
+  const raw = env[SPOT_DRAIN_ENV.vServerGroupIds] ?? '';
   const ids = [
     ...new Set(
       raw
@@ -43,7 +45,7 @@ export function loadConfig(env: Env): SpotDrainConfig {
   const bad = ids.find((id) => !VSERVER_GROUP_ID.test(id));
   if (bad !== undefined) {
     throw new ConfigurationError(
-      `environment variable "DRAIN_VSERVER_GROUP_IDS": "${raw}" contains "${bad}", which is not a vServer group id; expected comma-separated ids like rsp-bp1abc, or empty to discover groups`,
+      `environment variable "${SPOT_DRAIN_ENV.vServerGroupIds}": "${raw}" contains "${bad}", which is not a vServer group id; expected comma-separated ids like rsp-bp1abc, or empty to discover groups`,
     );
   }
   return { ...loadCommonConfig(env), vServerGroupIds: ids };

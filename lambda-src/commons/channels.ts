@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { ALERT_CHANNEL_SECRETS, type AlertChannelSecret, secretNameVariable } from '../../contract/env/secrets';
 import type { Env } from './config';
 import type { JsonValue } from './context';
 import { apiError, ConfigurationError, HandlerError, PermanentError, RetryableError } from './errors';
@@ -12,9 +13,8 @@ import { plainLine } from './text';
  * with the robot's secret) and a generic HTTPS webhook (URL, optional token sent as a Bearer token), and the
  * per-channel delivery records that keep a retry from sending twice to a channel that already got the alert.
  *
- * The URLs and secrets are not in the environment: it names them in the secret store (`SECRET_STORE`,
- * `DINGTALK_WEBHOOK_URL_SECRET_NAME`, `DINGTALK_SECRET_SECRET_NAME`, `WEBHOOK_URL_SECRET_NAME`,
- * `WEBHOOK_TOKEN_SECRET_NAME`), and a channel reads them (once per container, see `secrets.ts`) when it first sends.
+ * The URLs and secrets are not in the environment: it names them in the secret store (`ALERT_CHANNEL_SECRETS` and
+ * `SECRET_STORE_ENV` of contract/env/secrets.ts), and a channel reads them (once per container, see `secrets.ts`) when it first sends.
  */
 
 /** What a channel sends: DingTalk gets `title` and `markdown`, the webhook gets `json`. */
@@ -34,7 +34,7 @@ export interface Channel {
 
 /** The secrets of each channel, by reference; an undefined channel is off. */
 export interface ChannelConfig {
-  /** `SECRET_STORE`. @default oos */
+  /** `SECRET_STORE_ENV`. @default oos */
   readonly secretStore: SecretStore;
   readonly dingTalk?: { readonly url: SecretRef; readonly secret?: SecretRef };
   readonly webhook?: { readonly url: SecretRef; readonly token?: SecretRef };
@@ -45,18 +45,19 @@ export interface ChannelConfig {
  * @throws ConfigurationError naming the variable.
  */
 export function loadChannelConfig(env: Env): ChannelConfig {
-  const dingTalkUrl = readSecretRef(env, 'DINGTALK_WEBHOOK_URL');
-  const dingTalkSecret = readSecretRef(env, 'DINGTALK_SECRET');
+  const variable = (secret: AlertChannelSecret) => secretNameVariable(ALERT_CHANNEL_SECRETS[secret]);
+  const dingTalkUrl = readSecretRef(env, ALERT_CHANNEL_SECRETS.dingTalkWebhookUrl);
+  const dingTalkSecret = readSecretRef(env, ALERT_CHANNEL_SECRETS.dingTalkSecret);
   if (dingTalkUrl === undefined && dingTalkSecret !== undefined) {
     throw new ConfigurationError(
-      'environment variable "DINGTALK_SECRET_SECRET_NAME" is set but "DINGTALK_WEBHOOK_URL_SECRET_NAME" is not; set both, or neither',
+      `environment variable "${variable('dingTalkSecret')}" is set but "${variable('dingTalkWebhookUrl')}" is not; set both, or neither`,
     );
   }
-  const webhookUrl = readSecretRef(env, 'WEBHOOK_URL');
-  const webhookToken = readSecretRef(env, 'WEBHOOK_TOKEN');
+  const webhookUrl = readSecretRef(env, ALERT_CHANNEL_SECRETS.webhookUrl);
+  const webhookToken = readSecretRef(env, ALERT_CHANNEL_SECRETS.webhookToken);
   if (webhookUrl === undefined && webhookToken !== undefined) {
     throw new ConfigurationError(
-      'environment variable "WEBHOOK_TOKEN_SECRET_NAME" is set but "WEBHOOK_URL_SECRET_NAME" is not',
+      `environment variable "${variable('webhookToken')}" is set but "${variable('webhookUrl')}" is not`,
     );
   }
   return {

@@ -1,4 +1,6 @@
 import { ENDPOINT_ALLOWED, parseEndpoint } from '../../contract/endpoints';
+import { COMMON_ENV } from '../../contract/env/common';
+import { ENDPOINT_ENV, type EndpointService } from '../../contract/env/endpoints';
 import {
   DLQ_RETENTION_SECONDS,
   IDEMPOTENCY_WINDOW_SECONDS,
@@ -17,16 +19,16 @@ export const MIN_IDEMPOTENCY_WINDOW_SECONDS = DLQ_RETENTION_SECONDS;
 
 /** Settings every handler reads. */
 export interface CommonConfig {
-  /** OSS bucket for archives, idempotency markers and guard state (`ARCHIVE_BUCKET`). */
+  /** OSS bucket for archives, idempotency markers and guard state (`COMMON_ENV.archiveBucket`). */
   readonly archiveBucket: string;
   /**
-   * How long a completed event id is remembered (`IDEMPOTENCY_WINDOW_SECONDS`), at least the dead-letter retention.
+   * How long a completed event id is remembered (`COMMON_ENV.idempotencyWindowSeconds`), at least the dead-letter retention.
    * @default IDEMPOTENCY_WINDOW_SECONDS of contract/retention.ts (8 days)
    */
   readonly idempotencyWindowSeconds: number;
   /**
-   * Endpoint overrides (`EEO_ECS_ENDPOINT`, `EEO_SLB_ENDPOINT`, `EEO_ESS_ENDPOINT`, `EEO_OSS_ENDPOINT`,
-   * `EEO_MNS_ENDPOINT`, `EEO_OOS_ENDPOINT`, `EEO_KMS_ENDPOINT`); undefined = the default endpoint of the region.
+   * Endpoint overrides (`ENDPOINT_ENV` of contract/env/endpoints.ts); undefined = the default endpoint of the
+   * region.
    */
   readonly endpoints: EndpointOverrides;
 }
@@ -51,20 +53,20 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 
 /** Reads the variables shared by all handlers; throws a {@link ConfigurationError} naming the variable. */
 export function loadCommonConfig(env: Env): CommonConfig {
-  const bucket = env.ARCHIVE_BUCKET;
+  const bucket = env[COMMON_ENV.archiveBucket];
   if (bucket === undefined || bucket === '') {
     throw new ConfigurationError(
-      'environment variable "ARCHIVE_BUCKET" is not set; it must name the OSS bucket for archives and idempotency markers',
+      `environment variable "${COMMON_ENV.archiveBucket}" is not set; it must name the OSS bucket for archives and idempotency markers`,
     );
   }
   if (!BUCKET_NAME.test(bucket)) {
     throw new ConfigurationError(
-      `environment variable "ARCHIVE_BUCKET": "${bucket}" is not a valid OSS bucket name (3-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit)`,
+      `environment variable "${COMMON_ENV.archiveBucket}": "${bucket}" is not a valid OSS bucket name (3-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit)`,
     );
   }
   return {
     archiveBucket: bucket,
-    idempotencyWindowSeconds: readInteger(env, 'IDEMPOTENCY_WINDOW_SECONDS', IDEMPOTENCY_WINDOW_SECONDS, {
+    idempotencyWindowSeconds: readInteger(env, COMMON_ENV.idempotencyWindowSeconds, IDEMPOTENCY_WINDOW_SECONDS, {
       min: MIN_IDEMPOTENCY_WINDOW_SECONDS,
       max: MAX_IDEMPOTENCY_WINDOW_SECONDS,
       why: 'dead-letter queues keep a failed event 7 days, and a re-delivery within that time must still be recognised',
@@ -75,14 +77,15 @@ export function loadCommonConfig(env: Env): CommonConfig {
 
 /** Reads the endpoint overrides only (for functions without an archive bucket, e.g. a custom-resource provider). */
 export function loadEndpointOverrides(env: Env): EndpointOverrides {
+  const read = (service: EndpointService) => readEndpoint(env, ENDPOINT_ENV[service]);
   return {
-    ecs: readEndpoint(env, 'EEO_ECS_ENDPOINT'),
-    slb: readEndpoint(env, 'EEO_SLB_ENDPOINT'),
-    ess: readEndpoint(env, 'EEO_ESS_ENDPOINT'),
-    oss: readEndpoint(env, 'EEO_OSS_ENDPOINT'),
-    mns: readEndpoint(env, 'EEO_MNS_ENDPOINT'),
-    oos: readEndpoint(env, 'EEO_OOS_ENDPOINT'),
-    kms: readEndpoint(env, 'EEO_KMS_ENDPOINT'),
+    ecs: read('ecs'),
+    slb: read('slb'),
+    ess: read('ess'),
+    oss: read('oss'),
+    mns: read('mns'),
+    oos: read('oos'),
+    kms: read('kms'),
   };
 }
 
@@ -119,7 +122,7 @@ export function readString(env: Env, name: string, defaultValue: string, pattern
 }
 
 /**
- * Reads an endpoint override (every `EEO_*_ENDPOINT` goes through here) under the rule of contract/endpoints.ts: signed
+ * Reads an endpoint override (every `ENDPOINT_ENV` variable goes through here) under the rule of contract/endpoints.ts: signed
  * requests and STS tokens never go in clear text over a network. A refused value is a configuration error naming the
  * variable and the value.
  * @throws ConfigurationError

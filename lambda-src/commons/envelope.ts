@@ -1,4 +1,5 @@
 import { parseEventTime } from '../../contract/event-time';
+import { idPattern } from '../../contract/ids';
 import { MalformedEventError } from './errors';
 
 /**
@@ -212,7 +213,7 @@ export const TYPE_OF_KIND: Readonly<Record<EcsEventKind, string>> = {
  * (`i-bp1ecr********5go2go`) are deliberately rejected: a real event never contains `*`, and calling an API with
  * a masked id could only fail later with a less clear error.
  */
-export const INSTANCE_ID = /^i-[a-z0-9]{1,62}$/;
+export const INSTANCE_ID = idPattern('instance');
 
 /**
  * Parses an invocation payload into an {@link EcsEvent}.
@@ -349,10 +350,10 @@ function parseCloudMonitorEvent(json: Record<string, unknown>): EventEnvelope {
 
 export { parseEventTime };
 
-const DISK_ID = /^d-[a-z0-9]{1,62}$/;
-const SNAPSHOT_ID = /^s-[a-z0-9]{1,62}$/;
-const SCALING_GROUP_ID = /^asg-[a-z0-9]{1,62}$/;
-const SCALING_ACTIVITY_ID = /^asa-[a-z0-9]{1,62}$/;
+const DISK_ID = idPattern('disk');
+const SNAPSHOT_ID = idPattern('snapshot');
+const SCALING_GROUP_ID = idPattern('scalingGroup');
+const SCALING_ACTIVITY_ID = idPattern('scalingActivity');
 const SYSTEM_EVENT_TYPE = /^(SystemMaintenance|SystemFailure|InstanceFailure)\.[A-Za-z]+$/;
 
 /** Which system-event form a type is, with what the type itself says; undefined for other types. */

@@ -29,7 +29,7 @@ export interface SendJsonOptions {
  * Parses an outbound URL from the environment: `https:` anywhere, `http:` only to a loopback host (tests, local
  * replay), anything else refused, so a webhook token is never sent in clear text over a network.
  *
- * @param what how the value is named in errors, e.g. `environment variable "WEBHOOK_URL"`
+ * @param what how the value is named in errors, e.g. `secret "ecs-event-ops-webhook-url"`
  * @throws ConfigurationError naming the value (never its content: webhook URLs carry tokens).
  */
 export function outboundUrl(name: string, raw: string, what = `environment variable "${name}"`): URL {

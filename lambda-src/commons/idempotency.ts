@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { idempotencyKey as archiveIdempotencyKey } from '../../contract/archive';
 import type { HandlerResult } from './context';
 import { isRecord } from './envelope';
 import type { ObjectStore } from './oss';
@@ -20,7 +21,7 @@ import type { ObjectStore } from './oss';
  * The marker is written only after success, so a failed attempt is retried for real. Two concurrent deliveries of
  * the same event can both pass step 1 and both run: that is accepted because every action we take is itself
  * idempotent (StartInstance on a started instance is a no-op for us, removing an already removed backend server is
- * ignored by SLB, archiving writes the same key). The window (`IDEMPOTENCY_WINDOW_SECONDS`, default 8 days) covers
+ * ignored by SLB, archiving writes the same key). The window (`COMMON_ENV.idempotencyWindowSeconds`, default 8 days) covers
  * the dead-letter retention (7 days), so an event re-delivered from a dead-letter queue on its last day is still
  * recognised; the bucket lifecycle rule (infrastructure side) expires `idempotency/` a day after the window, both
  * numbers from contract/retention.ts; the age check below enforces the exact window.
@@ -70,7 +71,7 @@ export function eventDigest(event: Pick<EventIdentity, 'source' | 'id'>): string
 
 /** The marker key for an event. */
 export function idempotencyKey(functionName: string, event: Pick<EventIdentity, 'source' | 'id'>): string {
-  return `idempotency/${functionName}/${eventDigest(event)}.json`;
+  return archiveIdempotencyKey(functionName, eventDigest(event));
 }
 
 /**

@@ -46,7 +46,7 @@ export interface MnsClientOptions {
   readonly region: string;
   readonly credentials: FcCredentials;
   /**
-   * Endpoint override (`EEO_MNS_ENDPOINT`, tests). Without it, the internal endpoint of the region,
+   * Endpoint override (`ENDPOINT_ENV.mns`, tests). Without it, the internal endpoint of the region,
    * `https://<accountId>.mns.<region>-internal.aliyuncs.com`.
    */
   readonly endpoint?: URL;

@@ -39,7 +39,7 @@ export interface RpcClientOptions {
   readonly product: RpcProduct;
   readonly credentials: FcCredentials;
   readonly region: string;
-  /** Endpoint override (`EEO_*_ENDPOINT`); sets host:port and HTTP/HTTPS from the URL. */
+  /** Endpoint override (`ENDPOINT_ENV` of contract/env/endpoints.ts); sets host:port and HTTP/HTTPS from the URL. */
   readonly endpoint?: URL;
   /** @default 5000 */
   readonly connectTimeoutMs?: number;

@@ -1,3 +1,4 @@
+import { SECRET_STORE_ENV, secretNameVariable } from '../../contract/env/secrets';
 import type { Env } from './config';
 import type { FcCredentials } from './context';
 import { ConfigurationError, HandlerError, PermanentError, RetryableError } from './errors';
@@ -6,8 +7,8 @@ import { createRpcClient, KMS, OOS, type RpcClient } from './openapi';
 /**
  * Secrets read at run time from a secret store, so that a function's configuration carries only their names.
  *
- * The stack keeps each secret in an OOS secret parameter (the default) or a KMS secret and passes `SECRET_STORE`
- * (`oos` or `kms`) and `<VARIABLE>_SECRET_NAME`; the function's role may read those secrets and no other. A value is
+ * The stack keeps each secret in an OOS secret parameter (the default) or a KMS secret and passes the store
+ * (`oos` or `kms`, `SECRET_STORE_ENV`) and `secretNameVariable(<variable>)`; the function's role may read those secrets and no other. A value is
  * read the first time it is needed in a container (Function Compute hands out credentials only with an invocation)
  * and kept for the container's life: one call per secret per container. A failed read is not kept, so the next
  * invocation tries again.
@@ -24,7 +25,7 @@ export type SecretStore = 'oos' | 'kms';
 
 /** A reference to a secret: the environment variable that named it, and its name in the store. */
 export interface SecretRef {
-  /** `<VARIABLE>_SECRET_NAME`, for messages. */
+  /** The variable holding the secret's name (`secretNameVariable`), for messages. */
   readonly variable: string;
   /** The secret's name in the store. */
   readonly name: string;
@@ -41,7 +42,7 @@ export interface SecretReaderOptions {
   readonly store: SecretStore;
   readonly credentials: FcCredentials;
   readonly region: string;
-  /** `EEO_OOS_ENDPOINT` / `EEO_KMS_ENDPOINT`. */
+  /** The OOS or KMS endpoint override (`ENDPOINT_ENV.oos` / `ENDPOINT_ENV.kms`). */
   readonly endpoint?: URL;
 }
 
@@ -49,12 +50,12 @@ export interface SecretReaderOptions {
 const SECRET_NAME = /^[A-Za-z0-9_/+=.@-]{1,192}$/;
 
 /**
- * Reads `SECRET_STORE` and `<variable>_SECRET_NAME`: the reference of a secret, or undefined when the variable is not
+ * Reads the variable `secretNameVariable(variable)`: the reference of a secret, or undefined when the variable is not
  * set (the channel is off).
  * @throws ConfigurationError naming the variable and what is allowed.
  */
 export function readSecretRef(env: Env, variable: string): SecretRef | undefined {
-  const name = `${variable}_SECRET_NAME`;
+  const name = secretNameVariable(variable);
   const value = env[name];
   if (value === undefined || value === '') return undefined;
   if (!SECRET_NAME.test(value)) {
@@ -65,12 +66,14 @@ export function readSecretRef(env: Env, variable: string): SecretRef | undefined
   return { variable: name, name: value };
 }
 
-/** Reads `SECRET_STORE`: `oos` (default) or `kms`. */
+/** Reads the store (`SECRET_STORE_ENV`): `oos` (default) or `kms`. */
 export function readSecretStore(env: Env): SecretStore {
-  const value = env.SECRET_STORE;
+  const value = env[SECRET_STORE_ENV];
   if (value === undefined || value === '' || value === 'oos') return 'oos';
   if (value === 'kms') return 'kms';
-  throw new ConfigurationError(`environment variable "SECRET_STORE": "${value}" is not allowed; expected oos or kms`);
+  throw new ConfigurationError(
+    `environment variable "${SECRET_STORE_ENV}": "${value}" is not allowed; expected oos or kms`,
+  );
 }
 
 /** Values read in this container, by store, endpoint and name. Only successful reads are kept. */
@@ -87,7 +90,7 @@ export function clearSecretCache(): void {
  *
  * @example
  * const secrets = createSecretReader({ store: 'oos', credentials: context.credentials, region: context.region });
- * const token = await secrets.get({ variable: 'WEBHOOK_TOKEN_SECRET_NAME', name: 'ecs-event-ops-webhook-token' });
+ * const token = await secrets.get({ variable: secretNameVariable(ALERT_CHANNEL_SECRETS.webhookToken), name: 'ecs-event-ops-webhook-token' });
  */
 export function createSecretReader(options: SecretReaderOptions): SecretReader {
   const { store } = options;

@@ -1,16 +1,10 @@
-/**
- * Shapes of the Alibaba Cloud resource ids that appear in configuration. Ids are lowercase letters and digits after
- * a fixed prefix; real ids are 17 to 25 characters, so the bounds here are loose on purpose.
- */
-export const ID_FORMATS = {
-  instance: { label: 'an instance', pattern: /^i-[a-z0-9]{8,32}$/, example: 'i-bp1abcdefghij0123456' },
-  vServerGroup: { label: 'a vServer group', pattern: /^rsp-[a-z0-9]{8,32}$/, example: 'rsp-bp1abcdefghij0123' },
-  scalingGroup: { label: 'a scaling group', pattern: /^asg-[a-z0-9]{8,32}$/, example: 'asg-bp1abcdefghij0123' },
-  disk: { label: 'a disk', pattern: /^d-[a-z0-9]{8,32}$/, example: 'd-bp1abcdefghij0123456' },
-} as const;
+import { type ConfigIdKind, ID_FORMATS } from '../../contract/ids';
+
+/** The shapes of configured ids live in the contract (handlers check the same prefixes). */
+export { ID_FORMATS } from '../../contract/ids';
 
 /** The kinds of resource id the configuration knows. */
-export type IdKind = keyof typeof ID_FORMATS;
+export type IdKind = ConfigIdKind;
 
 /**
  * Why `value` is not a well-formed id of `kind`, or undefined when it is.

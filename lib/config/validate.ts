@@ -1,3 +1,4 @@
+import { TAG_KEY, TAG_KEY_ALLOWED, TAG_VALUE } from '../../contract/ids';
 import { POLICY_RULE_IDS } from '../policy/rule-ids';
 import { didYouMean } from '../private/did-you-mean';
 import { deepMerge, isPlainObject, shapeProblems } from './context';
@@ -150,12 +151,8 @@ const SETTINGS_SHAPE: Record<keyof RegionSettings, Check> = {
   }),
   autoRestart: section({
     enabled: boolean,
-    // ECS tag keys: 1 to 128 characters, not starting with aliyun or acs:, no http:// or https://.
-    tagKey: text(
-      /^(?!aliyun|acs:)(?!.*https?:\/\/).{1,128}$/,
-      'an ECS tag key: 1 to 128 characters, not starting with "aliyun" or "acs:"',
-    ),
-    tagValue: text(/^(?!.*https?:\/\/).{1,128}$/, 'an ECS tag value: 1 to 128 characters'),
+    tagKey: text(TAG_KEY, TAG_KEY_ALLOWED),
+    tagValue: text(TAG_VALUE, 'an ECS tag value: 1 to 128 characters'),
     maxRestartsPerHour: ranged('autoRestart.maxRestartsPerHour'),
   }),
   spotDrain: section({ enabled: boolean, vServerGroupIds: list(id('vServerGroup'), 100) }),
@@ -210,11 +207,8 @@ const SETTINGS_SHAPE: Record<keyof RegionSettings, Check> = {
     protectTag: nullable(
       required(
         section({
-          key: text(
-            /^(?!aliyun|acs:)(?!.*https?:\/\/).{1,128}$/,
-            'an ECS tag key: 1 to 128 characters, not starting with "aliyun" or "acs:"',
-          ),
-          value: text(/^(?!.*https?:\/\/).{1,128}$/, 'an ECS tag value: 1 to 128 characters'),
+          key: text(TAG_KEY, TAG_KEY_ALLOWED),
+          value: text(TAG_VALUE, 'an ECS tag value: 1 to 128 characters'),
         }),
         ['key', 'value'],
         {},

@@ -1,5 +1,7 @@
 import * as ros from '@alicloud/ros-cdk-core';
 import * as oss from '@alicloud/ros-cdk-oss';
+import { ARCHIVE_PREFIXES } from '../../contract/archive';
+import { archiveBucketNamePrefix, DEFAULT_NAME_PREFIX } from '../../contract/naming';
 import { MARKER_RETENTION_DAYS } from '../../contract/retention';
 
 /** Props of {@link EventArchiveBucket}. */
@@ -23,15 +25,8 @@ export interface EventArchiveBucketProps {
   readonly stateRetentionDays?: number;
 }
 
-/** Key prefixes the handlers write under, each with its own lifecycle rule. */
-export const ARCHIVE_PREFIXES = {
-  /** Archived events, kept `retentionDays`. */
-  archive: 'archive/',
-  /** Idempotency markers, kept `stateRetentionDays`. */
-  idempotency: 'idempotency/',
-  /** Handler state such as restart counters, kept `stateRetentionDays`. */
-  state: 'state/',
-} as const;
+/** Key prefixes the handlers write under, each with its own lifecycle rule (the layout is the contract's). */
+export { ARCHIVE_PREFIXES } from '../../contract/archive';
 
 /**
  * A private, encrypted, versioned OSS bucket for the audit trail of ECS events, retained when the stack is deleted.
@@ -68,7 +63,11 @@ export class EventArchiveBucket extends ros.Construct {
       );
     }
     const stack = ros.Stack.of(this);
-    const name = ros.Fn.join('-', [`${props.namePrefix ?? 'ecs-event-ops'}-archive`, stack.account, stack.region]);
+    const name = ros.Fn.join('-', [
+      archiveBucketNamePrefix(props.namePrefix ?? DEFAULT_NAME_PREFIX),
+      stack.account,
+      stack.region,
+    ]);
 
     this.bucket = new oss.Bucket(this, id, {
       bucketName: name,

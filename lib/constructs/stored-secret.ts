@@ -44,7 +44,7 @@ export interface StoredSecretProps {
  * const token = new StoredSecret(stack, 'WebhookToken', {
  *   secretName: 'ecs-event-ops-webhook-token', description: 'Bearer token sent to the alert webhook',
  * });
- * environment.WEBHOOK_TOKEN_SECRET_NAME = token.secretName;
+ * environment[secretNameVariable(ALERT_CHANNEL_SECRETS.webhookToken)] = token.secretName;
  * statements.push(...token.readStatements);
  */
 export class StoredSecret extends ros.Construct {

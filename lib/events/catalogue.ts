@@ -17,6 +17,8 @@
  * - `source` of Auto Scaling events is `acs.ess` by analogy with `acs.ecs` (no official sample found).
  */
 
+import { ECS_SOURCE, ESS_SOURCE } from '../../contract/events';
+
 /** The schema of one `data` field. */
 export interface FieldSchema {
   readonly type: 'string' | 'number' | 'boolean' | 'object' | 'array';
@@ -114,11 +116,11 @@ const SYSTEM_EVENT_DESCRIPTIONS: Record<(typeof SYSTEM_EVENT_TYPES)[number], str
 };
 
 function ecs(type: string, description: string, data?: Record<string, FieldSchema>, cmsName?: string): EventTypeSpec {
-  return { source: 'acs.ecs', type: `ecs:${type}`, description, data, cmsName: cmsName ?? type };
+  return { source: ECS_SOURCE, type: `ecs:${type}`, description, data, cmsName: cmsName ?? type };
 }
 
 function ess(type: string, description: string): EventTypeSpec {
-  return { source: 'acs.ess', type: `ess:${type}`, description };
+  return { source: ESS_SOURCE, type: `ess:${type}`, description };
 }
 
 const systemEvents: EventTypeSpec[] = SYSTEM_EVENT_TYPES.flatMap((eventType) => [
@@ -131,7 +133,7 @@ const systemEvents: EventTypeSpec[] = SYSTEM_EVENT_TYPES.flatMap((eventType) => 
 ]);
 
 const simulatedSystemEvents: EventTypeSpec[] = SYSTEM_EVENT_STATUSES.map((status) => ({
-  source: 'acs.ecs',
+  source: ECS_SOURCE,
   type: `ecs:SystemEvent:${status}`,
   description: `System event, ${status} (action in data.eventType)`,
   data: SYSTEM_EVENT_DATA,

@@ -1,11 +1,9 @@
+import { ECS_SOURCE, EVENT_TYPES } from '../../contract/events';
 import { SYSTEM_EVENT_CATEGORIES, type SYSTEM_EVENT_STATUSES, type SYSTEM_EVENT_TYPES } from './catalogue';
 import type { EventPattern, Matcher } from './pattern';
 
-/** The `source` of every ECS event on the default bus. */
-export const ECS_SOURCE = 'acs.ecs';
-
-/** The `source` of Auto Scaling events (by analogy with `acs.ecs`; see catalogue.ts). */
-export const ESS_SOURCE = 'acs.ess';
+/** The event sources, re-exported from the contract for the pattern builders' users. */
+export { ECS_SOURCE, ESS_SOURCE } from '../../contract/events';
 
 /** Instance states of `ecs:Instance:StateChange`, per the ECS event notification reference. */
 export const INSTANCE_STATES = ['Pending', 'Starting', 'Running', 'Stopping', 'Stopped', 'Deleted'] as const;
@@ -30,14 +28,14 @@ export type SystemEventStatus = (typeof SYSTEM_EVENT_STATUSES)[number];
 export function instanceStateChange(states?: readonly InstanceState[]): EventPattern {
   return {
     source: [ECS_SOURCE],
-    type: ['ecs:Instance:StateChange'],
+    type: [EVENT_TYPES.instanceStateChange],
     ...(states === undefined ? {} : { data: { state: [...states] } }),
   };
 }
 
 /** Matches spot (preemptible) instance interruption notices, sent about 5 minutes before the instance is released. */
 export function preemptibleInstanceInterruption(): EventPattern {
-  return { source: [ECS_SOURCE], type: ['ecs:Instance:PreemptibleInstanceInterruption'] };
+  return { source: [ECS_SOURCE], type: [EVENT_TYPES.preemptibleInstanceInterruption] };
 }
 
 /** Options of {@link systemEvents}. */
@@ -80,7 +78,7 @@ export function systemEvents(options: SystemEventsOptions = {}): EventPattern {
 export function snapshotCompleted(result?: 'accomplished' | 'failed'): EventPattern {
   return {
     source: [ECS_SOURCE],
-    type: ['ecs:Snapshot:CreateSnapshotCompleted'],
+    type: [EVENT_TYPES.snapshotCompleted],
     ...(result === undefined ? {} : { data: { result: [result] } }),
   };
 }

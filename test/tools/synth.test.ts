@@ -13,6 +13,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const COPIED = [
   'bin',
   'contract',
+  'custom',
   'lib',
   'lambda-src',
   'ops',

@@ -5,8 +5,8 @@ import type { Finding, PolicyRule } from '../types';
 const SECRET_NAME = /(password|passwd|secret|token|webhook|api[-_]?key|access[-_]?key)/i;
 /**
  * Names that name, identify or describe a secret instead of holding it: `ApiKeyName` (the header that carries the key),
- * `SecretParameterName`, `SecretName`, `EncryptionKeyId`, `SecretDataType`, `IsValueSecret`, `SECRET_STORE`,
- * `DINGTALK_SECRET_SECRET_NAME`.
+ * `SecretParameterName`, `SecretName`, `EncryptionKeyId`, `SecretDataType`, `IsValueSecret`, the secret-store
+ * variables of contract/env/secrets.ts.
  */
 const ABOUT_A_SECRET =
   /(name|names|id|ids|arn|type|kind|store|stage|stages|version|versionid|description|pattern|length|enabled|interval|days)$|^is/i;

@@ -1,0 +1,27 @@
+/**
+ * Endpoint overrides of the cloud services a handler or an operator tool calls (tests and local runs point them at
+ * the fake cloud). Each value must pass the rule of contract/endpoints.ts.
+ */
+export const ENDPOINT_ENV = {
+  ecs: 'EEO_ECS_ENDPOINT',
+  slb: 'EEO_SLB_ENDPOINT',
+  /** Auto Scaling. */
+  ess: 'EEO_ESS_ENDPOINT',
+  oss: 'EEO_OSS_ENDPOINT',
+  mns: 'EEO_MNS_ENDPOINT',
+  /** OOS (secret parameters). */
+  oos: 'EEO_OOS_ENDPOINT',
+  kms: 'EEO_KMS_ENDPOINT',
+} as const;
+
+/** A service whose endpoint can be overridden. */
+export type EndpointService = keyof typeof ENDPOINT_ENV;
+
+/** The variables for `overrides` (service -> `scheme://host[:port]`), e.g. for a handler run against a fake cloud. */
+export function formatEndpointEnv(overrides: Partial<Record<EndpointService, string>>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [service, url] of Object.entries(overrides) as [EndpointService, string | undefined][]) {
+    if (url !== undefined) env[ENDPOINT_ENV[service]] = url;
+  }
+  return env;
+}

@@ -1,0 +1,52 @@
+/**
+ * Names of the deployed resources, derived from the configured `namePrefix`. The stack names resources with these,
+ * and the operator tools find them with the same functions.
+ */
+
+/** The `namePrefix` when none is configured. */
+export const DEFAULT_NAME_PREFIX = 'ecs-event-ops';
+
+/** The stack of a region: `<namePrefix>-<region>`. */
+export function stackName(namePrefix: string, region: string): string {
+  return `${namePrefix}-${region}`;
+}
+
+/** The FC service (and base of every other name) of an automation: `<namePrefix>-<automation>`. */
+export function automationResourceName(namePrefix: string, automation: string): string {
+  return `${namePrefix}-${automation}`;
+}
+
+/** The dead-letter queue of an automation: `<namePrefix>-<automation>-dlq`. */
+export function deadLetterQueueName(namePrefix: string, automation: string): string {
+  return `${automationResourceName(namePrefix, automation)}-dlq`;
+}
+
+/** The RAM role of an automation's function: `<namePrefix>-<automation>-<region>` (RAM names are account-wide). */
+export function functionRoleName(namePrefix: string, automation: string, region: string): string {
+  return `${automationResourceName(namePrefix, automation)}-${region}`;
+}
+
+/** An EventBridge rule: `<namePrefix>-<rule>`. */
+export function ruleName(namePrefix: string, rule: string): string {
+  return `${namePrefix}-${rule}`;
+}
+
+/** A rule declared in the configuration (`rules[].name`): `<namePrefix>-rule-<name>`. */
+export function declaredRuleName(namePrefix: string, name: string): string {
+  return ruleName(namePrefix, `rule-${name}`);
+}
+
+/** A secret in the secret store, or another named resource of the stack: `<namePrefix>-<suffix>`. */
+export function prefixedName(namePrefix: string, suffix: string): string {
+  return `${namePrefix}-${suffix}`;
+}
+
+/** The first part of the archive bucket name, before the account id and region: `<namePrefix>-archive`. */
+export function archiveBucketNamePrefix(namePrefix: string): string {
+  return `${namePrefix}-archive`;
+}
+
+/** The archive bucket: `<namePrefix>-archive-<account id>-<region>`. */
+export function archiveBucketName(namePrefix: string, accountId: string, region: string): string {
+  return [archiveBucketNamePrefix(namePrefix), accountId, region].join('-');
+}

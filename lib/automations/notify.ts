@@ -1,0 +1,94 @@
+import { ALERTS_PREFIX, statePrefix } from '../../contract/archive';
+import { formatNotifyEnv } from '../../contract/env/notify';
+import { ECS_SOURCE } from '../../contract/events';
+import { prefixedName } from '../../contract/naming';
+import { KNOWN_REGIONS } from '../config';
+import { ApiDestinationTarget } from '../constructs/api-destination-target';
+import { SecretParameter } from '../constructs/secret-parameter';
+import { snapshotCompleted, systemEvents } from '../events/ecs-patterns';
+import type { AutomationUnit, RuleSpec } from './unit';
+
+/** Instance-health events that are not system events but call for an operator's attention (max 5 per field). */
+const HEALTH_TYPES = [
+  'ecs:Instance:LiveMigrationAcrossDDH',
+  'ecs:Instance:PerformanceModeChange',
+  'ecs:Instance:BurstablePerformanceRestricted',
+  'ecs:Disk:ErrorDetected',
+  'ecs:Disk:Stalled',
+];
+
+/**
+ * Turns system events, instance-health events, failed snapshots and the rules that target `notify` into alerts.
+ * Config: `systemEvents`, `snapshots` (failed snapshots, the monitoring endpoint), `notifications`. Deployed when
+ * any rule feeds it.
+ */
+export const notify: AutomationUnit = {
+  kind: 'automation',
+  name: 'notify',
+  id: 'Notify',
+  settings: ['systemEvents', 'snapshots', 'notifications'],
+  plan: (region, feed) => {
+    const { config, stack, archive } = region;
+    const rules: RuleSpec[] = [];
+    if (config.systemEvents.enabled) {
+      rules.push(
+        {
+          id: 'SystemEventsRule',
+          name: 'system-events',
+          description: 'ECS system events, all three documented forms',
+          pattern: systemEvents(),
+        },
+        {
+          id: 'InstanceHealthRule',
+          name: 'instance-health',
+          description: 'Live migration, performance mode and disk health',
+          pattern: { source: [ECS_SOURCE], type: HEALTH_TYPES },
+        },
+      );
+    }
+    if (config.snapshots.enabled) {
+      const endpoint = config.snapshots.monitoringEndpoint;
+      const monitoring =
+        endpoint === null
+          ? []
+          : [
+              new ApiDestinationTarget(stack, 'Monitoring', {
+                name: prefixedName(config.namePrefix, 'monitoring'),
+                endpoint,
+                bearerToken: new SecretParameter(stack, 'MonitoringToken', {
+                  description: 'Bearer token of the external monitoring endpoint (snapshots.monitoringEndpoint)',
+                }).value,
+              }),
+            ];
+      rules.push({
+        id: 'SnapshotFailedRule',
+        name: 'snapshot-failed',
+        description: 'Failed snapshots: alert, and forward to the monitoring endpoint when configured',
+        pattern: snapshotCompleted('failed'),
+        extraTargets: monitoring,
+      });
+    }
+    rules.push(...feed.rules);
+    if (rules.length === 0 && feed.declared === 0) return undefined;
+    const channels = region.alertChannels();
+    const delivering = Object.keys(channels.environment).length > 0;
+    return {
+      description: 'Turns system events, instance-health events and failed snapshots into alerts',
+      rules,
+      statements: [
+        ...region.idempotency,
+        { actions: ['ecs:DescribeInstances'], resources: ['*'] },
+        { actions: ['oss:PutObject'], resources: [archive.objectsArn(ALERTS_PREFIX)] },
+        ...channels.statements,
+        // Per-channel delivery records, so that a retry does not resend to a channel that already got the alert.
+        ...(delivering
+          ? [
+              { actions: ['oss:GetObject', 'oss:PutObject'], resources: [archive.objectsArn(statePrefix('notify'))] },
+              { actions: ['oss:ListObjects'], resources: [archive.bucketArn] },
+            ]
+          : []),
+      ],
+      environment: { ...formatNotifyEnv({ timeZone: KNOWN_REGIONS[config.region].timeZone }), ...channels.environment },
+    };
+  },
+};
