@@ -29,11 +29,14 @@ export const autoRestart: AutomationUnit = {
         // https://www.alibabacloud.com/help/en/ram/use-cases/use-tags-to-control-access-to-ecs-resources-1 and
         // https://www.alibabacloud.com/help/en/ecs/user-guide/manage-resource-permissions-with-tags . The condition-key
         // column of the StartInstance API reference lists no key of its own (UNCONFIRMED that StartInstance evaluates
-        // it: we chose to rely on the ECS tag documentation; the handler still re-checks the tag, see README).
+        // it: we chose to rely on the ECS tag documentation, with autoRestart.ramTagCondition: false as the way out if
+        // it does not; the handler re-checks the tag either way, see README).
         {
           actions: ['ecs:StartInstance'],
           resources: [region.arn('ecs', 'instance/*')],
-          conditions: { StringEquals: { [`acs:ResourceTag/${settings.tagKey}`]: settings.tagValue } },
+          ...(settings.ramTagCondition
+            ? { conditions: { StringEquals: { [`acs:ResourceTag/${settings.tagKey}`]: settings.tagValue } } }
+            : {}),
         },
         { actions: ['oss:GetObject', 'oss:PutObject'], resources: [archive.objectsArn(statePrefix('auto-restart'))] },
         { actions: ['oss:ListObjects'], resources: [archive.bucketArn] },

@@ -46,6 +46,13 @@ export interface AutoRestartSettings {
   readonly tagValue: string;
   /** Restarts allowed per instance in any sliding hour (the restart-loop breaker): 1 to 20. @default 3 */
   readonly maxRestartsPerHour: number;
+  /**
+   * Scope the role's `ecs:StartInstance` to instances carrying the tag (`acs:ResourceTag/<tagKey>`). Whether
+   * StartInstance evaluates that key is not confirmed by its API reference: turn this off if tagged instances get
+   * `Forbidden.RAM`; the handler re-checks the tag either way.
+   * @default true
+   */
+  readonly ramTagCondition: boolean;
 }
 
 /** Scenario 3: take spot instances out of SLB vServer groups when they are about to be reclaimed. */
@@ -189,7 +196,13 @@ export interface AppConfig {
 export const DEFAULT_SETTINGS: RegionSettings = {
   archive: { retentionDays: 365, infrequentAccessAfterDays: 30 },
   functions: { memoryMb: 256, timeoutSeconds: 60, asyncRetryAttempts: 2, bundleBudgetKb: 350, logRetentionDays: 30 },
-  autoRestart: { enabled: true, tagKey: 'auto-restart', tagValue: 'true', maxRestartsPerHour: 3 },
+  autoRestart: {
+    enabled: true,
+    tagKey: 'auto-restart',
+    tagValue: 'true',
+    maxRestartsPerHour: 3,
+    ramTagCondition: true,
+  },
   spotDrain: { enabled: true, vServerGroupIds: [] },
   systemEvents: { enabled: true },
   notifications: { dingTalk: false, webhook: false, secretStore: 'oos', kmsInstanceId: null },

@@ -154,6 +154,7 @@ const SETTINGS_SHAPE: Record<keyof RegionSettings, Check> = {
     tagKey: text(TAG_KEY, TAG_KEY_ALLOWED),
     tagValue: text(TAG_VALUE, 'an ECS tag value: 1 to 128 characters'),
     maxRestartsPerHour: ranged('autoRestart.maxRestartsPerHour'),
+    ramTagCondition: boolean,
   }),
   spotDrain: section({ enabled: boolean, vServerGroupIds: list(id('vServerGroup'), 100) }),
   systemEvents: section({ enabled: boolean }),

@@ -29,6 +29,19 @@ describe('RegionStack RAM scope', () => {
     ]);
   });
 
+  test('drops the tag condition, keeping the instance scope, when autoRestart.ramTagCondition is false', () => {
+    const template = synthRegions({ autoRestart: { ramTagCondition: false } })['ecs-event-ops-cn-hangzhou'];
+    const role = template.Resources.AutoRestartFunctionRole.Properties as {
+      Policies: { PolicyDocument: { Statement: (Statement & { Condition?: unknown })[] } }[];
+    };
+    const starts = role.Policies[0].PolicyDocument.Statement.filter((s) => s.Action.includes('ecs:StartInstance'));
+    assert.equal(starts.length, 1);
+    assert.equal(starts[0].Condition, undefined);
+    assert.deepEqual(starts[0].Resource, [
+      { 'Fn::Join': ['', ['acs:ecs:cn-hangzhou:', { Ref: 'ALIYUN::AccountId' }, ':instance/*']] },
+    ]);
+  });
+
   test("lets scale-out apply only the stack's own snapshot policy", () => {
     const template = synthRegions({
       snapshots: { policy: { timePoints: [2], repeatWeekdays: [1], retentionDays: 7 } },
