@@ -9,6 +9,7 @@ import { bufferIo, runTool, type ToolSpec } from '../../ops/cli';
 import { createDiffTool } from '../../ops/diff';
 import { createDrillTool } from '../../ops/drill';
 import { createRedriveTool } from '../../ops/redrive';
+import { createRulesVerifyTool } from '../../ops/rules-verify';
 import { benchTool } from '../../tools/bench';
 import { deployPlanTool } from '../../tools/deploy-plan';
 import { policyTool } from '../../tools/policy';
@@ -28,6 +29,7 @@ const TOOLS: readonly [ToolSpec, string][] = [
   [createRedriveTool(), 'tools/redrive.ts'],
   [deployPlanTool, 'tools/deploy-plan.ts'],
   [rulesTestTool, 'tools/rules-test.ts'],
+  [createRulesVerifyTool(), 'tools/rules-verify.ts'],
 ];
 
 async function run(tool: ToolSpec, argv: string[]) {
