@@ -79,7 +79,7 @@ describe('stackRegions', () => {
 
   test('refuses an assembly without a stack', () => {
     const dir = assembly([]);
-    assert.throws(() => stackRegions(dir), /no ROS stack/);
+    assert.throws(() => stackRegions(dir), /cloud assembly .* holds no stack \(manifest\.json lists none\)/);
   });
 });
 
