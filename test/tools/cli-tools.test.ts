@@ -11,6 +11,7 @@ import { createDrillTool } from '../../ops/drill';
 import { createRedriveTool } from '../../ops/redrive';
 import { createRulesVerifyTool } from '../../ops/rules-verify';
 import { benchTool } from '../../tools/bench';
+import { replayMemoryTool } from '../../tools/bench/replay-memory';
 import { deployPlanTool } from '../../tools/deploy-plan';
 import { policyTool } from '../../tools/policy';
 import { type RulesReportJson, rulesReportTool } from '../../tools/rules-report';
@@ -24,6 +25,7 @@ const TOOLS: readonly [ToolSpec, string][] = [
   [rulesReportTool, 'tools/rules-report.ts'],
   [policyTool, 'tools/policy.ts'],
   [benchTool, 'tools/bench/index.ts'],
+  [replayMemoryTool, 'tools/bench/replay-memory.ts'],
   [createDiffTool({ synthHead: () => assert.fail('synthHead called') }), 'tools/diff.ts'],
   [createDrillTool(), 'tools/drill.ts'],
   [createRedriveTool(), 'tools/redrive.ts'],
