@@ -15,10 +15,11 @@
  * (`packages/ros-cdk-cli/bin/cdk.ts` in aliyun/Resource-Orchestration-Service-Cloud-Development-Kit).
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { type Assembly, AssemblyError, readAssembly, STACK_REGION_PARAMETER } from '../lib/assembly';
+import { CodeManifestError } from '../lib/code/read';
 
-/** The template parameter whose default names a stack's region (added by the region guard). */
-export const STACK_REGION_PARAMETER = 'StackRegion';
+/** The template parameter whose default names a stack's region (added by the region guard); lib/assembly's. */
+export { STACK_REGION_PARAMETER };
 
 export class DeployPlanError extends Error {
   override readonly name = 'DeployPlanError';
@@ -52,17 +53,19 @@ export function secretName(parameter: string): string {
     .toUpperCase();
 }
 
-/** The stacks of an assembly and their regions, in the order of the manifest. */
+/** The stacks of an assembly and their regions, in the order of the manifest (read with lib/assembly). */
 export function stackRegions(assemblyDir: string): { stack: string; region: string }[] {
-  const manifest = readJson(path.join(assemblyDir, 'manifest.json')) as {
-    artifacts?: Record<string, { type?: string; properties?: { templateFile?: string } }>;
-  };
-  const stacks = Object.entries(manifest.artifacts ?? {}).filter(([, a]) => a.type === 'aliyun:ros:stack');
-  if (stacks.length === 0) throw new DeployPlanError(`no ROS stack in ${assemblyDir}/manifest.json`);
-  return stacks.map(([stack, artifact]) => {
-    const file = path.join(assemblyDir, artifact.properties?.templateFile ?? `${stack}.template.json`);
-    const region = (readJson(file) as TemplateShape).Parameters?.[STACK_REGION_PARAMETER]?.Default;
-    if (typeof region !== 'string' || region === '') {
+  let assembly: Assembly;
+  try {
+    assembly = readAssembly(assemblyDir);
+  } catch (cause) {
+    if (cause instanceof AssemblyError || cause instanceof CodeManifestError) {
+      throw new DeployPlanError(cause.message, { cause });
+    }
+    throw cause;
+  }
+  return assembly.stacks.map(({ name: stack, region }) => {
+    if (region === undefined || region === '') {
       throw new DeployPlanError(
         `stack ${stack}: parameter ${STACK_REGION_PARAMETER} has default ${JSON.stringify(region)}, expected a region id ` +
           '(only region stacks, which carry the region guard, can be deployed by this workflow)',

@@ -5,6 +5,7 @@
  * `ros-cdk deploy` (lib/code/publish.ts says why the CLI does not do it).
  */
 import * as path from 'node:path';
+import { ENDPOINT_ENV } from '../contract/env/endpoints';
 import { CodeManifestError } from '../lib/code/read';
 import { defineTool, runMain, UsageError } from '../ops/cli';
 import { credentialsFromEnvironment, PublishError, publishCode } from '../ops/code/publish';
@@ -37,8 +38,8 @@ export const assetsPublishTool = defineTool({
       assemblyDir: path.resolve(context.options.string('assembly') ?? 'cdk.out'),
       region,
       credentials: credentialsFromEnvironment(context.env),
-      // For tests against a loopback fake, under the same rule as the handlers' EEO_*_ENDPOINT overrides.
-      endpoint: context.env.EEO_OSS_ENDPOINT,
+      // For tests against a loopback fake, under the same rule as the handlers' endpoint overrides.
+      endpoint: context.env[ENDPOINT_ENV.oss],
       dryRun,
       log: context.progress,
     });

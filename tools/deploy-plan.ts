@@ -21,7 +21,11 @@ export const deployPlanTool = defineTool({
     'npx tsx tools/deploy-plan.ts stacks --assembly cdk.out',
     'npx tsx tools/deploy-plan.ts parameters --template cdk.out/ecs-event-ops-cn-hangzhou.template.json --out /tmp/p',
   ],
-  notes: 'Exit codes: 0 done; 1 an unreadable assembly or a missing secret; 2 a usage error.',
+  json: true,
+  notes:
+    '"stacks" prints JSON with or without --json (the workflow reads it); "parameters --json" prints ' +
+    '{"parameters": [names]} instead of the sentence (never a value).\n' +
+    'Exit codes: 0 done; 1 an unreadable assembly or a missing secret; 2 a usage error.',
   failures: [DeployPlanError],
   configure: (command) =>
     command
@@ -33,7 +37,8 @@ export const deployPlanTool = defineTool({
     const [command] = context.args;
     if (command === 'stacks') {
       const plan = stackRegions(path.resolve(context.options.string('assembly') ?? path.join(ROOT, 'cdk.out')));
-      context.io.stdout(`${JSON.stringify(plan)}\n`);
+      if (context.json) context.printJson(plan);
+      else context.io.stdout(`${JSON.stringify(plan)}\n`);
       return 0;
     }
     const template = context.options.string('template');
@@ -41,7 +46,8 @@ export const deployPlanTool = defineTool({
     if (command === 'parameters' && template !== undefined && out !== undefined) {
       const { names, args } = parameterArguments(readTemplate(template), context.env);
       fs.writeFileSync(out, args.map((a) => `${a}\0`).join(''), { mode: 0o600 });
-      context.io.stdout(`NoEcho parameters passed: ${names.length > 0 ? names.join(', ') : 'none'}\n`);
+      if (context.json) context.printJson({ parameters: names });
+      else context.io.stdout(`NoEcho parameters passed: ${names.length > 0 ? names.join(', ') : 'none'}\n`);
       return 0;
     }
     throw new UsageError([

@@ -6,19 +6,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as cxapi from '@alicloud/ros-cdk-cxapi';
+import { AssemblyError, readAssembly } from '../lib/assembly';
 import { UNCATALOGUED_METADATA_KEY } from '../lib/constructs/event-rule';
 import { type ReportStack, routedTypes, rulesReport } from '../lib/patterns/routing';
 import { defineTool, runMain, ToolFailure } from '../ops/cli';
 
-interface RuleResource {
-  readonly Type: string;
-  readonly Properties?: { readonly RuleName?: unknown; readonly FilterPattern?: unknown };
-  readonly Metadata?: Record<string, { readonly types?: readonly string[] } | undefined>;
-}
-
 /**
- * The rules of every stack of the assembly in `dir`.
+ * The rules of every stack of the assembly in `dir`, read with the one assembly reader (lib/assembly).
  *
  * @throws ToolFailure when `dir` holds no cloud assembly
  */
@@ -26,17 +20,22 @@ export function readRules(dir: string): ReportStack[] {
   if (!fs.existsSync(path.join(dir, 'manifest.json'))) {
     throw new ToolFailure(`no cloud assembly in ${dir}: run "npm run synth" first, or pass --assembly <dir>`);
   }
-  const assembly = new cxapi.CloudAssembly(dir);
-  return assembly.stacks.map((stack) => {
-    const resources = (stack.template as { Resources?: Record<string, RuleResource> }).Resources ?? {};
-    const rules = Object.values(resources)
+  return readAssembly(dir).stacks.map((stack) => {
+    const rules = Object.values(stack.template.Resources ?? {})
       .filter((r) => r.Type === 'ALIYUN::EventBridge::Rule')
-      .map((r) => ({
-        name: String(r.Properties?.RuleName),
-        pattern: r.Properties?.FilterPattern,
-        uncatalogued: r.Metadata?.[UNCATALOGUED_METADATA_KEY]?.types,
-      }));
-    return { name: stack.stackName, rules };
+      .map((r) => {
+        const escapeHatch = r.Metadata?.[UNCATALOGUED_METADATA_KEY];
+        const types =
+          typeof escapeHatch === 'object' && escapeHatch !== null
+            ? (escapeHatch as { types?: unknown }).types
+            : undefined;
+        return {
+          name: String(r.Properties?.RuleName),
+          pattern: r.Properties?.FilterPattern,
+          uncatalogued: Array.isArray(types) ? types.filter((t): t is string => typeof t === 'string') : undefined,
+        };
+      });
+    return { name: stack.name, rules };
   });
 }
 
@@ -82,6 +81,7 @@ export const rulesReportTool = defineTool({
   examples: ['npm run rules:report', 'npm run rules:report -- --assembly cdk.out --json'],
   json: true,
   configure: (command) => command.option('--assembly <dir>', 'the cloud assembly (default: cdk.out)'),
+  failures: [AssemblyError],
   run: (context) => {
     const stacks = readRules(path.resolve(context.options.string('assembly') ?? 'cdk.out'));
     if (context.json) {

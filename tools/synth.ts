@@ -18,10 +18,10 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readAssembly } from '../lib/assembly';
 import {
   CONTEXT_ENV,
   ContextSourceError,
-  isPlainObject,
   mergeContextSources,
   OUTDIR_ENV,
   PROJECT_CONFIG_FILE,
@@ -112,13 +112,8 @@ export const synthTool = defineTool({
       fs.rmSync(staging, { recursive: true, force: true });
     }
     if (!context.options.flag('quiet')) {
-      const manifest = readJsonObject(path.join(output, 'manifest.json'));
-      const artifacts = isPlainObject(manifest.artifacts) ? manifest.artifacts : {};
-      for (const [name, artifact] of Object.entries(artifacts)) {
-        if (!isPlainObject(artifact) || artifact.type !== 'aliyun:ros:stack') continue;
-        const file = isPlainObject(artifact.properties) ? artifact.properties.templateFile : undefined;
-        const where = path.relative(ROOT, path.join(output, typeof file === 'string' ? file : ''));
-        context.io.stdout(`${name}: ${where}\n`);
+      for (const stack of readAssembly(output).stacks) {
+        context.io.stdout(`${stack.name}: ${path.relative(ROOT, path.join(output, stack.templateFile))}\n`);
       }
     }
     return 0;

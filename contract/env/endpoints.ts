@@ -12,6 +12,12 @@ export const ENDPOINT_ENV = {
   /** OOS (secret parameters). */
   oos: 'EEO_OOS_ENDPOINT',
   kms: 'EEO_KMS_ENDPOINT',
+  /** STS (the operator tools' GetCallerIdentity). */
+  sts: 'EEO_STS_ENDPOINT',
+  /** EventBridge (drill, rules:verify). */
+  eventbridge: 'EEO_EVENTBRIDGE_ENDPOINT',
+  /** Function Compute (drill). */
+  fc: 'EEO_FC_ENDPOINT',
 } as const;
 
 /** A service whose endpoint can be overridden. */

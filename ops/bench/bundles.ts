@@ -4,6 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
+import { COMMON_ENV } from '../../contract/env/common';
+import { archiveBucketNamePrefix, DEFAULT_NAME_PREFIX } from '../../contract/naming';
 import { bundleHandler, bundleOptions, PROJECT_ROOT } from '../../lib/private/bundle';
 
 /** Size and module load time of one bundle. */
@@ -37,7 +39,7 @@ export function loadMs(file: string, runs: number): number {
     // Handlers validate their environment at load; give them a valid one so the measured path is the real one.
     const run = spawnSync(process.execPath, ['-e', script], {
       encoding: 'utf8',
-      env: { ...process.env, ARCHIVE_BUCKET: 'ecs-event-ops-archive-bench' },
+      env: { ...process.env, [COMMON_ENV.archiveBucket]: `${archiveBucketNamePrefix(DEFAULT_NAME_PREFIX)}-bench` },
     });
     if (run.status !== 0) throw new Error(`loading ${file} failed: ${run.stderr}`);
     times.push(Number(run.stdout.trim().split('\n').pop()));

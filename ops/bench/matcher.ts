@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `tsx ops/bench/matcher.ts [--quick] [--json]`: throughput of the local pattern matcher.
+ * Throughput of the local pattern matcher (run by `npm run bench`, tools/bench/index.ts).
  *
  * Measures events per second for `JSON.parse` of a realistic ~1 KB ECS event string plus `PatternIndex.match`, with
  * 1, 100 and 1,000 patterns, for a fixed time per size on one core (one thread; the process does nothing else).
@@ -11,7 +11,6 @@
  * and `type`) with a `data` condition, a few rules on the same type as the benchmark event, some `prefix` rules on
  * `type` (filed under their source) and on `source` (checked for every event).
  */
-import { parseArgs } from 'node:util';
 import { PatternIndex } from '../../lib/patterns/matcher';
 
 /** One measurement. */
@@ -193,29 +192,3 @@ export function formatMatcherBenchmark(rows: readonly MatcherBenchmarkRow[]): st
   lines.push('', `Node ${process.version}, ${process.platform}/${process.arch}, one thread.`);
   return lines.join('\n');
 }
-
-/** The command line. */
-export function main(argv: readonly string[]): number {
-  let values: { json?: boolean; quick?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: { json: { type: 'boolean' }, quick: { type: 'boolean' } },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    process.stderr.write(`bench: ${(error as Error).message}; usage: bench [--quick] [--json]\n`);
-    return 1;
-  }
-  const rows = runMatcherBenchmark({ durationMs: values.quick ? 300 : 2000 });
-  if (values.json) {
-    const byPatternCount = rows.map((r) => ({ patterns: r.patterns, eventsPerSecond: r.eventsPerSecond }));
-    process.stdout.write(`${JSON.stringify({ byPatternCount }, null, 2)}\n`);
-  } else {
-    process.stdout.write(`${formatMatcherBenchmark(rows)}\n`);
-  }
-  return 0;
-}
-
-if (require.main === module) process.exitCode = main(process.argv.slice(2));

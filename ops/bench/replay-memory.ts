@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npx tsx ops/bench/replay-memory.ts [--events 100,2000,10000] [--assembly cdk.out] [--json]`: peak memory and
+ * `npm run bench:replay-memory -- [--events 100,2000,10000] [--assembly cdk.out] [--json]` (tools/bench/replay-memory.ts): peak memory and
  * wall time of `npm run replay` as the number of events grows. For each count it writes that many events (the
  * fixtures of `test/fixtures/events/`, cycled, each with a unique id) to a temporary folder, replays the folder in
  * a fresh Node process against `--assembly` with `examples/world.json`, and reads that process's peak resident set
@@ -13,7 +13,6 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../../lib/private/bundle';
 
 /** One measured replay. */
@@ -112,9 +111,16 @@ export function measureReplay(count: number, assembly: string): ReplayMemoryRow 
 }
 
 /** Measures every count, smallest first. */
-export function runReplayMemoryBenchmark(counts: readonly number[], assembly: string): ReplayMemoryResult {
+export function runReplayMemoryBenchmark(
+  counts: readonly number[],
+  assembly: string,
+  progress: (line: string) => void = () => undefined,
+): ReplayMemoryResult {
   return {
-    rows: counts.map((count) => measureReplay(count, assembly)),
+    rows: counts.map((count, i) => {
+      progress(`bench:replay-memory: ${i + 1}/${counts.length} replaying ${count} events`);
+      return measureReplay(count, assembly);
+    }),
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version },
   };
 }
@@ -134,34 +140,3 @@ export function formatReplayMemory(result: ReplayMemoryResult): string {
     '',
   ].join('\n');
 }
-
-function main(argv: readonly string[]): number {
-  let values: { events?: string; assembly?: string; json?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: { events: { type: 'string' }, assembly: { type: 'string' }, json: { type: 'boolean' } },
-      strict: true,
-    }));
-  } catch (cause) {
-    process.stderr.write(
-      `error: ${(cause as Error).message}. Usage: npx tsx ops/bench/replay-memory.ts [--events 100,2000,10000] [--assembly cdk.out] [--json]\n`,
-    );
-    return 2;
-  }
-  const counts = (values.events ?? '100,2000,10000').split(',').map(Number);
-  if (counts.some((n) => !Number.isInteger(n) || n < 1)) {
-    process.stderr.write(`error: --events "${values.events}" must be a comma-separated list of positive integers\n`);
-    return 2;
-  }
-  const assembly = path.resolve(values.assembly ?? 'cdk.out');
-  if (!fs.existsSync(path.join(assembly, 'manifest.json'))) {
-    process.stderr.write(`error: --assembly "${assembly}" is not a cloud assembly; run npm run synth first\n`);
-    return 2;
-  }
-  const result = runReplayMemoryBenchmark(counts, assembly);
-  process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatReplayMemory(result));
-  return 0;
-}
-
-if (require.main === module) process.exitCode = main(process.argv.slice(2));

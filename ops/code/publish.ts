@@ -2,8 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import OSS from 'ali-oss';
 import { ENDPOINT_ALLOWED, parseEndpoint } from '../../contract/endpoints';
+import { type Assembly, AssemblyError, readAssembly } from '../../lib/assembly';
 import type { CodeManifest } from '../../lib/code/manifest';
-import { readCodeManifest, readCodeZip } from '../../lib/code/read';
+import { readCodeZip } from '../../lib/code/read';
 import { DEFAULT_ASSETS_QUALIFIER } from '../../lib/config';
 
 /**
@@ -63,21 +64,21 @@ export class PublishError extends Error {
   override readonly name = 'PublishError';
 }
 
-function stackArtifacts(assemblyDir: string): string[] {
-  const file = path.join(assemblyDir, 'manifest.json');
-  if (!fs.existsSync(file)) {
+/** The code manifests of the assembly's stacks, by stack name (sorted), read with lib/assembly. */
+function stackCode(assemblyDir: string): { stack: string; manifest: CodeManifest | undefined }[] {
+  if (!fs.existsSync(path.join(assemblyDir, 'manifest.json'))) {
     throw new PublishError(`${assemblyDir} holds no cloud assembly (no manifest.json): run npm run synth first`);
   }
-  let manifest: { artifacts?: Record<string, { type?: string }> };
+  let assembly: Assembly;
   try {
-    manifest = JSON.parse(fs.readFileSync(file, 'utf8'));
+    assembly = readAssembly(assemblyDir);
   } catch (cause) {
-    throw new PublishError(`${file} is not valid JSON: run npm run synth again`, { cause });
+    if (cause instanceof AssemblyError) throw new PublishError(`${cause.message}: run npm run synth again`, { cause });
+    throw cause;
   }
-  return Object.entries(manifest.artifacts ?? {})
-    .filter(([, a]) => a?.type === 'aliyun:ros:stack')
-    .map(([id]) => id)
-    .sort();
+  return assembly.stacks
+    .map((s) => ({ stack: s.name, manifest: s.code }))
+    .sort((a, b) => (a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : 0));
 }
 
 /** The status and code of an SDK error. */
@@ -195,8 +196,7 @@ export async function publishCode(options: PublishOptions): Promise<PublishedSta
     }
   }
   const published: PublishedStack[] = [];
-  const manifests = stackArtifacts(options.assemblyDir)
-    .map((stack) => ({ stack, manifest: readCodeManifest(options.assemblyDir, stack) }))
+  const manifests = stackCode(options.assemblyDir)
     .filter((s): s is { stack: string; manifest: CodeManifest } => s.manifest !== undefined)
     .filter((s) => options.region === undefined || s.manifest.region === options.region);
   if (options.region !== undefined && manifests.length === 0) {

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { archiveBucketName } from '../../contract/naming';
 import { ConfigError, idProblem, REGION_IDS } from '../../lib/config';
 import { ContextSourceError } from '../../lib/config/context';
 import { didYouMean } from '../../lib/private/did-you-mean';
@@ -150,11 +151,6 @@ export function checkDrillArgs(
     dryRun: options.flag('dryRun'),
     json,
   };
-}
-
-/** The archive bucket of a stack: `<namePrefix>-archive-<accountId>-<region>`. */
-export function archiveBucketName(namePrefix: string, accountId: string, region: string): string {
-  return `${namePrefix}-archive-${accountId}-${region}`;
 }
 
 /** One planned API call (dry run). */

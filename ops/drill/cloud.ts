@@ -4,6 +4,7 @@ import OpenApiUtil from '@alicloud/openapi-util';
 import * as $Util from '@alicloud/tea-util';
 import { type ApiFailure, failureLabel, isRetryableApiFailure, sdkFailure } from '../../contract/api-failure';
 import { ENDPOINT_ALLOWED, parseEndpoint } from '../../contract/endpoints';
+import { ENDPOINT_ENV } from '../../contract/env/endpoints';
 import { ECS, type RpcParams, type RpcProduct, rpcCall, STS } from '../../contract/rpc';
 import { ToolFailure } from '../cli';
 
@@ -109,8 +110,7 @@ export async function resolveCredentials(provider: CredentialProvider): Promise<
 
 /**
  * Endpoint overrides, for loopback fakes in tests and local runs. Unset means the product's public endpoint.
- * Read from `EEO_ECS_ENDPOINT`, `EEO_OSS_ENDPOINT`, `EEO_STS_ENDPOINT`, `EEO_MNS_ENDPOINT`,
- * `EEO_EVENTBRIDGE_ENDPOINT`, `EEO_FC_ENDPOINT` (the names the fake cloud's `endpointEnv()` sets).
+ * Read from the contract's `ENDPOINT_ENV` variables of these services (the fake cloud's `endpointEnv()` sets them all).
  */
 export interface EndpointOverrides {
   readonly ecs?: URL;
@@ -138,12 +138,12 @@ export function endpointsFromEnv(env: Readonly<Record<string, string | undefined
     return parsed.url;
   };
   return {
-    ecs: read('EEO_ECS_ENDPOINT'),
-    oss: read('EEO_OSS_ENDPOINT'),
-    sts: read('EEO_STS_ENDPOINT'),
-    mns: read('EEO_MNS_ENDPOINT'),
-    eventbridge: read('EEO_EVENTBRIDGE_ENDPOINT'),
-    fc: read('EEO_FC_ENDPOINT'),
+    ecs: read(ENDPOINT_ENV.ecs),
+    oss: read(ENDPOINT_ENV.oss),
+    sts: read(ENDPOINT_ENV.sts),
+    mns: read(ENDPOINT_ENV.mns),
+    eventbridge: read(ENDPOINT_ENV.eventbridge),
+    fc: read(ENDPOINT_ENV.fc),
   };
 }
 

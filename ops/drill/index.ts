@@ -8,7 +8,6 @@ export {
 } from './archive';
 export { ArchiveReadError, type ArchiveReader, createArchiveReader } from './archive-reader';
 export {
-  archiveBucketName,
   checkDrillArgs,
   createDrillTool,
   DRILL_USAGE,

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ENDPOINT_ENV } from '../../contract/env/endpoints';
 import { FakeEventBridge } from './eventbridge';
 import { FakeFunctionCompute } from './function-compute';
 import type { FakeHttpRequest, FakeHttpService } from './http-service';
@@ -148,20 +149,9 @@ export class FakeCloud {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** `EEO_<PRODUCT>_ENDPOINT` of every product, pointing at this fake. */
+  /** Every endpoint override variable of the contract (`ENDPOINT_ENV`), pointing at this fake. */
   endpointEnv(): Record<string, string> {
-    return {
-      EEO_ECS_ENDPOINT: this.url,
-      EEO_SLB_ENDPOINT: this.url,
-      EEO_OSS_ENDPOINT: this.url,
-      EEO_ESS_ENDPOINT: this.url,
-      EEO_STS_ENDPOINT: this.url,
-      EEO_MNS_ENDPOINT: this.url,
-      EEO_EVENTBRIDGE_ENDPOINT: this.url,
-      EEO_FC_ENDPOINT: this.url,
-      EEO_OOS_ENDPOINT: this.url,
-      EEO_KMS_ENDPOINT: this.url,
-    };
+    return Object.fromEntries(Object.values(ENDPOINT_ENV).map((name) => [name, this.url]));
   }
 
   /** Recorded calls, optionally of one service. */

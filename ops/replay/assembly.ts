@@ -1,15 +1,21 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import {
+  type AssemblyStack as CloudAssemblyStack,
+  readAssembly as readCloudAssembly,
+  type TemplateResource,
+} from '../../lib/assembly';
 import type { CodeObject } from '../../lib/code/manifest';
-import { codeObjectsByKey, unpackedCodeFolder } from '../../lib/code/read';
+import { CodeManifestError, unpackedCodeFolder } from '../../lib/code/read';
 import { REGION_IDS } from '../../lib/config';
 import { AssemblyError } from './errors';
 
 /**
- * Reads what replay needs from a cloud assembly (the `cdk.out` folder written by `npm run synth`):
- * `manifest.json` lists the stack artifacts (`aliyun:ros:stack`, with their `templateFile`) and the asset manifests
- * and `<stack>.code.json` maps each function's `Code.OssObjectName` to a zip in the assembly (lib/code), unpacked once
- * into a temporary folder to run.
+ * What replay makes of a cloud assembly (the `cdk.out` folder written by `npm run synth`): a layer over the one
+ * assembly reader (lib/assembly), which reads the manifest, the templates and each stack's code manifest. Replay
+ * interprets the templates: the rules of the default bus with their targets, and the functions with their code
+ * folders (each function's `Code.OssObjectName` names a zip of the assembly, unpacked once into a temporary folder
+ * to run).
  */
 
 /** A rule target, as far as replay interprets it. */
@@ -52,66 +58,43 @@ export interface AssemblyFunction {
   readonly hasFailureDestination: boolean;
 }
 
-/** One region stack. */
+/** One region stack, as replay interprets it. */
 export interface AssemblyStack {
   readonly name: string;
   readonly region: string;
   readonly rules: readonly AssemblyRule[];
   readonly functions: readonly AssemblyFunction[];
   /** The template's resources, for resolving intrinsics. */
-  readonly resources: Readonly<Record<string, { readonly Type: string }>>;
+  readonly resources: Readonly<Record<string, TemplateResource>>;
 }
 
-type Json = Record<string, unknown>;
+type Json = Readonly<Record<string, unknown>>;
 
-function readJson(file: string, what: string): Json {
-  let value: unknown;
+/** Runs `read`, reporting a damaged code manifest or zip as an {@link AssemblyError} (replay's failure class). */
+function asAssemblyError<T>(read: () => T): T {
   try {
-    value = JSON.parse(fs.readFileSync(file, 'utf8'));
+    return read();
   } catch (error) {
-    throw new AssemblyError(`${what} ${file} cannot be read: ${(error as Error).message}`, { cause: error });
+    if (error instanceof CodeManifestError) throw new AssemblyError(error.message, { cause: error });
+    throw error;
   }
-  if (!isRecord(value)) throw new AssemblyError(`${what} ${file} must hold a JSON object`);
-  return value;
 }
 
 /**
- * The stacks of the assembly in `dir`, in manifest order.
+ * The stacks of the assembly in `dir`, in manifest order, read with lib/assembly's `readAssembly` and interpreted
+ * for replay.
  *
  * @throws AssemblyError naming the file and field when the assembly is not what `npm run synth` writes.
  */
 export function readAssembly(dir: string): AssemblyStack[] {
-  const manifest = readJson(path.join(dir, 'manifest.json'), 'cloud assembly manifest');
-  const artifacts = isRecord(manifest.artifacts) ? manifest.artifacts : {};
-  const stacks: { name: string; templateFile: string }[] = [];
-  for (const [name, artifact] of Object.entries(artifacts)) {
-    if (!isRecord(artifact) || !isRecord(artifact.properties)) continue;
-    if (artifact.type === 'aliyun:ros:stack' && typeof artifact.properties.templateFile === 'string') {
-      stacks.push({ name, templateFile: artifact.properties.templateFile });
-    }
-  }
-  if (stacks.length === 0) throw new AssemblyError(`cloud assembly ${dir} holds no stack (manifest.json lists none)`);
-  let objects: Map<string, CodeObject>;
-  try {
-    objects = codeObjectsByKey(
-      dir,
-      stacks.map((s) => s.name),
-    );
-  } catch (error) {
-    throw new AssemblyError((error as Error).message, { cause: error });
-  }
+  const assembly = asAssemblyError(() => readCloudAssembly(dir));
+  const objects = new Map<string, CodeObject>();
+  for (const stack of assembly.stacks) for (const object of stack.code?.objects ?? []) objects.set(object.key, object);
   const codeFolder = (key: string): string | undefined => {
     const object = objects.get(key);
-    if (object === undefined) return undefined;
-    try {
-      return unpackedCodeFolder(dir, object);
-    } catch (error) {
-      throw new AssemblyError((error as Error).message, { cause: error });
-    }
+    return object === undefined ? undefined : asAssemblyError(() => unpackedCodeFolder(assembly.dir, object));
   };
-  return stacks.map(({ name, templateFile }) =>
-    readStack(name, readJson(path.join(dir, templateFile), `template of stack ${name}`), codeFolder),
-  );
+  return assembly.stacks.map((stack) => interpretStack(stack, codeFolder));
 }
 
 /** The region of a stack named `<namePrefix>-<region>`: the longest known region id the name ends with. */
@@ -122,17 +105,19 @@ export function regionOfStack(name: string): string | undefined {
 /** The local folder of a code object, by object key; undefined when the assembly has no such object. */
 type CodeFolder = (objectKey: string) => string | undefined;
 
-function readStack(name: string, template: Json, codeFolder: CodeFolder): AssemblyStack {
-  const region = regionOfStack(name);
+function interpretStack(stack: CloudAssemblyStack, codeFolder: CodeFolder): AssemblyStack {
+  const { name } = stack;
+  // The stack's StackRegion parameter, else (an assembly without the region guard) the end of its name.
+  const region = stack.region ?? regionOfStack(name);
   if (region === undefined) {
     throw new AssemblyError(`stack ${name}: the name does not end with a region id (<namePrefix>-<region>)`);
   }
-  const resources = (isRecord(template.Resources) ? template.Resources : {}) as Record<string, Json>;
+  const resources = stack.template.Resources ?? {};
   const typeOf = (id: string) => resources[id]?.Type;
   const rules: AssemblyRule[] = [];
   const functions: AssemblyFunction[] = [];
   for (const [logicalId, resource] of Object.entries(resources)) {
-    const props = isRecord(resource.Properties) ? resource.Properties : {};
+    const props = resource.Properties ?? {};
     const where = `stack ${name}, resource ${logicalId}`;
     if (resource.Type === 'ALIYUN::EventBridge::Rule') {
       // Only the default bus receives the events ECS publishes; a disabled rule matches nothing.
@@ -142,7 +127,7 @@ function readStack(name: string, template: Json, codeFolder: CodeFolder): Assemb
       functions.push(readFunction(props, where, codeFolder, (id) => typeOf(id) === 'ALIYUN::FC::Service', resources));
     }
   }
-  return { name, region, rules, functions, resources: resources as Record<string, { Type: string }> };
+  return { name, region, rules, functions, resources };
 }
 
 function readRule(logicalId: string, props: Json, where: string): AssemblyRule {
@@ -182,7 +167,7 @@ function readFunction(
   where: string,
   codeFolder: CodeFolder,
   isService: (id: string) => boolean,
-  resources: Readonly<Record<string, Json>>,
+  resources: Readonly<Record<string, TemplateResource>>,
 ): AssemblyFunction {
   if (typeof props.FunctionName !== 'string') throw new AssemblyError(`${where}: FunctionName is not a string`);
   // ServiceName is a Fn::GetAtt [<service>, ServiceName] in our templates; a plain string is accepted too.

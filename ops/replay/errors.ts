@@ -13,10 +13,11 @@ export class ReplayInputError extends Error {
   override readonly name = 'ReplayInputError';
 }
 
-/** The cloud assembly cannot be read or does not hold what replay needs. */
-export class AssemblyError extends Error {
-  override readonly name = 'AssemblyError';
-}
+/**
+ * The cloud assembly cannot be read or does not hold what replay needs: the one class of the shared reader
+ * (lib/assembly), so that its errors and replay's own are one failure (exit 1, message only).
+ */
+export { AssemblyError } from '../../lib/assembly';
 
 /** An event file that cannot be replayed: not JSON, or neither event format. Reported per file; the others run. */
 export class EventFileError extends Error {

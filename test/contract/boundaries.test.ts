@@ -100,11 +100,8 @@ test('every environment variable name of the contract is spelled in exactly one 
     ...Object.values(contract.SCALE_OUT_ENV),
     ...Object.values(contract.DLQ_CHECK_ENV),
   ];
-  // The operator side (drill, redrive, replay, diff, cli) is moving out of lib/ in a parallel change and is left out
-  // here; the names it needs are in contract/env/endpoints.ts.
-  const files = ['contract', 'lib', 'lambda-src']
-    .flatMap(sourceFiles)
-    .filter((f) => !/^lib\/(drill|redrive|replay|diff|cli)\//.test(f));
+  // The operator side (ops/, tools/) counts too: drill, the fake cloud and assets:publish name the same variables.
+  const files = ['contract', 'lib', 'lambda-src', 'ops', 'tools', 'bin'].flatMap(sourceFiles);
   const texts = new Map(files.map((f) => [f, fs.readFileSync(path.join(ROOT, f), 'utf8')]));
   const spelledTwice = names.flatMap((name) => {
     const quoted = new RegExp(`['"\`]${name}['"\`]`);
@@ -112,4 +109,13 @@ test('every environment variable name of the contract is spelled in exactly one 
     return where.length === 1 ? [] : [`${name}: ${where.join(', ') || 'nowhere'}`];
   });
   assert.deepEqual(spelledTwice, []);
+});
+
+test('no endpoint override variable name is written outside the contract, in any form', () => {
+  // Catches what the quoted-name check above cannot: `env.EEO_OSS_ENDPOINT`, object keys, names in comments.
+  const files = ['lib', 'lambda-src', 'ops', 'tools', 'bin'].flatMap(sourceFiles);
+  const spelled = files.flatMap((file) =>
+    [...fs.readFileSync(path.join(ROOT, file), 'utf8').matchAll(/EEO_[A-Z]+_ENDPOINT/g)].map((m) => `${file}: ${m[0]}`),
+  );
+  assert.deepEqual(spelled, []);
 });

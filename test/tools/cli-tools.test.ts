@@ -9,7 +9,9 @@ import { bufferIo, runTool, type ToolSpec } from '../../ops/cli';
 import { createDiffTool } from '../../ops/diff';
 import { createDrillTool } from '../../ops/drill';
 import { createRedriveTool } from '../../ops/redrive';
+import { createRulesVerifyTool } from '../../ops/rules-verify';
 import { benchTool } from '../../tools/bench';
+import { replayMemoryTool } from '../../tools/bench/replay-memory';
 import { deployPlanTool } from '../../tools/deploy-plan';
 import { policyTool } from '../../tools/policy';
 import { type RulesReportJson, rulesReportTool } from '../../tools/rules-report';
@@ -23,11 +25,13 @@ const TOOLS: readonly [ToolSpec, string][] = [
   [rulesReportTool, 'tools/rules-report.ts'],
   [policyTool, 'tools/policy.ts'],
   [benchTool, 'tools/bench/index.ts'],
+  [replayMemoryTool, 'tools/bench/replay-memory.ts'],
   [createDiffTool({ synthHead: () => assert.fail('synthHead called') }), 'tools/diff.ts'],
   [createDrillTool(), 'tools/drill.ts'],
   [createRedriveTool(), 'tools/redrive.ts'],
   [deployPlanTool, 'tools/deploy-plan.ts'],
   [rulesTestTool, 'tools/rules-test.ts'],
+  [createRulesVerifyTool(), 'tools/rules-verify.ts'],
 ];
 
 async function run(tool: ToolSpec, argv: string[]) {

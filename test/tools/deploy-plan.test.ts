@@ -79,7 +79,7 @@ describe('stackRegions', () => {
 
   test('refuses an assembly without a stack', () => {
     const dir = assembly([]);
-    assert.throws(() => stackRegions(dir), /no ROS stack/);
+    assert.throws(() => stackRegions(dir), /cloud assembly .* holds no stack \(manifest\.json lists none\)/);
   });
 });
 
@@ -150,6 +150,20 @@ describe('deploy-plan command', () => {
     assert.equal(out.status, 0, out.stderr);
     assert.equal(out.stdout, 'NoEcho parameters passed: WebhookToken\n');
     assert.equal(fs.readFileSync(outFile, 'utf8'), '--parameters\0WebhookToken=s3cr=t\0');
+  });
+
+  test('with --json, prints the names of the parameters passed as JSON, and never a value', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eeo-deploy-plan-'));
+    const templateFile = path.join(dir, 'stack.template.json');
+    fs.writeFileSync(templateFile, JSON.stringify({ Parameters: { WebhookToken: { Type: 'String', NoEcho: true } } }));
+
+    const out = run(['parameters', '--template', templateFile, '--out', path.join(dir, 'p'), '--json'], {
+      WEBHOOK_TOKEN: 's3cr=t',
+    });
+
+    assert.equal(out.status, 0, out.stderr);
+    assert.deepEqual(JSON.parse(out.stdout), { parameters: ['WebhookToken'] });
+    assert.doesNotMatch(out.stdout, /s3cr/);
   });
 
   test('exits 1 with one error line when a secret is missing, and 2 for a usage error', () => {
