@@ -327,13 +327,9 @@ export const settingsBlockSchema = z.strictObject(
 /** A deliberate exception to a synth-time policy rule: every key required. */
 const suppression = section({
   rule: z
-    .string({
+    .enum(POLICY_RULE_IDS as [string, ...string[]], {
       error: (issue) =>
         `a policy rule id: ${POLICY_RULE_IDS.join(', ')}${typeof issue.input === 'string' ? didYouMean(issue.input, POLICY_RULE_IDS) : ''}`,
-    })
-    .refine((v) => POLICY_RULE_IDS.includes(v), {
-      error: (issue) =>
-        `a policy rule id: ${POLICY_RULE_IDS.join(', ')}${didYouMean(String(issue.input), POLICY_RULE_IDS)}`,
     })
     .describe('Policy rule id, e.g. ram-least-privilege.'),
   resource: text(/^([A-Za-z0-9-]+\/)?[A-Za-z0-9]+$/, 'a logical id, or <stack>/<logical id>').describe(
@@ -347,15 +343,10 @@ const suppression = section({
 /** The app-wide keys. */
 const appShape = {
   regions: list(
-    z
-      .string({
-        error: (issue) =>
-          `an Alibaba Cloud region id${typeof issue.input === 'string' ? didYouMean(issue.input, REGION_IDS) : ''}; known: ${REGION_IDS.join(', ')}`,
-      })
-      .refine((v) => REGION_IDS.includes(v), {
-        error: (issue) =>
-          `an Alibaba Cloud region id${didYouMean(String(issue.input), REGION_IDS)}; known: ${REGION_IDS.join(', ')}`,
-      }),
+    z.enum(REGION_IDS as [string, ...string[]], {
+      error: (issue) =>
+        `an Alibaba Cloud region id${typeof issue.input === 'string' ? didYouMean(issue.input, REGION_IDS) : ''}; known: ${REGION_IDS.join(', ')}`,
+    }),
     REGION_IDS.length,
   )
     .min(1, says('at least one region id'))
