@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { configJsonSchema, configJsonSchemaText, JSON_SCHEMA_FILE } from '../../lib/config/json-schema';
 import { SETTING_KEYS } from '../../lib/config/schema';
+import { bufferIo, runTool } from '../../ops/cli';
+import { schemaTool } from '../../tools/schema';
 
 type Node = { $ref?: string; properties?: Record<string, Node>; additionalProperties?: unknown };
 
@@ -26,5 +28,14 @@ describe('the JSON Schema of the configuration', () => {
     }
     const block = config.properties?.['cn-shanghai'].$ref?.replace('#/$defs/', '') ?? '';
     assert.ok(schema.$defs[block]?.properties?.rules, 'a region block has rules');
+  });
+
+  test('npm run schema -- --check passes on the committed file and writes nothing', async () => {
+    const io = bufferIo();
+
+    const code = await runTool(schemaTool, ['--check'], io, { env: {} });
+
+    assert.equal(code, 0);
+    assert.equal(io.out(), `${JSON_SCHEMA_FILE} is up to date\n`);
   });
 });

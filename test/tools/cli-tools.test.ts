@@ -14,6 +14,7 @@ import { deployPlanTool } from '../../tools/deploy-plan';
 import { policyTool } from '../../tools/policy';
 import { type RulesReportJson, rulesReportTool } from '../../tools/rules-report';
 import { rulesTestTool } from '../../tools/rules-test';
+import { schemaTool } from '../../tools/schema';
 import { synthAssembly } from '../diff/assemblies';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -28,6 +29,7 @@ const TOOLS: readonly [ToolSpec, string][] = [
   [createRedriveTool(), 'tools/redrive.ts'],
   [deployPlanTool, 'tools/deploy-plan.ts'],
   [rulesTestTool, 'tools/rules-test.ts'],
+  [schemaTool, 'tools/schema.ts'],
 ];
 
 async function run(tool: ToolSpec, argv: string[]) {
