@@ -1,5 +1,6 @@
 import { ALERTS_FOLDER, statePrefix } from '../contract/archive';
 import { NOTIFY_ENV } from '../contract/env/notify';
+import { ECS_SOURCE, ESS_SOURCE } from '../contract/events';
 import { archiveKey, putArchive } from './commons/archive';
 import { type Channel, type ChannelConfig, createChannels, deliver, loadChannelConfig } from './commons/channels';
 import { type CommonConfig, type Env, loadCommonConfig } from './commons/config';
@@ -8,6 +9,10 @@ import { type EcsApi, ecsApiFor } from './commons/ecs-api';
 import type {
   DiskNoticeEvent,
   InstanceNoticeEvent,
+  InstanceStateChangeEvent,
+  OtherEvent,
+  PreemptibleInstanceInterruptionEvent,
+  ScalingActivityEvent,
   SnapshotCompletedEvent,
   SystemEventEvent,
 } from './commons/envelope';
@@ -47,8 +52,12 @@ import { markdownText } from './commons/text';
  * | `Instance:LiveMigrationAcrossDDH` | | status `failed` | other statuses |
  * | `Instance:PerformanceModeChange` | | | always |
  * | `Snapshot:CreateSnapshotCompleted`, result `failed` | always (a backup is missing) | | |
+ * | any other event (sent by a rule declared in the configuration, `rules`) | | always | |
  * A platform failure stays critical when Executed: the instance was restarted, redeployed or stopped unplanned,
  * and the application needs a look.
+ *
+ * Any other catalogue event (a rule declared in the configuration may send one) gets a generic alert: its source,
+ * type, subject, the resource ids it names, its time and its top-level `data` fields, every value escaped.
  */
 
 /** Alert severity. */
@@ -74,10 +83,55 @@ export interface Alert {
   readonly status: string | null;
   readonly notBefore: { readonly utc: string; readonly local: string; readonly timeZone: string } | null;
   readonly recommendedAction: string;
+  /** The envelope's `subject` (generic alerts only; null otherwise or when absent). */
+  readonly subject: string | null;
+  /** Resource ids found in the top-level `data` fields, in field order (generic alerts only). */
+  readonly resourceIds: readonly string[];
+  /** The top-level `data` fields, each rendered as text and shortened (generic alerts only; null otherwise). */
+  readonly fields: Readonly<Record<string, string>> | null;
 }
 
 /** The events this function alerts on. */
-export type AlertEvent = SystemEventEvent | InstanceNoticeEvent | DiskNoticeEvent | SnapshotCompletedEvent;
+export type AlertEvent = SpecificEvent | GenericEvent;
+
+/** The events with their own alert. */
+type SpecificEvent = SystemEventEvent | InstanceNoticeEvent | DiskNoticeEvent | SnapshotCompletedEvent;
+
+/** Events alerted generically: they reach notify only through a rule declared in the configuration. */
+export type GenericEvent =
+  | InstanceStateChangeEvent
+  | PreemptibleInstanceInterruptionEvent
+  | ScalingActivityEvent
+  | OtherEvent;
+
+const SPECIFIC_KINDS: readonly string[] = ['SystemEvent', 'InstanceNotice', 'DiskNotice', 'SnapshotCompleted'];
+
+function isGeneric(event: AlertEvent): event is GenericEvent {
+  return !SPECIFIC_KINDS.includes(event.kind);
+}
+
+/** The most `data` fields a generic alert lists, and the longest value it shows: alerts stay readable. */
+const MAX_FIELDS = 20;
+const MAX_FIELD_LENGTH = 200;
+
+/** A resource id: a known prefix of an Alibaba Cloud resource, then lowercase letters and digits. */
+const RESOURCE_ID = /^(i|d|s|sp|asg|asa|rsp|lb|eni|sg|vsw|vpc|m|img)-[a-z0-9]{4,62}$/;
+
+/** The top-level `data` fields as text, at most {@link MAX_FIELDS}, each value shortened. */
+function fieldsOf(data: Readonly<Record<string, unknown>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(data).slice(0, MAX_FIELDS)) {
+    const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+    out[key] = text.length > MAX_FIELD_LENGTH ? `${text.slice(0, MAX_FIELD_LENGTH - 3)}...` : text;
+  }
+  return out;
+}
+
+/** Resource ids among the top-level `data` values (strings, or lists of strings), once each. */
+function resourceIdsOf(data: Readonly<Record<string, unknown>>): string[] {
+  const ids = Object.values(data).flatMap((v) => (Array.isArray(v) ? v : [v]));
+  return [...new Set(ids.filter((v): v is string => typeof v === 'string' && RESOURCE_ID.test(v)))];
+}
 
 /** Settings of this function. */
 export interface NotifyConfig extends CommonConfig, ChannelConfig {
@@ -118,6 +172,7 @@ const DISRUPTIVE_MAINTENANCE = new Set([
 
 /** The severity of an alert event (table in the module comment). */
 export function severityOf(event: AlertEvent): Severity {
+  if (isGeneric(event)) return 'warning';
   switch (event.kind) {
     case 'SystemEvent': {
       const status = event.eventStatus;
@@ -142,6 +197,9 @@ export function severityOf(event: AlertEvent): Severity {
 /** What an operator should do, in one sentence. `notBefore` is the formatted time, or undefined. */
 export function recommendedActionOf(event: AlertEvent, notBefore: string | undefined): string {
   const before = notBefore === undefined ? 'the scheduled time' : notBefore;
+  if (isGeneric(event)) {
+    return 'a rule declared in the configuration sends this event: check the resources and the data below';
+  }
   switch (event.kind) {
     case 'SystemEvent':
       return systemEventAction(event, before);
@@ -228,6 +286,8 @@ export function formatInZone(ms: number, timeZone: string): string {
 }
 
 function eventName(event: AlertEvent): string {
+  // `ess:ScalingActivity:ScaleOutError` -> `ScalingActivity:ScaleOutError`: the source is in the alert already.
+  if (isGeneric(event)) return event.type.slice(event.type.indexOf(':') + 1);
   switch (event.kind) {
     case 'SystemEvent':
       return event.eventType;
@@ -241,6 +301,8 @@ function eventName(event: AlertEvent): string {
 }
 
 function statusOf(event: AlertEvent): string | null {
+  if (event.kind === 'InstanceStateChange') return event.state;
+  if (isGeneric(event)) return null;
   switch (event.kind) {
     case 'SystemEvent':
       return event.eventStatus;
@@ -273,6 +335,8 @@ export function buildAlert(
       : `${formatInZone(notBeforeMs ?? 0, 'UTC')} UTC (${notBefore.local} ${notBefore.timeZone})`;
   const severity = severityOf(event);
   const instanceId = 'instanceId' in event && event.instanceId !== undefined ? event.instanceId : null;
+  const generic = isGeneric(event);
+  const subject = generic && typeof event.raw.subject === 'string' ? event.raw.subject : null;
   const name = eventName(event);
   const status = statusOf(event);
   const diskId = event.kind === 'DiskNotice' || event.kind === 'SnapshotCompleted' ? event.diskId : null;
@@ -293,6 +357,9 @@ export function buildAlert(
     status,
     notBefore,
     recommendedAction: recommendedActionOf(event, notBeforeText),
+    subject,
+    resourceIds: generic ? resourceIdsOf(event.data) : [],
+    fields: generic ? fieldsOf(event.data) : null,
   };
 }
 
@@ -335,6 +402,11 @@ export function markdownOf(alert: Alert): string {
       ? null
       : `${md(alert.notBefore.utc)} UTC / ${md(alert.notBefore.local)} ${md(alert.notBefore.timeZone)}`,
   );
+  item('Source', alert.fields === null ? null : md(alert.source));
+  item('Subject', alert.subject === null ? null : md(alert.subject));
+  item('Resources', alert.resourceIds.length === 0 ? null : alert.resourceIds.map(md).join(', '));
+  item('Time', alert.fields === null || alert.time === null ? null : md(alert.time));
+  for (const [key, value] of Object.entries(alert.fields ?? {})) item(`data.${md(key)}`, md(value));
   item('Severity', alert.severity);
   item('Action', md(alert.recommendedAction));
   item('Event id', md(alert.eventId));
@@ -394,12 +466,23 @@ export async function handle(event: AlertEvent, deps: NotifyDeps): Promise<Handl
 }
 
 /** Event kinds this function alerts on. */
-export const ALERT_KINDS = ['SystemEvent', 'InstanceNotice', 'DiskNotice', 'SnapshotCompleted'] as const;
+export const ALERT_KINDS = [
+  'SystemEvent',
+  'InstanceNotice',
+  'DiskNotice',
+  'SnapshotCompleted',
+  'InstanceStateChange',
+  'PreemptibleInstanceInterruption',
+  'ScalingActivity',
+  'Other',
+] as const;
 
 /** Wiring of this function. */
 export const spec: HandlerSpec<(typeof ALERT_KINDS)[number], NotifyConfig, NotifyDeps> = {
   name: 'notify',
   kind: ALERT_KINDS,
+  // The sources of the event catalogue: a declared rule may send any of their events.
+  sources: [ECS_SOURCE, ESS_SOURCE],
   loadConfig,
   buildDeps: (config, context, base) => ({
     ...base,

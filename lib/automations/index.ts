@@ -32,5 +32,20 @@ export const UNITS: readonly Unit[] = [
   dlqCheck,
 ];
 
+/**
+ * Built-in automations that rules declared in the configuration may not target: they act on the cloud and expect
+ * their own events. `notify` and `event-archive` take any catalogue event (lib/automations/declared-rules.ts).
+ */
+export const NOT_DECLARABLE: readonly string[] = [
+  lifecycleAudit,
+  autoRestart,
+  spotDrain,
+  snapshotResults,
+  audit,
+  scaleOut,
+  protectInstances,
+  dlqCheck,
+].map((u) => u.name);
+
 /** The names of every automation (units with a function), for the tools that list them. */
 export const AUTOMATION_NAMES: readonly string[] = UNITS.filter((u) => u.kind === 'automation').map((u) => u.name);

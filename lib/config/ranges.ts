@@ -33,6 +33,8 @@ export interface RangeSpec extends IntegerRange {
   readonly note?: string;
 }
 
+import { z } from 'zod';
+
 const FC = '@alicloud/ros-cdk-fc';
 
 /**
@@ -124,6 +126,34 @@ export const RANGES = {
 
 /** A key of {@link RANGES}. */
 export type RangeKey = keyof typeof RANGES;
+
+/**
+ * Longest EventBridge rule name: 127 characters (EventBridge API reference, CreateRule `RuleName`,
+ * https://www.alibabacloud.com/help/en/eventbridge/developer-reference/api-eventbridge-2020-04-01-createrule; the ROS
+ * CDK's generated `RosRulePropsValidator` checks only that it is a string).
+ */
+export const RULE_NAME_MAX_LENGTH = 127;
+
+/** What {@link rangedInteger} adds to a range. */
+export interface RangedIntegerOptions {
+  /** The value must be a multiple of this. @default - any integer */
+  readonly multipleOf?: number;
+  /** `null` is accepted too (it turns the setting off). @default false */
+  readonly nullable?: boolean;
+}
+
+/**
+ * The schema of an integer within the range {@link RANGES} has for `key`, with one message for every way to miss it:
+ * `an integer from <min> to <max>[, a multiple of <n>][ (or null to turn it off)]`.
+ */
+export function rangedInteger(key: RangeKey, options: RangedIntegerOptions = {}): z.ZodType<number> {
+  const { min, max } = RANGES[key];
+  const multiple = options.multipleOf ? `, a multiple of ${options.multipleOf}` : '';
+  const nullable = options.nullable ? ' (or null to turn it off)' : '';
+  const error = { error: `an integer from ${min} to ${max}${multiple}${nullable}` };
+  const schema = z.number(error).int(error).min(min, error).max(max, error);
+  return options.multipleOf === undefined ? schema : schema.multipleOf(options.multipleOf, error);
+}
 
 /** Whether `value` is an integer within `range`. */
 export function inRange(value: unknown, range: IntegerRange): value is number {

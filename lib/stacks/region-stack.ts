@@ -3,7 +3,15 @@ import * as rosRos from '@alicloud/ros-cdk-ros';
 import { formatCommonEnv } from '../../contract/env/common';
 import { automationResourceName, deadLetterQueueName, functionRoleName, ruleName } from '../../contract/naming';
 import { IDEMPOTENCY_WINDOW_SECONDS } from '../../contract/retention';
-import { type AutomationPlan, type AutomationUnit, type RuleSpec, UNITS, type Unit } from '../automations';
+import {
+  type AutomationPlan,
+  type AutomationUnit,
+  NOT_DECLARABLE,
+  type RuleSpec,
+  UNITS,
+  type Unit,
+} from '../automations';
+import { declaredFeeds, deployDeclaredRules } from '../automations/declared-rules';
 import { regionResources } from '../automations/region';
 import { HandlerCode } from '../code/handler-code';
 import { TemplateOnlySynthesizer } from '../code/template-only-synthesizer';
@@ -54,6 +62,8 @@ export class RegionStack extends ros.Stack {
   readonly archive: EventArchiveBucket;
   /** The automations deployed, by name. */
   readonly automations: ReadonlyMap<string, DeployedAutomation>;
+  /** The rules declared in the configuration (`rules`), in the order declared. */
+  readonly declaredRules: readonly EventRule[];
 
   constructor(scope: ros.Construct, props: RegionStackProps) {
     const { config } = props;
@@ -93,12 +103,13 @@ export class RegionStack extends ros.Stack {
     const plans: { unit: AutomationUnit; plan: AutomationPlan }[] = [];
     const region = regionResources(this, config, this.archive, () => plans.map((p) => p.unit.name));
     const fed = new Map<string, RuleSpec[]>();
+    const declared = declaredFeeds(config);
     for (const unit of props.units ?? UNITS) {
       if (unit.kind === 'rules') {
         fed.set(unit.feeds, [...(fed.get(unit.feeds) ?? []), ...unit.rules(region)]);
         continue;
       }
-      const plan = unit.plan(region, { rules: fed.get(unit.name) ?? [], declared: 0 });
+      const plan = unit.plan(region, { rules: fed.get(unit.name) ?? [], declared: declared.get(unit.name) ?? 0 });
       if (plan !== undefined) plans.push({ unit, plan });
     }
 
@@ -146,6 +157,7 @@ export class RegionStack extends ros.Stack {
       }
       automations.set(unit.name, { handler, deadLetterQueue, rules });
     }
+    this.declaredRules = deployDeclaredRules(this, config, automations, NOT_DECLARABLE);
     for (const { unit, plan } of plans) plan.afterDeploy?.(automations.get(unit.name)!.handler);
     this.automations = automations;
     guard?.protect();

@@ -42,6 +42,7 @@ describe('loadConfig', () => {
       audit: { enabled: true },
       snapshots: { enabled: true, monitoringEndpoint: null, policy: null },
       autoScaling: { scalingGroups: [], protectTag: { key: 'protect', value: 'true' }, applySnapshotPolicy: false },
+      rules: [],
       activateServices: false,
     });
   });

@@ -303,15 +303,14 @@ describe('notify', () => {
     assert.equal(webhook.requests.length, 1);
   });
 
-  it('refuses an instance state change with a PermanentError and calls nothing', async () => {
+  it('refuses an event of a source outside the catalogue with a PermanentError and calls nothing', async () => {
     const { cloud, handler, webhook } = await setup();
+    const other = { ...fixture('acs.ecs', 'instance-statechange-stopped'), source: 'acs.rds' };
 
-    const error = await rejection(
-      handler(payload(fixture('acs.ecs', 'instance-statechange-stopped')), context('notify')),
-    );
+    const error = await rejection(handler(payload(other), context('notify')));
 
     assert.equal(error.name, 'PermanentError');
-    assert.match(error.message, /got "ecs:Instance:StateChange"/);
+    assert.match(error.message, /got source "acs\.rds"/);
     assert.deepEqual(cloud.calls(), []);
     assert.equal(webhook.requests.length, 0);
   });
@@ -451,5 +450,40 @@ describe('notify', () => {
       ],
     );
     assert.deepEqual(started.cloud.calls('oos'), []);
+  });
+
+  it('turns any other catalogue event into a generic alert with its source, subject, resources and data, escaped', async () => {
+    const { handler, dingTalk, webhook } = await setup();
+    const event = fixture('acs.ess', 'scalingactivity-scaleouterror') as Record<string, unknown>;
+    const hostile = { ...event, data: { ...(event.data as object), cause: '[click](https://evil.example) **now**' } };
+
+    const result = await handler(payload(hostile), context('notify'));
+
+    assert.equal(result.outcome, 'ok');
+    assert.equal(result.severity, 'warning');
+    const alert = alertOf(webhook.requests[0].body);
+    assert.equal(alert.title, '[WARNING] ScalingActivity:ScaleOutError (cn-hangzhou)');
+    assert.equal(alert.source, 'acs.ess');
+    assert.equal(alert.subject, 'acs:ess:cn-hangzhou:1234567890123456:scalinggroup/asg-bp1group000000000001');
+    assert.deepEqual(alert.resourceIds, ['asg-bp1group000000000001', 'asa-bp1activity000000001']);
+    assert.equal((alert.fields as Record<string, string>).scalingGroupId, 'asg-bp1group000000000001');
+    const text = JSON.parse(dingTalk.requests[0].body).markdown.text as string;
+    assert.match(text, /- \*\*Source\*\*: acs\.ess|- \*\*Source\*\*: acs.ess/);
+    assert.match(text, /- \*\*Resources\*\*: asg-bp1group000000000001, asa-bp1activity000000001/);
+    assert.match(text, /- \*\*data\.scalingActivityId\*\*: asa-bp1activity000000001/);
+    assert.match(text, /- \*\*Time\*\*: 2026-11-22T02:15:00\.000Z/);
+    assert.ok(!text.includes('](https://'), 'a data value must not make a link');
+    assert.ok(!text.includes('**now**'), 'a data value must not add emphasis');
+  });
+
+  it('alerts an instance state change with its state and instance, as a declared rule may send one', async () => {
+    const { handler, webhook } = await setup({ dingTalk: false });
+
+    const result = await handler(payload(fixture('acs.ecs', 'instance-statechange-stopped')), context('notify'));
+
+    assert.equal(result.outcome, 'ok');
+    const alert = alertOf(webhook.requests[0].body);
+    assert.match(String(alert.title), /^\[WARNING\] Instance:StateChange Stopped on i-/);
+    assert.equal(alert.instanceName, 'web-01');
   });
 });

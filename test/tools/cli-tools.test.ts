@@ -16,6 +16,7 @@ import { deployPlanTool } from '../../tools/deploy-plan';
 import { policyTool } from '../../tools/policy';
 import { type RulesReportJson, rulesReportTool } from '../../tools/rules-report';
 import { rulesTestTool } from '../../tools/rules-test';
+import { schemaTool } from '../../tools/schema';
 import { synthAssembly } from '../diff/assemblies';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -32,6 +33,7 @@ const TOOLS: readonly [ToolSpec, string][] = [
   [deployPlanTool, 'tools/deploy-plan.ts'],
   [rulesTestTool, 'tools/rules-test.ts'],
   [createRulesVerifyTool(), 'tools/rules-verify.ts'],
+  [schemaTool, 'tools/schema.ts'],
 ];
 
 async function run(tool: ToolSpec, argv: string[]) {
