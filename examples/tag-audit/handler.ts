@@ -14,7 +14,8 @@ import { DEFAULT_REQUIRED_TAGS, findingKey, parseRequiredTags, TAG_AUDIT, TAG_AU
  * the envelope (EventBridge or Cloud Monitor format) is parsed and checked before any side effect, an event of
  * another account or region is refused (and lands in the dead-letter queue), the same event delivered twice acts
  * once (idempotency marker by event id), and one JSON line is logged per invocation. A failed ECS or OSS call is
- * retryable (FC retries it, then the dead-letter queue keeps the event).
+ * classified by its error code (contract/api-failure.ts): a retryable one is retried by FC, then the dead-letter queue
+ * keeps the event.
  *
  * Like the files of lambda-src/, it never imports lib/ (biome.json): what it shares with its unit is in ./contract.ts.
  */

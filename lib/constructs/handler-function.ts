@@ -5,7 +5,7 @@ import * as fc from '@alicloud/ros-cdk-fc';
 import * as ram from '@alicloud/ros-cdk-ram';
 import { HandlerCode } from '../code/handler-code';
 import { inRange, RANGES } from '../config/ranges';
-import { bundleHandler, type HandlerBundle, HandlerEntryError } from '../private/bundle';
+import { bundleHandler, type HandlerBundle, HandlerBundleError } from '../private/bundle';
 import { dependOn } from '../private/depend-on';
 import type { DeadLetterQueue } from './dead-letter-queue';
 import type { FunctionLogs } from './function-logs';
@@ -222,8 +222,8 @@ export class HandlerFunction extends ros.Construct {
     try {
       bundle = bundleHandler(props.handler, { entry: props.entry, budgetKb });
     } catch (error) {
-      if (!(error instanceof HandlerEntryError)) throw error;
-      throw new HandlerEntryError(`HandlerFunction ${where}: ${error.message}`, { cause: error });
+      if (!(error instanceof HandlerBundleError)) throw error;
+      throw new HandlerBundleError(`HandlerFunction ${where}: ${error.message}`, { cause: error });
     }
     this.bundleBytes = bundle.bytes;
     // The stack's code bucket (see HandlerCode: published by `npm run assets:publish`, never by the ros-cdk CLI).

@@ -61,9 +61,12 @@ export function defaultHandlerEntry(name: string): string {
   return `lambda-src/${name}.ts`;
 }
 
-/** A handler entry that cannot be bundled (outside the repository, missing, not TypeScript, or not reproducible). */
-export class HandlerEntryError extends Error {
-  override readonly name = 'HandlerEntryError';
+/**
+ * A handler that cannot be bundled: its entry is outside the repository, missing or not TypeScript, or its bundle is
+ * not reproducible or over its budget.
+ */
+export class HandlerBundleError extends Error {
+  override readonly name = 'HandlerBundleError';
 }
 
 /** Options of {@link bundleHandler}. */
@@ -81,16 +84,16 @@ export interface BundleHandlerOptions {
 function normalizeEntry(name: string, entry: string): string {
   const relative = path.relative(PROJECT_ROOT, path.resolve(PROJECT_ROOT, entry));
   if (path.isAbsolute(entry) || relative.startsWith('..') || path.isAbsolute(relative)) {
-    throw new HandlerEntryError(
+    throw new HandlerBundleError(
       `Handler "${name}": entry "${entry}" is not valid: a path relative to the repository root, inside it (e.g. "custom/${name}/handler.ts")`,
     );
   }
   const normalized = relative.split(path.sep).join('/');
   if (!normalized.endsWith('.ts')) {
-    throw new HandlerEntryError(`Handler "${name}": entry "${entry}" is not valid: a TypeScript file (".ts")`);
+    throw new HandlerBundleError(`Handler "${name}": entry "${entry}" is not valid: a TypeScript file (".ts")`);
   }
   if (!fs.existsSync(path.join(PROJECT_ROOT, normalized))) {
-    throw new HandlerEntryError(`Handler "${name}": entry "${entry}" does not exist (no file ${normalized})`);
+    throw new HandlerBundleError(`Handler "${name}": entry "${entry}" does not exist (no file ${normalized})`);
   }
   return normalized;
 }
@@ -109,7 +112,7 @@ function normalizeEntry(name: string, entry: string): string {
  * minified file is half the size (256 KB vs 542 KB: the unminified openapi handlers would exceed the 350 KB budget)
  * and is what FC downloads on a cold start.
  *
- * @throws HandlerEntryError when the entry is not a `.ts` file inside the repository, when the bundle holds an
+ * @throws HandlerBundleError when the entry is not a `.ts` file inside the repository, when the bundle holds an
  *   absolute path, or when it exceeds `options.budgetKb`.
  */
 export function bundleHandler(name: string, options: BundleHandlerOptions = {}): HandlerBundle {
@@ -122,7 +125,7 @@ export function bundleHandler(name: string, options: BundleHandlerOptions = {}):
     bundle = { ...bundle, buildMs: 0 };
   }
   if (options.budgetKb !== undefined && bundle.bytes > options.budgetKb * 1000) {
-    throw new HandlerEntryError(
+    throw new HandlerBundleError(
       `Handler "${name}": the bundle of ${entry} is ${(bundle.bytes / 1000).toFixed(1)} KB, over its budget of ${options.budgetKb} KB; ` +
         'import less (a generic @alicloud/openapi-client call instead of a product SDK) or raise functions.bundleBudgetKb',
     );
@@ -140,7 +143,7 @@ function build(name: string, entry: string): HandlerBundle {
   const code = fs.readFileSync(path.join(directory, 'index.js'), 'utf8');
   // Guard the determinism promise: an absolute path in the bundle would differ between checkouts.
   if (code.includes(PROJECT_ROOT)) {
-    throw new HandlerEntryError(
+    throw new HandlerBundleError(
       `Handler "${name}": the bundle of ${entry} contains the absolute path ${PROJECT_ROOT}; it would not be reproducible`,
     );
   }

@@ -11,7 +11,7 @@ import { createFcHandler } from '../../lambda-src/commons/handler';
 import { UNITS, type Unit, UnitRegistryError, unitsWith } from '../../lib/automations';
 import { readCodeIndexJs, readCodeManifest } from '../../lib/code/read';
 import { loadConfig } from '../../lib/config';
-import { bundleHandler, HandlerEntryError, PROJECT_ROOT } from '../../lib/private/bundle';
+import { bundleHandler, HandlerBundleError, PROJECT_ROOT } from '../../lib/private/bundle';
 import { RegionStack } from '../../lib/stacks/region-stack';
 import type { FakeCloud, World } from '../../ops/fake-cloud';
 import { runReplayCli } from '../../ops/replay';
@@ -292,7 +292,7 @@ describe('the registry and the bundler with a unit of a team', () => {
   });
 
   test('refuses an entry outside the repository, one that does not exist, and a bundle over its budget', () => {
-    assert.throws(() => bundleHandler('x', { entry: '../elsewhere/handler.ts' }), HandlerEntryError);
+    assert.throws(() => bundleHandler('x', { entry: '../elsewhere/handler.ts' }), HandlerBundleError);
     assert.throws(
       () => bundleHandler('x', { entry: path.join(os.tmpdir(), 'handler.ts') }),
       /relative to the repository root/,
