@@ -1,36 +1,24 @@
 import { CUSTOM_UNITS } from '../../custom';
-import { audit } from './audit';
-import { autoRestart } from './auto-restart';
-import { dlqCheck } from './dlq-check';
-import { eventArchive } from './event-archive';
-import { lifecycleAudit } from './lifecycle-audit';
-import { notify } from './notify';
-import { protectInstances } from './protect-instances';
-import { scaleOut } from './scale-out';
-import { snapshotResults } from './snapshot-results';
-import { spotDrain } from './spot-drain';
+import { unitsWith } from './registry';
 import type { Unit } from './unit';
 
-export type { AutomationPlan, AutomationUnit, Feed, RegionResources, RuleSetUnit, RuleSpec, Unit } from './unit';
+export { UnitRegistryError, unitsWith } from './registry';
+export type {
+  AutomationPlan,
+  AutomationUnit,
+  ChannelAccess,
+  Feed,
+  RegionResources,
+  RuleSetUnit,
+  RuleSpec,
+  Unit,
+} from './unit';
 
 /**
- * Every unit, in deployment order: the order is part of the template (resources appear in it), and a rule set comes
- * before the automation it feeds. The team's own units (custom/index.ts) come before dlq-check, so that it watches
- * their dead-letter queues too.
+ * Every unit, in deployment order: the built-in units with the team's own (custom/index.ts) before dlq-check, so
+ * that it watches their dead-letter queues too (see {@link unitsWith}).
  */
-export const UNITS: readonly Unit[] = [
-  lifecycleAudit,
-  autoRestart,
-  spotDrain,
-  notify,
-  snapshotResults,
-  audit,
-  eventArchive,
-  scaleOut,
-  protectInstances,
-  ...CUSTOM_UNITS,
-  dlqCheck,
-];
+export const UNITS: readonly Unit[] = unitsWith(CUSTOM_UNITS);
 
 /**
  * Built-in automations that rules declared in the configuration may not target: they act on the cloud and expect

@@ -66,11 +66,21 @@ export interface AutomationPlan {
 /** One automation: a handler and everything the region needs to run it. */
 export interface AutomationUnit {
   readonly kind: 'automation';
-  /** Kebab-case name: the suffix of every resource name, and the handler `lambda-src/<name>.ts`. */
+  /** Kebab-case name: the suffix of every resource name (and of the handler entry, by default). */
   readonly name: string;
   /** Construct id prefix, PascalCase. Part of the logical ids: renaming it replaces resources. */
   readonly id: string;
-  /** The configuration keys it reads (schema and defaults in lib/config/schema.ts). */
+  /**
+   * The handler's entry file, relative to the repository root, e.g. `custom/tag-audit/handler.ts`. It follows the
+   * rules of `lambda-src/`: it never imports lib/ (biome.json), and what it shares with the unit lives in a
+   * dependency-free contract file.
+   * @default - `lambda-src/<name>.ts`
+   */
+  readonly entry?: string;
+  /**
+   * The configuration keys it reads (schema and defaults in lib/config/). A team's own unit, which cannot add keys
+   * to the schema, lists none and takes its settings as options in code (see examples/tag-audit/unit.ts).
+   */
   readonly settings: readonly string[];
   /** What it deploys in `region`, or undefined when it is disabled there. */
   plan(region: RegionResources, feed: Feed): AutomationPlan | undefined;

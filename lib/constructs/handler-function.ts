@@ -5,7 +5,7 @@ import * as fc from '@alicloud/ros-cdk-fc';
 import * as ram from '@alicloud/ros-cdk-ram';
 import { HandlerCode } from '../code/handler-code';
 import { inRange, RANGES } from '../config/ranges';
-import { bundleHandler } from '../private/bundle';
+import { bundleHandler, type HandlerBundle, HandlerBundleError } from '../private/bundle';
 import { dependOn } from '../private/depend-on';
 import type { DeadLetterQueue } from './dead-letter-queue';
 import type { FunctionLogs } from './function-logs';
@@ -77,8 +77,14 @@ function conditionProblems(conditions: PolicyConditions): string[] {
 
 /** Props of {@link HandlerFunction}. */
 export interface HandlerFunctionProps {
-  /** Handler file name without extension: bundles `lambda-src/<handler>.ts`. */
+  /** Handler name: names its code object, and its entry unless `entry` is given. */
   readonly handler: string;
+  /**
+   * The handler's entry file, relative to the repository root, for a handler outside `lambda-src/` (a team's own
+   * automation under `custom/`, the worked example under `examples/`).
+   * @default - `lambda-src/<handler>.ts`
+   */
+  readonly entry?: string;
   /** FC service name (one service per function, so each function has its own role). 1 to 128 characters. */
   readonly serviceName: string;
   /** FC function name. 1 to 128 characters. */
@@ -141,7 +147,7 @@ function renderConditions(conditions: PolicyConditions): Record<string, Record<s
 }
 
 /**
- * A TypeScript handler from `lambda-src/`, bundled with esbuild at synth time and deployed as a Function Compute 2.0
+ * A TypeScript handler from `lambda-src/` (or the `entry` file of a team's own automation), bundled with esbuild at synth time and deployed as a Function Compute 2.0
  * function (`nodejs20`) in its own service, with its own least-privilege RAM role.
  *
  * The function is invoked asynchronously by EventBridge (see `FcFunctionTarget`): a handler error is retried by FC
@@ -212,12 +218,12 @@ export class HandlerFunction extends ros.Construct {
     ];
     for (const statement of statements) checkStatement(where, statement);
 
-    const bundle = bundleHandler(props.handler);
-    if (bundle.bytes > budgetKb * 1000) {
-      throw new Error(
-        `HandlerFunction ${where}: the bundle of lambda-src/${props.handler}.ts is ${(bundle.bytes / 1000).toFixed(1)} KB, over its budget of ${budgetKb} KB; ` +
-          'import less (a generic @alicloud/openapi-client call instead of a product SDK) or raise functions.bundleBudgetKb',
-      );
+    let bundle: HandlerBundle;
+    try {
+      bundle = bundleHandler(props.handler, { entry: props.entry, budgetKb });
+    } catch (error) {
+      if (!(error instanceof HandlerBundleError)) throw error;
+      throw new HandlerBundleError(`HandlerFunction ${where}: ${error.message}`, { cause: error });
     }
     this.bundleBytes = bundle.bytes;
     // The stack's code bucket (see HandlerCode: published by `npm run assets:publish`, never by the ros-cdk CLI).

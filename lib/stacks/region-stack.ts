@@ -40,7 +40,8 @@ export interface RegionStackProps {
   readonly regionGuard?: boolean;
   /**
    * The units to assemble, in deployment order.
-   * @default UNITS (lib/automations/index.ts: the built-in units and those of custom/index.ts)
+   * @default UNITS (lib/automations/index.ts: the built-in units and those of custom/index.ts); `unitsWith(custom)`
+   * gives the built-in units with other units of your own in their place
    */
   readonly units?: readonly Unit[];
 }
@@ -120,6 +121,7 @@ export class RegionStack extends ros.Stack {
       });
       const handler = new HandlerFunction(this, `${unit.id}Function`, {
         handler: unit.name,
+        entry: unit.entry,
         serviceName: automationResourceName(config.namePrefix, unit.name),
         functionName: unit.name,
         roleName: functionRoleName(config.namePrefix, unit.name, config.region),
