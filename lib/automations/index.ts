@@ -1,5 +1,13 @@
 import { CUSTOM_UNITS } from '../../custom';
+import { audit } from './audit';
+import { autoRestart } from './auto-restart';
+import { dlqCheck } from './dlq-check';
+import { lifecycleAudit } from './lifecycle-audit';
+import { protectInstances } from './protect-instances';
 import { unitsWith } from './registry';
+import { scaleOut } from './scale-out';
+import { snapshotResults } from './snapshot-results';
+import { spotDrain } from './spot-drain';
 import type { Unit } from './unit';
 
 export { UnitRegistryError, unitsWith } from './registry';
