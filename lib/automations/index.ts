@@ -28,6 +28,9 @@ export type {
  */
 export const UNITS: readonly Unit[] = unitsWith(CUSTOM_UNITS);
 
+/** The built-in units only: what upstream's tests synthesize, so that a fork's own units cannot change their results. */
+export const BUILT_IN_UNITS: readonly Unit[] = unitsWith([]);
+
 /**
  * Built-in automations that rules declared in the configuration may not target: they act on the cloud and expect
  * their own events. `notify` and `event-archive` take any catalogue event (lib/automations/declared-rules.ts).

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { BUILT_IN_UNITS } from '../../lib/automations';
 import { loadConfig } from '../../lib/config';
 import { RegionStack } from '../../lib/stacks/region-stack';
 import { credentialsFromEnvironment, PublishError, publishCode } from '../../ops/code/publish';
@@ -19,7 +20,7 @@ function assembly(qualifier: string): string {
   const app = testApp();
   const config = loadConfig({ assetsQualifier: qualifier });
   for (const region of config.regions)
-    new RegionStack(app, { config: region, assetsQualifier: config.assetsQualifier });
+    new RegionStack(app, { config: region, assetsQualifier: config.assetsQualifier, units: BUILT_IN_UNITS });
   return app.synth().directory;
 }
 

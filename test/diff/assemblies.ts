@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { BUILT_IN_UNITS } from '../../lib/automations';
 import { loadConfig } from '../../lib/config';
 import { RegionStack } from '../../lib/stacks/region-stack';
 import { testApp } from '../support/synth';
@@ -20,7 +21,7 @@ export function synthAssembly(config: unknown = {}): string {
   const app = testApp();
   const parsed = loadConfig(config);
   for (const region of parsed.regions) {
-    new RegionStack(app, { config: region, assetsQualifier: parsed.assetsQualifier });
+    new RegionStack(app, { config: region, assetsQualifier: parsed.assetsQualifier, units: BUILT_IN_UNITS });
   }
   return app.synth().directory;
 }

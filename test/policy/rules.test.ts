@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import type * as ros from '@alicloud/ros-cdk-core';
+import { BUILT_IN_UNITS } from '../../lib/automations';
 import { loadConfig } from '../../lib/config';
 import { checkStacks, formatPolicyReport, POLICY_RULES, type PolicyRule, type RosTemplate } from '../../lib/policy';
 import { checkAssembly } from '../../lib/policy/check-assembly';
@@ -317,7 +318,7 @@ describe('policy over the project', () => {
     const app = testApp();
     const config = loadConfig({ regions: ['cn-hangzhou', 'eu-central-1'] });
     for (const region of config.regions)
-      new RegionStack(app, { config: region, assetsQualifier: config.assetsQualifier });
+      new RegionStack(app, { config: region, assetsQualifier: config.assetsQualifier, units: BUILT_IN_UNITS });
     const report = checkAssembly(app.synth().directory, config);
     assert.deepEqual(report, { findings: [], suppressed: [], unused: [] });
   });
@@ -326,7 +327,7 @@ describe('policy over the project', () => {
     const app = testApp();
     const config = loadConfig(EVERY_FEATURE);
     for (const region of config.regions)
-      new RegionStack(app, { config: region, assetsQualifier: config.assetsQualifier });
+      new RegionStack(app, { config: region, assetsQualifier: config.assetsQualifier, units: BUILT_IN_UNITS });
     const assembly = app.synth();
 
     const report = checkAssembly(assembly.directory, config);
@@ -365,7 +366,11 @@ describe('policy over the project', () => {
     const build = (suppressions: unknown[]) => {
       const app = testApp();
       const config = loadConfig({ policy: { suppressions } });
-      const stack = new RegionStack(app, { config: config.regions[0], assetsQualifier: config.assetsQualifier });
+      const stack = new RegionStack(app, {
+        config: config.regions[0],
+        assetsQualifier: config.assetsQualifier,
+        units: BUILT_IN_UNITS,
+      });
       (stack.archive.bucket.node.findChild('Archive') as ros.RosResource).addOverride(
         'Properties.VersioningConfiguration.Status',
         'Suspended',

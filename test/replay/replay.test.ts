@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
+import { BUILT_IN_UNITS } from '../../lib/automations';
 import type { CodeManifest } from '../../lib/code/manifest';
 import { readCodeIndexJs } from '../../lib/code/read';
 import { zipHandlerCode } from '../../lib/code/zip';
@@ -29,7 +30,7 @@ before(() => {
   const app = testApp();
   const config = loadConfig({});
   for (const region of config.regions)
-    new RegionStack(app, { config: region, assetsQualifier: config.assetsQualifier });
+    new RegionStack(app, { config: region, assetsQualifier: config.assetsQualifier, units: BUILT_IN_UNITS });
   assembly = app.synth().directory;
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'eeo-replay-'));
 });

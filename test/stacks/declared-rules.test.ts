@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
+import { BUILT_IN_UNITS } from '../../lib/automations';
 import { DeclaredRuleError } from '../../lib/automations/declared-rules';
 import { ConfigError, loadConfig } from '../../lib/config';
 import { RegionStack } from '../../lib/stacks/region-stack';
@@ -146,7 +147,11 @@ describe('rules declared in the configuration: synth', () => {
   test('refuses a target that is not deployed or is a built-in automation, naming the rule and the target', () => {
     const build = (targets: string[]) => () => {
       const config = loadConfig({ rules: [{ ...SCALE_OUT_ERRORS, targets }] });
-      new RegionStack(testApp(), { config: config.regions[0], assetsQualifier: config.assetsQualifier });
+      new RegionStack(testApp(), {
+        config: config.regions[0],
+        assetsQualifier: config.assetsQualifier,
+        units: BUILT_IN_UNITS,
+      });
     };
 
     assert.throws(
@@ -168,7 +173,7 @@ describe('rules declared in the configuration: the tools that read the assembly'
     const app = testApp();
     const config = loadConfig({ rules: [SCALE_OUT_ERRORS] });
     for (const region of config.regions)
-      new RegionStack(app, { config: region, assetsQualifier: config.assetsQualifier });
+      new RegionStack(app, { config: region, assetsQualifier: config.assetsQualifier, units: BUILT_IN_UNITS });
     assembly = app.synth().directory;
   });
 

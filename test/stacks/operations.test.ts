@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
+import { BUILT_IN_UNITS } from '../../lib/automations';
 import { loadConfig } from '../../lib/config';
 import { RegionStack } from '../../lib/stacks/region-stack';
 import { resourcesOfType, synthRegions, type Template, testApp } from '../support/synth';
@@ -136,7 +137,7 @@ describe('operations coverage with everything configured', () => {
   test('no secret value appears in any synthesized file', () => {
     const app = testApp();
     const config = loadConfig(FULL);
-    new RegionStack(app, { config: config.regions[0], assetsQualifier: config.assetsQualifier });
+    new RegionStack(app, { config: config.regions[0], assetsQualifier: config.assetsQualifier, units: BUILT_IN_UNITS });
     const dir = app.synth().directory;
     for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json'))) {
       const text = fs.readFileSync(path.join(dir, file), 'utf8');

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ros from '@alicloud/ros-cdk-core';
+import { BUILT_IN_UNITS } from '../../lib/automations';
 import { HandlerCode } from '../../lib/code/handler-code';
 import { TemplateOnlySynthesizer } from '../../lib/code/template-only-synthesizer';
 import { CONTEXT_KEY, loadConfig } from '../../lib/config';
@@ -26,7 +27,7 @@ export function synthRegions(config: unknown = {}): Record<string, Template> {
   const app = testApp();
   const parsed = loadConfig(config);
   for (const region of parsed.regions)
-    new RegionStack(app, { config: region, assetsQualifier: parsed.assetsQualifier });
+    new RegionStack(app, { config: region, assetsQualifier: parsed.assetsQualifier, units: BUILT_IN_UNITS });
   const assembly = app.synth();
   return Object.fromEntries(assembly.stacks.map((s) => [s.stackName, s.template as Template]));
 }

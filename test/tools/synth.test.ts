@@ -14,6 +14,7 @@ const COPIED = [
   'bin',
   'contract',
   'custom',
+  'examples',
   'lib',
   'lambda-src',
   'ops',
