@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { didYouMean } from '../private/did-you-mean';
+import { pathText, zodProblems } from '../private/zod-problems';
 import { deepMerge, isPlainObject, shapeProblems } from './context';
 import { ConfigError, type ConfigProblem, render } from './errors';
 import { DEFAULT_REGION, REGION_IDS } from './regions';
@@ -16,105 +17,33 @@ import {
   SETTING_KEYS,
 } from './schema';
 
-type Segment = PropertyKey;
-
-/** `ecs-event-ops.a.b[0].c` from `['a', 'b', 0, 'c']`. */
-function pathText(path: readonly Segment[]): string {
-  return path.reduce<string>(
-    (text, segment) => (typeof segment === 'number' ? `${text}[${segment}]` : `${text}.${String(segment)}`),
-    CONTEXT_KEY,
-  );
-}
-
-/** The value at `path` in `root`, or undefined when the path runs out. */
-function valueAt(root: unknown, path: readonly Segment[]): unknown {
-  let value = root;
-  for (const segment of path) {
-    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, segment)) return undefined;
-    value = (value as Record<PropertyKey, unknown>)[segment];
-  }
-  return value;
-}
-
-/**
- * Where `path` comes in `root` as written: at each level, the position of the key or index. A key that is missing
- * comes after those present, so that a missing required key is reported after the problems of the keys given.
- */
-function positionOf(root: unknown, path: readonly Segment[]): number[] {
-  const out: number[] = [];
-  let value = root;
-  for (const segment of path) {
-    if (typeof segment === 'number') out.push(segment);
-    else if (isPlainObject(value)) {
-      const at = Object.keys(value).indexOf(String(segment));
-      out.push(at === -1 ? Number.MAX_SAFE_INTEGER : at);
-    } else out.push(Number.MAX_SAFE_INTEGER);
-    value = valueAt(value, [segment]);
-  }
-  return out;
-}
-
-function compare(a: readonly number[], b: readonly number[]): number {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return a.length - b.length;
-}
-
 /**
  * Turns zod's issues into problems in today's format (path, value received, what is allowed), in the order of the
- * value as written. The message of each issue is the schema's own `allowed` text (lib/config/schema.ts); an unknown
- * key gets the known keys and the nearest one, a missing key the key's name.
+ * value as written (lib/private/zod-problems.ts). The message of each issue is the schema's own `allowed` text
+ * (lib/config/schema.ts); an unknown key gets the known keys and the nearest one, a missing key the key's name.
  */
 function problemsOf(issues: readonly z.core.$ZodIssue[], root: unknown): ConfigProblem[] {
-  const found: { problem: ConfigProblem; position: number[] }[] = [];
-  const add = (path: readonly Segment[], received: string, allowed: string) =>
-    found.push({ problem: { path: pathText(path), received, allowed }, position: positionOf(root, path) });
-  for (const issue of issues) {
-    const parent = issue.path.slice(0, -1);
-    const key = issue.path.at(-1);
-    if (issue.code === 'unrecognized_keys') {
-      for (const unknown of issue.keys) {
-        const at = [...issue.path, unknown];
-        if (issue.path.length === 0) {
-          const known = [...GLOBAL_KEYS, ...SETTING_KEYS];
-          add(
-            at,
-            render(valueAt(root, at)),
-            `no such key; known keys are ${known.join(', ')}, or a region id${didYouMean(unknown, [...known, ...REGION_IDS])}`,
-          );
-        } else {
-          const known = issue.message.split(', ');
-          add(
-            at,
-            render(valueAt(root, at)),
-            `no such key; known keys are ${issue.message}${didYouMean(unknown, known)}`,
-          );
-        }
-      }
-    } else if (
-      // A key the value lacks (zod reports it by the type, or by a union, of the missing value).
-      issue.code !== 'custom' &&
-      typeof key === 'string' &&
-      isPlainObject(valueAt(root, parent)) &&
-      !Object.hasOwn(valueAt(root, parent) as object, key)
-    ) {
-      const suppression = parent.length === 3 && parent[0] === 'policy' && parent[1] === 'suppressions';
-      add(issue.path, 'undefined', suppression ? `a suppression needs "${key}"` : `"${key}" is required here`);
-    } else {
-      add(issue.path, render(valueAt(root, issue.path)), issue.message);
+  return zodProblems(issues, root).map((problem): ConfigProblem => {
+    if (problem.kind === 'unknown-key') {
+      const path = pathText(CONTEXT_KEY, [...problem.at, problem.key]);
+      const known = problem.at.length === 0 ? [...GLOBAL_KEYS, ...SETTING_KEYS] : problem.message.split(', ');
+      const allowed =
+        problem.at.length === 0
+          ? `${known.join(', ')}, or a region id${didYouMean(problem.key, [...known, ...REGION_IDS])}`
+          : `${problem.message}${didYouMean(problem.key, known)}`;
+      return { path, received: render(problem.value), allowed: `no such key; known keys are ${allowed}` };
     }
-  }
-  // A stable sort: problems at the same place keep zod's order. A value that fails several checks of one schema
-  // (an integer below the minimum and not a multiple of 64) is one problem: every check has the same message.
-  const seen = new Set<string>();
-  return found
-    .sort((a, b) => compare(a.position, b.position))
-    .map((f) => f.problem)
-    .filter((p) => {
-      const key = `${p.path}\n${p.allowed}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
+    if (problem.kind === 'missing') {
+      const { at, key } = problem;
+      const suppression = at.length === 3 && at[0] === 'policy' && at[1] === 'suppressions';
+      return {
+        path: pathText(CONTEXT_KEY, [...at, key]),
+        received: 'undefined',
+        allowed: suppression ? `a suppression needs "${key}"` : `"${key}" is required here`,
+      };
+    }
+    return { path: pathText(CONTEXT_KEY, problem.at), received: render(problem.value), allowed: problem.message };
+  });
 }
 
 /** Objects merge key by key; everything else (lists included) is replaced: the CLI's merge of context sources. */

@@ -1,7 +1,11 @@
-import { closest } from '../../lib/private/did-you-mean';
+import { z } from 'zod';
+import { shapeProblems } from '../../lib/config/context';
+import { didYouMean } from '../../lib/private/did-you-mean';
+import { pathText, zodProblems } from '../../lib/private/zod-problems';
 
 /**
- * The world file of the fake cloud: the state the fake serves, loadable from JSON by the replay CLI.
+ * The world file of the fake cloud: the state the fake serves, loadable from JSON by the replay CLI. Validated by
+ * the zod schema below; the `World…` types are inferred from it, so the types and the checks cannot drift.
  *
  * @example
  * { "region": "cn-hangzhou", "accountId": "1234567890123456",
@@ -10,73 +14,6 @@ import { closest } from '../../lib/private/did-you-mean';
  *     "backendServers": [{ "serverId": "i-bp1abcdefghij0123456", "port": 80, "weight": 100 }] }] }],
  *   "scalingGroups": [] }
  */
-export interface World {
-  readonly region: string;
-  readonly accountId: string;
-  instances: WorldInstance[];
-  loadBalancers: WorldLoadBalancer[];
-  scalingGroups: WorldScalingGroup[];
-  /** Automatic snapshot policies and the disks they apply to (ApplyAutoSnapshotPolicy adds disks). */
-  autoSnapshotPolicies?: WorldAutoSnapshotPolicy[];
-}
-
-/** An ECS instance. */
-export interface WorldInstance {
-  readonly id: string;
-  /** `Pending` | `Starting` | `Running` | `Stopping` | `Stopped`. */
-  status: string;
-  tags: Record<string, string>;
-  /** Disks; the first is the system disk, the others are data disks (DescribeDisks). */
-  diskIds?: string[];
-  /** `InstanceName`; @default the id */
-  name?: string;
-}
-
-/** A classic SLB instance. */
-export interface WorldLoadBalancer {
-  readonly id: string;
-  vServerGroups: WorldVServerGroup[];
-}
-
-/** A vServer group. */
-export interface WorldVServerGroup {
-  readonly id: string;
-  backendServers: WorldBackendServer[];
-}
-
-/** A backend server entry. */
-export interface WorldBackendServer {
-  readonly serverId: string;
-  readonly port: number;
-  readonly weight: number;
-  /** @default ecs */
-  readonly type?: string;
-}
-
-/** An Auto Scaling group (ESS actions in rpc-actions-ess.ts). */
-export interface WorldScalingGroup {
-  readonly id: string;
-  instanceIds: string[];
-  protectedInstanceIds: string[];
-  /** Scaling activities and the instances each added (DescribeScalingActivities, DescribeScalingInstances). */
-  activities?: WorldScalingActivity[];
-}
-
-/** A scaling activity of a group. */
-export interface WorldScalingActivity {
-  readonly id: string;
-  /** Instances the activity added to the group. */
-  readonly instanceIds: string[];
-  /** @default Successful */
-  readonly statusCode?: string;
-}
-
-/** An automatic snapshot policy. */
-export interface WorldAutoSnapshotPolicy {
-  readonly id: string;
-  diskIds: string[];
-}
-
 /** A deep copy of a world, so tests can reuse a constant. */
 export function cloneWorld(world: World): World {
   return structuredClone(world);
@@ -108,18 +45,119 @@ export class WorldFileError extends Error {
 
 const MAX_PROBLEMS_SHOWN = 5;
 
-/**
- * What one field of a world object must be: records every problem under `at` and returns a copy of the value with
- * defaults filled in. Checks recurse only as deep as the world's shape, so a deeply nested value cannot overflow.
+/*
+ * Every schema carries the end of its own message (`<path>: <value received> <message>`): zod's wording never
+ * reaches the user. An object's message for unknown keys is its known keys, joined by `, ` (see parseWorld).
  */
-type FieldCheck = (value: unknown, at: string, problems: string[]) => unknown;
 
-interface ObjectShape {
-  readonly required: Readonly<Record<string, FieldCheck>>;
-  readonly optional: Readonly<Record<string, FieldCheck>>;
-  /** Values given to optional fields the fake expects to be there. */
-  readonly defaults?: Readonly<Record<string, () => unknown>>;
+const says = (message: string) => ({ error: message });
+
+const text = z.string(says('is not a non-empty string')).min(1, says('is not a non-empty string'));
+
+function oneOf<const T extends readonly [string, ...string[]]>(what: string, allowed: T) {
+  return z.enum(allowed, {
+    error: (issue) =>
+      `is not a known ${what}${typeof issue.input === 'string' ? didYouMean(issue.input, allowed) : ''}; allowed: ${allowed.join(', ')}`,
+  });
 }
+
+function integer(min: number, max: number) {
+  const message = says(`is not an integer from ${min} to ${max}`);
+  return z.number(message).int(message).min(min, message).max(max, message);
+}
+
+function listOf<T extends z.ZodType>(item: T) {
+  return z.array(item, says('is not a list'));
+}
+
+/** An object with exactly the keys of `shape`. */
+function object<S extends z.ZodRawShape>(shape: S) {
+  const keys = Object.keys(shape).join(', ');
+  return z.strictObject(shape, {
+    error: (issue) => (issue.code === 'unrecognized_keys' ? keys : `is not an object with ${keys}`),
+  });
+}
+
+const tags = z.record(
+  z.string(),
+  z.string(says('is not a string')),
+  says('is not an object of tag key to value strings'),
+);
+
+/** An ECS instance. */
+const instanceSchema = object({
+  id: text,
+  status: oneOf('status', INSTANCE_STATUSES),
+  tags: tags.default(() => ({})),
+  /** Disks; the first is the system disk, the others are data disks (DescribeDisks). */
+  diskIds: listOf(text).optional(),
+  /** `InstanceName`; @default the id */
+  name: text.optional(),
+});
+
+/** A backend server entry. */
+const backendServerSchema = object({
+  serverId: text,
+  port: integer(1, 65535),
+  weight: integer(0, 100),
+  /** @default ecs */
+  type: oneOf('backend server type', BACKEND_SERVER_TYPES).optional(),
+});
+
+/** A vServer group. */
+const vServerGroupSchema = object({ id: text, backendServers: listOf(backendServerSchema).default(() => []) });
+
+/** A classic SLB instance. */
+const loadBalancerSchema = object({ id: text, vServerGroups: listOf(vServerGroupSchema).default(() => []) });
+
+/** A scaling activity of a group. */
+const scalingActivitySchema = object({
+  id: text,
+  /** Instances the activity added to the group. */
+  instanceIds: listOf(text),
+  /** @default Successful */
+  statusCode: oneOf('scaling activity status code', SCALING_ACTIVITY_STATUS_CODES).optional(),
+});
+
+/** An Auto Scaling group (ESS actions in rpc-actions-ess.ts). */
+const scalingGroupSchema = object({
+  id: text,
+  instanceIds: listOf(text).default(() => []),
+  protectedInstanceIds: listOf(text).default(() => []),
+  /** Scaling activities and the instances each added (DescribeScalingActivities, DescribeScalingInstances). */
+  activities: listOf(scalingActivitySchema).optional(),
+});
+
+/** An automatic snapshot policy. */
+const autoSnapshotPolicySchema = object({ id: text, diskIds: listOf(text).default(() => []) });
+
+/** The whole world file. */
+const worldSchema = object({
+  region: text,
+  accountId: text,
+  instances: listOf(instanceSchema).default(() => []),
+  loadBalancers: listOf(loadBalancerSchema).default(() => []),
+  scalingGroups: listOf(scalingGroupSchema).default(() => []),
+  /** Automatic snapshot policies and the disks they apply to (ApplyAutoSnapshotPolicy adds disks). */
+  autoSnapshotPolicies: listOf(autoSnapshotPolicySchema).optional(),
+});
+
+/** The state the fake cloud serves (see the example at the top of this file). */
+export type World = z.output<typeof worldSchema>;
+/** An ECS instance; `status` is one of {@link INSTANCE_STATUSES}. */
+export type WorldInstance = z.output<typeof instanceSchema>;
+/** A classic SLB instance. */
+export type WorldLoadBalancer = z.output<typeof loadBalancerSchema>;
+/** A vServer group. */
+export type WorldVServerGroup = z.output<typeof vServerGroupSchema>;
+/** A backend server entry. */
+export type WorldBackendServer = z.output<typeof backendServerSchema>;
+/** An Auto Scaling group. */
+export type WorldScalingGroup = z.output<typeof scalingGroupSchema>;
+/** A scaling activity of a group. */
+export type WorldScalingActivity = z.output<typeof scalingActivitySchema>;
+/** An automatic snapshot policy. */
+export type WorldAutoSnapshotPolicy = z.output<typeof autoSnapshotPolicySchema>;
 
 function show(value: unknown): string {
   let json: string;
@@ -138,151 +176,36 @@ function kindOf(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const text: FieldCheck = (value, at, problems) => {
-  if (typeof value !== 'string' || value === '') {
-    problems.push(`${at}: ${show(value)} is not a non-empty string`);
-  }
-  return value;
-};
-
-function oneOf(what: string, allowed: readonly string[]): FieldCheck {
-  return (value, at, problems) => {
-    if (typeof value === 'string' && allowed.includes(value)) return value;
-    const hint = typeof value === 'string' ? closest(value, allowed) : undefined;
-    problems.push(
-      `${at}: ${show(value)} is not a known ${what}${hint === undefined ? '' : ` (did you mean ${hint}?)`}; allowed: ${allowed.join(', ')}`,
-    );
-    return value;
-  };
+/** The `WorldFileError` lines of zod's issues (lib/private/zod-problems.ts orders them as the file is written). */
+function problemsOf(issues: readonly z.core.$ZodIssue[], json: unknown): string[] {
+  return zodProblems(issues, json).map((problem) => {
+    if (problem.kind === 'unknown-key') {
+      const known = problem.message.split(', ');
+      return `${pathText('world', problem.at)}: "${problem.key}" is not a known key${didYouMean(problem.key, known)}; allowed: ${problem.message}`;
+    }
+    if (problem.kind === 'missing') return `${pathText('world', [...problem.at, problem.key])}: missing`;
+    return `${pathText('world', problem.at)}: ${show(problem.value)} ${problem.message}`;
+  });
 }
-
-function integer(min: number, max: number): FieldCheck {
-  return (value, at, problems) => {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      problems.push(`${at}: ${show(value)} is not an integer from ${min} to ${max}`);
-    }
-    return value;
-  };
-}
-
-function listOf(check: FieldCheck): FieldCheck {
-  return (value, at, problems) => {
-    if (!Array.isArray(value)) {
-      problems.push(`${at}: ${show(value)} is not a list`);
-      return value;
-    }
-    return value.map((item, i) => check(item, `${at}[${i}]`, problems));
-  };
-}
-
-const tags: FieldCheck = (value, at, problems) => {
-  if (!isObject(value)) {
-    problems.push(`${at}: ${show(value)} is not an object of tag key to value strings`);
-    return value;
-  }
-  for (const [key, tag] of Object.entries(value)) {
-    if (typeof tag !== 'string') problems.push(`${at}.${key}: ${show(tag)} is not a string`);
-  }
-  return { ...value };
-};
-
-function object(shape: ObjectShape): FieldCheck {
-  const known = [...Object.keys(shape.required), ...Object.keys(shape.optional)];
-  return (value, at, problems) => {
-    if (!isObject(value)) {
-      problems.push(`${at}: ${show(value)} is not an object with ${known.join(', ')}`);
-      return value;
-    }
-    const copy: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) {
-      if (known.includes(key)) continue;
-      const hint = closest(key, known);
-      problems.push(
-        `${at}: "${key}" is not a known key${hint === undefined ? '' : ` (did you mean ${hint}?)`}; allowed: ${known.join(', ')}`,
-      );
-    }
-    for (const [key, check] of Object.entries(shape.required)) {
-      if (!Object.hasOwn(value, key)) problems.push(`${at}.${key}: missing`);
-      else copy[key] = check(value[key], `${at}.${key}`, problems);
-    }
-    for (const [key, check] of Object.entries(shape.optional)) {
-      const fill = shape.defaults?.[key];
-      if (Object.hasOwn(value, key)) copy[key] = check(value[key], `${at}.${key}`, problems);
-      else if (fill !== undefined) copy[key] = fill();
-    }
-    return copy;
-  };
-}
-
-const instance = object({
-  required: { id: text, status: oneOf('status', INSTANCE_STATUSES) },
-  optional: { tags, diskIds: listOf(text), name: text },
-  defaults: { tags: () => ({}) },
-});
-
-const loadBalancer = object({
-  required: { id: text },
-  optional: {
-    vServerGroups: listOf(
-      object({
-        required: { id: text },
-        optional: {
-          backendServers: listOf(
-            object({
-              required: { serverId: text, port: integer(1, 65535), weight: integer(0, 100) },
-              optional: { type: oneOf('backend server type', BACKEND_SERVER_TYPES) },
-            }),
-          ),
-        },
-        defaults: { backendServers: () => [] },
-      }),
-    ),
-  },
-  defaults: { vServerGroups: () => [] },
-});
-
-const scalingGroup = object({
-  required: { id: text },
-  optional: {
-    instanceIds: listOf(text),
-    protectedInstanceIds: listOf(text),
-    activities: listOf(
-      object({
-        required: { id: text, instanceIds: listOf(text) },
-        optional: { statusCode: oneOf('scaling activity status code', SCALING_ACTIVITY_STATUS_CODES) },
-      }),
-    ),
-  },
-  defaults: { instanceIds: () => [], protectedInstanceIds: () => [] },
-});
-
-const world = object({
-  required: { region: text, accountId: text },
-  optional: {
-    instances: listOf(instance),
-    loadBalancers: listOf(loadBalancer),
-    scalingGroups: listOf(scalingGroup),
-    autoSnapshotPolicies: listOf(
-      object({ required: { id: text }, optional: { diskIds: listOf(text) }, defaults: { diskIds: () => [] } }),
-    ),
-  },
-  defaults: { instances: () => [], loadBalancers: () => [], scalingGroups: () => [] },
-});
 
 /**
  * Validates a world loaded from JSON, fully: every key is known, every value has its type, statuses are the ones
  * the real API returns, and list entries are never `null`. Optional lists and `tags` are filled in empty.
- * The input is not modified.
+ * The input is not modified (zod builds a new value).
+ *
+ * Before the schema, the configuration's shape guard (lib/config/context.ts `shapeProblems`, iterative) refuses
+ * nesting deeper than any context value may be and keys such as `__proto__` anywhere: zod itself would silently drop
+ * a `__proto__` tag key rather than refuse it.
  *
  * @throws WorldFileError naming every problem by its path, e.g.
  *   `world.instances[3].status: "Runing" is not a known status (did you mean Running?); allowed: Pending, ...`.
  */
 export function parseWorld(json: unknown): World {
-  const problems: string[] = [];
-  const parsed = world(json, 'world', problems);
-  if (problems.length > 0) throw new WorldFileError(problems);
-  return parsed as World;
+  const shape = shapeProblems(json, 'world');
+  if (shape.length > 0) {
+    throw new WorldFileError(shape.map((p) => `${p.path}: ${p.received} is not allowed here: ${p.allowed}`));
+  }
+  const parsed = worldSchema.safeParse(json);
+  if (!parsed.success) throw new WorldFileError(problemsOf(parsed.error.issues, json));
+  return parsed.data;
 }

@@ -121,7 +121,14 @@ describe('world files', () => {
     [
       'a "__proto__" key',
       JSON.parse('{"region":"cn-hangzhou","accountId":"1","__proto__":{"instances":5}}'),
-      'world: "__proto__" is not a known key',
+      'world.__proto__: {"instances":5} is not allowed here: no key named "__proto__"',
+    ],
+    [
+      'a "__proto__" tag key, which a schema alone would drop without a word',
+      exampleWith((w) => {
+        w.instances[0].tags = JSON.parse('{"__proto__":"x"}');
+      }),
+      'world.instances[0].tags.__proto__: "x" is not allowed here: no key named "__proto__"',
     ],
   ];
   for (const [name, json, message] of cases) {
@@ -150,7 +157,7 @@ describe('world files', () => {
     );
   });
 
-  test('refuses a deeply nested value without overflowing the stack', () => {
+  test('refuses a deeply nested value without overflowing the stack, before the schema reads it', () => {
     const deep = JSON.parse(`${'{"x":'.repeat(100_000)}1${'}'.repeat(100_000)}`);
     const json = exampleWith((w) => {
       w.instances[0].tags = { a: deep };
@@ -158,6 +165,8 @@ describe('world files', () => {
 
     const problems = problemsOf(json);
 
-    assert.deepEqual(problems, ['world.instances[0].tags.a: an object is not a string']);
+    assert.deepEqual(problems, [
+      `world.instances[0].tags.a${'.x'.repeat(28)}: a value nested deeper is not allowed here: at most 32 levels of nesting`,
+    ]);
   });
 });

@@ -146,7 +146,7 @@ describe('auto-restart', () => {
     assert.deepEqual(ecsActions(cloud), ['DescribeInstances']);
   });
 
-  for (const status of ['Stopping', 'Starting', 'Pending']) {
+  for (const status of ['Stopping', 'Starting', 'Pending'] as const) {
     it(`fails a Stopped event with a RetryableError while the API still reports ${status}, and marks nothing done`, async () => {
       const { cloud, handler, logs } = await setup(
         world({ instances: [{ id: INSTANCE_ID, status, tags: { 'auto-restart': 'true' } }] }),

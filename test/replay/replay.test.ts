@@ -460,7 +460,10 @@ describe('npm run replay', () => {
         'a world file with a misspelt status',
         () => [
           '--world',
-          writeJson('typo-world.json', world({ instances: [{ id: INSTANCE_ID, status: 'Runing', tags: {} }] })),
+          writeJson(
+            'typo-world.json',
+            world({ instances: [{ id: INSTANCE_ID, status: 'Runing' as unknown as 'Running', tags: {} }] }),
+          ),
           STOPPED,
         ],
         /--world ".*typo-world\.json": world\.instances\[0\]\.status: "Runing" is not a known status \(did you mean Running\?\); allowed: Pending, Starting, Running, Stopping, Stopped/,
