@@ -5,6 +5,17 @@
 export { EXIT, oneLine, ToolFailure, UsageError } from './errors';
 export { bufferIo, type CliIo, createProcessIo, type SafeWriter, safeWriter, type WatchedStream } from './io';
 export { type MainOptions, runMain } from './main';
+export {
+  accountIdOption,
+  flagOf,
+  flagOption,
+  NAME_PREFIX,
+  NAME_PREFIX_ALLOWED,
+  parseOptions,
+  regionOption,
+  repeatableOption,
+  usage,
+} from './option-schema';
 export { contextOption, OptionReader, parseContextPairs, repeatable } from './options';
 export {
   buildCommand,

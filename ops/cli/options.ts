@@ -1,11 +1,13 @@
 import { Option } from 'commander';
+import type { z } from 'zod';
 import { ContextSourceError, parseContextFlags } from '../../lib/config/context';
 import { UsageError } from './errors';
+import { parseOptions } from './option-schema';
 
 /**
  * Typed reads of the parsed options. Commander keys options by their camel-cased long name (`--not-before` is
- * `notBefore`); values are strings (or string lists, for repeatable options) and booleans: tools check and convert
- * them themselves, so that every message names the flag, the value and what is allowed.
+ * `notBefore`); values are strings (or string lists, for repeatable options) and booleans. A tool checks and
+ * converts them with a zod schema ({@link OptionReader.parse}), or by hand for what needs more than the command line.
  */
 export class OptionReader {
   constructor(private readonly values: Readonly<Record<string, unknown>>) {}
@@ -25,6 +27,16 @@ export class OptionReader {
   /** Whether a boolean flag was given. */
   flag(key: string): boolean {
     return this.values[key] === true;
+  }
+
+  /**
+   * Checks and converts the options with a zod schema (ops/cli/option-schema.ts); the result's type is inferred.
+   *
+   * @throws UsageError with one line per problem, each naming the flag: `--max "0" must be a whole number from 1 to 1000`
+   * @example const { max } = context.options.parse(z.object({ max: z.coerce.number().int() }))
+   */
+  parse<S extends z.ZodObject>(schema: S): z.output<S> {
+    return parseOptions(schema, this.values);
   }
 }
 

@@ -1,22 +1,30 @@
 import * as path from 'node:path';
+import { z } from 'zod';
 import { archiveBucketName } from '../../contract/naming';
-import { ConfigError, idProblem, REGION_IDS } from '../../lib/config';
+import { ConfigError, idProblem } from '../../lib/config';
 import { ContextSourceError } from '../../lib/config/context';
 import { didYouMean } from '../../lib/private/did-you-mean';
 import { readAppFacts } from '../app-config';
 import {
+  accountIdOption,
   type CliIo,
   contextOption,
   createStyle,
   defineTool,
   EXIT,
+  flagOption,
+  NAME_PREFIX,
+  NAME_PREFIX_ALLOWED,
   type OptionReader,
   parseContextPairs,
+  regionOption,
+  repeatableOption,
   runTool,
   type Style,
   ToolFailure,
   type ToolSpec,
   UsageError,
+  usage,
 } from '../cli';
 import { ArchiveFinder, archiveTypeFolders } from './archive';
 import { createArchiveReader } from './archive-reader';
@@ -35,7 +43,6 @@ import { type Clock, type DrillReport, describeParams, drillExitCode, runDrill, 
 import {
   formatDuration,
   formatUtc,
-  isSimulatableEventType,
   parseDuration,
   parseNotBefore,
   SIMULATABLE_EVENT_TYPES,
@@ -63,8 +70,70 @@ export interface DrillArgs {
   readonly json: boolean;
 }
 
+/** A duration option: `15m`, `90s`, `1h`, at most `max` milliseconds; converted to milliseconds. */
+function durationOption(fallback: string, max: number) {
+  return z
+    .string()
+    .transform((raw, ctx) => {
+      const ms = parseDuration(raw);
+      if (ms !== undefined && ms > 0 && ms <= max) return ms;
+      ctx.addIssue({
+        code: 'custom',
+        input: raw,
+        message: `is not a duration between 1ms and ${formatDuration(max)}; e.g. 15m, 90s, 1h`,
+      });
+      return z.NEVER;
+    })
+    .prefault(fallback);
+}
+
+/** The options of drill at `nowMs` (the time `--not-before +10m` counts from); types inferred. */
+export function drillOptionsSchema(nowMs: number) {
+  const types = SIMULATABLE_EVENT_TYPES.join(', ');
+  return z.object({
+    region: regionOption({ required: true }),
+    instance: z
+      .string(usage('is required (the instance to drill, like i-bp1abcdefghij0123456)', 'is not an instance id'))
+      .superRefine((value, ctx) => {
+        const problem = idProblem('instance', value);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', input: value, message: `: ${problem}` });
+      }),
+    type: z.enum(
+      SIMULATABLE_EVENT_TYPES,
+      usage(
+        `is required; simulatable types: ${types}`,
+        (input) =>
+          `is not a simulatable system event type${didYouMean(String(input), SIMULATABLE_EVENT_TYPES)}; simulatable types: ${types}`,
+      ),
+    ),
+    notBefore: z
+      .string()
+      .transform((raw, ctx) => {
+        const notBefore = parseNotBefore(raw, nowMs);
+        if ('ms' in notBefore) return notBefore.ms;
+        ctx.addIssue({ code: 'custom', input: raw, message: notBefore.problem });
+        return z.NEVER;
+      })
+      .prefault('+10m'),
+    timeout: durationOption('15m', 24 * 3_600_000),
+    pollInterval: durationOption('10s', 3_600_000),
+    bucket: z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/,
+        'is not an OSS bucket name (3 to 63 lowercase letters, digits and hyphens)',
+      )
+      .optional(),
+    namePrefix: z.string().regex(NAME_PREFIX, NAME_PREFIX_ALLOWED).optional(),
+    accountId: accountIdOption,
+    context: repeatableOption,
+    dryRun: flagOption,
+  });
+}
+
 /**
- * Checks the parsed command line before anything is called. Every problem is reported, not just the first.
+ * Checks the parsed command line before anything is called (the schema of {@link drillOptionsSchema}, then the name
+ * prefix the app's configuration gives when `--name-prefix` is not set). Every problem of the flags is reported.
  *
  * @throws UsageError
  */
@@ -74,81 +143,22 @@ export function checkDrillArgs(
   nowMs: number,
   projectRoot: string = path.resolve(__dirname, '..', '..'),
 ): DrillArgs {
-  const text = (key: string) => options.string(key);
-  const problems: string[] = [];
-
-  const region = text('region');
-  if (region === undefined) problems.push(`--region is required; known: ${REGION_IDS.join(', ')}`);
-  else if (!REGION_IDS.includes(region)) {
-    problems.push(
-      `--region "${region}" is not an Alibaba Cloud region id${didYouMean(region, REGION_IDS)}; known: ${REGION_IDS.join(', ')}`,
-    );
-  }
-
-  const instanceId = text('instance');
-  if (instanceId === undefined)
-    problems.push('--instance is required (the instance to drill, like i-bp1abcdefghij0123456)');
-  else {
-    const problem = idProblem('instance', instanceId);
-    if (problem !== undefined) problems.push(`--instance "${instanceId}": ${problem}`);
-  }
-
-  const eventType = text('type');
-  const allowedTypes = SIMULATABLE_EVENT_TYPES.join(', ');
-  if (eventType === undefined) problems.push(`--type is required; simulatable types: ${allowedTypes}`);
-  else if (!isSimulatableEventType(eventType)) {
-    problems.push(
-      `--type "${eventType}" is not a simulatable system event type${didYouMean(eventType, SIMULATABLE_EVENT_TYPES)}; simulatable types: ${allowedTypes}`,
-    );
-  }
-
-  const notBeforeText = text('notBefore') ?? '+10m';
-  const notBefore = parseNotBefore(notBeforeText, nowMs);
-  if ('problem' in notBefore) problems.push(`--not-before "${notBeforeText}" ${notBefore.problem}`);
-
-  const duration = (flag: string, key: string, fallback: string, max: number): number => {
-    const raw = text(key) ?? fallback;
-    const ms = parseDuration(raw);
-    if (ms === undefined || ms <= 0 || ms > max) {
-      problems.push(`--${flag} "${raw}" is not a duration between 1ms and ${formatDuration(max)}; e.g. 15m, 90s, 1h`);
-      return 0;
-    }
-    return ms;
-  };
-  const timeoutMs = duration('timeout', 'timeout', '15m', 24 * 3_600_000);
-  const pollIntervalMs = duration('poll-interval', 'pollInterval', '10s', 3_600_000);
-
-  const bucket = text('bucket');
-  if (bucket !== undefined && !/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(bucket)) {
-    problems.push(`--bucket "${bucket}" is not an OSS bucket name (3 to 63 lowercase letters, digits and hyphens)`);
-  }
+  const parsed = options.parse(drillOptionsSchema(nowMs));
   // The namePrefix as synth reads it (cdk.json, cdk.context.json, -c), unless --name-prefix overrides it.
   const namePrefix =
-    text('namePrefix') ?? readAppFacts(projectRoot, parseContextPairs(options.strings('context')), region).namePrefix;
-  if (!/^[a-z][a-z0-9-]{1,19}$/.test(namePrefix)) {
-    problems.push(
-      `--name-prefix "${namePrefix}" is not valid: lowercase letters, digits and hyphens, starting with a letter, 2 to 20 characters`,
-    );
-  }
-  const accountId = text('accountId');
-  if (accountId !== undefined && !/^\d{6,20}$/.test(accountId)) {
-    problems.push(
-      `--account-id "${accountId}" is not an Alibaba Cloud account id (digits only, e.g. 1234567890123456)`,
-    );
-  }
-
-  if (problems.length > 0) throw new UsageError(problems);
+    parsed.namePrefix ?? readAppFacts(projectRoot, parseContextPairs(parsed.context), parsed.region).namePrefix;
+  if (!NAME_PREFIX.test(namePrefix)) throw new UsageError(`--name-prefix "${namePrefix}" ${NAME_PREFIX_ALLOWED}`);
   return {
-    region: region as string,
-    instanceId: instanceId as string,
-    eventType: eventType as SimulatableEventType,
-    notBeforeMs: (notBefore as { ms: number }).ms,
-    timeoutMs,
-    pollIntervalMs,
-    bucket,
+    region: parsed.region,
+    instanceId: parsed.instance,
+    eventType: parsed.type,
+    notBeforeMs: parsed.notBefore,
+    timeoutMs: parsed.timeout,
+    pollIntervalMs: parsed.pollInterval,
+    bucket: parsed.bucket,
     namePrefix,
-    accountId,
-    dryRun: options.flag('dryRun'),
+    accountId: parsed.accountId,
+    dryRun: parsed.dryRun,
     json,
   };
 }
