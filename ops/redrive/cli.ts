@@ -1,20 +1,28 @@
 import * as path from 'node:path';
+import { z } from 'zod';
 import { AssemblyError } from '../../lib/assembly';
-import { ConfigError, REGION_IDS } from '../../lib/config';
+import { ConfigError } from '../../lib/config';
 import { ContextSourceError } from '../../lib/config/context';
 import { didYouMean } from '../../lib/private/did-you-mean';
 import { readAppFacts } from '../app-config';
 import {
+  accountIdOption,
   type CliIo,
   contextOption,
   defineTool,
   EXIT,
+  flagOption,
+  NAME_PREFIX,
+  NAME_PREFIX_ALLOWED,
   type OptionReader,
   parseContextPairs,
+  regionOption,
+  repeatableOption,
   runTool,
   ToolFailure,
   type ToolSpec,
   UsageError,
+  usage,
 } from '../cli';
 import {
   type CredentialProvider,
@@ -57,8 +65,46 @@ export interface RedriveArgs {
   readonly json: boolean;
 }
 
+/** The options of redrive, given the dead-letter queues the app has (for the messages); types inferred. */
+export function redriveOptionsSchema(knownQueues: readonly string[]) {
+  const destinations = ['eventbridge', 'target'] as const;
+  return z.object({
+    region: regionOption({ required: true }),
+    queue: z
+      .string(usage(`is required; ${queueList(knownQueues)}`, 'is not an MNS queue name'))
+      .refine((queue) => /^[A-Za-z][A-Za-z0-9-]{0,119}$/.test(queue), {
+        error: (issue) =>
+          `is not an MNS queue name (a letter, then letters, digits and hyphens, at most 120)${didYouMean(String(issue.input), knownQueues)}`,
+      }),
+    max: z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number from 1 to 1000')
+      .transform(Number)
+      .pipe(
+        z.number().min(1, 'must be a whole number from 1 to 1000').max(1000, 'must be a whole number from 1 to 1000'),
+      )
+      .prefault('10'),
+    to: z
+      .enum(destinations, {
+        error: (issue) =>
+          `is not allowed${didYouMean(String(issue.input), destinations)}; allowed: ${destinations.join(', ')}`,
+      })
+      .prefault(DEFAULT_DESTINATION),
+    bus: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,126}$/, 'is not an event bus name')
+      .prefault('default'),
+    namePrefix: z.string().regex(NAME_PREFIX, NAME_PREFIX_ALLOWED).optional(),
+    accountId: accountIdOption,
+    assembly: z.string().optional(),
+    context: repeatableOption,
+    dryRun: flagOption,
+  });
+}
+
 /**
- * Checks the parsed command line; every problem is reported.
+ * Checks the parsed command line ({@link redriveOptionsSchema}, after reading the app's names, which the messages
+ * about queues list); every problem of the flags is reported.
  *
  * @throws UsageError
  */
@@ -67,65 +113,29 @@ export function checkRedriveArgs(
   json: boolean,
   projectRoot: string = PROJECT_ROOT,
 ): RedriveArgs {
-  const text = (key: string) => options.string(key);
-  const problems: string[] = [];
-  const region = text('region');
-  if (region === undefined) problems.push(`--region is required; known: ${REGION_IDS.join(', ')}`);
-  else if (!REGION_IDS.includes(region)) {
-    problems.push(
-      `--region "${region}" is not an Alibaba Cloud region id${didYouMean(region, REGION_IDS)}; known: ${REGION_IDS.join(', ')}`,
-    );
-  }
   // Names as synth makes them: the configuration (cdk.json, cdk.context.json, -c) and the synthesized assembly.
+  // Read before the flags are checked, with the region as given: the queue messages list the app's queues.
+  const assembly = options.string('assembly');
   const facts = readAppFacts(
     projectRoot,
     parseContextPairs(options.strings('context')),
-    region,
-    options.string('assembly') === undefined ? undefined : path.resolve(options.string('assembly') as string),
+    options.string('region'),
+    assembly === undefined ? undefined : path.resolve(assembly),
   );
-  const namePrefix = text('namePrefix') ?? facts.namePrefix;
-  if (!/^[a-z][a-z0-9-]{1,19}$/.test(namePrefix)) {
-    problems.push(
-      `--name-prefix "${namePrefix}" is not valid: lowercase letters, digits and hyphens, starting with a letter, 2 to 20 characters`,
-    );
-  }
-  const queue = text('queue');
   const known = facts.deadLetterQueues ?? [];
-  if (queue === undefined) problems.push(`--queue is required; ${queueList(known)}`);
-  else if (!/^[A-Za-z][A-Za-z0-9-]{0,119}$/.test(queue)) {
-    problems.push(
-      `--queue "${queue}" is not an MNS queue name (a letter, then letters, digits and hyphens, at most 120)${didYouMean(queue, known)}`,
-    );
-  }
-  const maxText = text('max') ?? '10';
-  const max = Number(maxText);
-  if (!/^\d+$/.test(maxText) || max < 1 || max > 1000)
-    problems.push(`--max "${maxText}" must be a whole number from 1 to 1000`);
-  const to = text('to') ?? DEFAULT_DESTINATION;
-  if (to !== 'eventbridge' && to !== 'target') {
-    problems.push(
-      `--to "${to}" is not allowed${didYouMean(to, ['eventbridge', 'target'])}; allowed: eventbridge, target`,
-    );
-  }
-  const bus = text('bus') ?? 'default';
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,126}$/.test(bus)) problems.push(`--bus "${bus}" is not an event bus name`);
-  const accountId = text('accountId');
-  if (accountId !== undefined && !/^\d{6,20}$/.test(accountId)) {
-    problems.push(
-      `--account-id "${accountId}" is not an Alibaba Cloud account id (digits only, e.g. 1234567890123456)`,
-    );
-  }
-  if (problems.length > 0) throw new UsageError(problems);
+  const parsed = options.parse(redriveOptionsSchema(known));
+  const namePrefix = parsed.namePrefix ?? facts.namePrefix;
+  if (!NAME_PREFIX.test(namePrefix)) throw new UsageError(`--name-prefix "${namePrefix}" ${NAME_PREFIX_ALLOWED}`);
   return {
-    region: region as string,
-    queue: queue as string,
-    max,
-    to: to as RedriveDestination,
-    bus,
-    accountId,
+    region: parsed.region,
+    queue: parsed.queue,
+    max: parsed.max,
+    to: parsed.to,
+    bus: parsed.bus,
+    accountId: parsed.accountId,
     namePrefix,
     knownQueues: known,
-    dryRun: options.flag('dryRun'),
+    dryRun: parsed.dryRun,
     json,
   };
 }
