@@ -5,9 +5,10 @@
  * `ros-cdk deploy` (lib/code/publish.ts says why the CLI does not do it).
  */
 import * as path from 'node:path';
+import { z } from 'zod';
 import { ENDPOINT_ENV } from '../contract/env/endpoints';
 import { CodeManifestError } from '../lib/code/read';
-import { defineTool, runMain, UsageError } from '../ops/cli';
+import { defineTool, flagOption, runMain } from '../ops/cli';
 import { credentialsFromEnvironment, PublishError, publishCode } from '../ops/code/publish';
 
 /** The `npm run assets:publish` tool; `--json` prints `{ dryRun, stacks: PublishedStack[] }`. */
@@ -29,13 +30,18 @@ export const assetsPublishTool = defineTool({
       .option('--assembly <dir>', 'the cloud assembly (default: cdk.out)')
       .option('--dry-run', 'only say what would be created and uploaded'),
   run: async (context) => {
-    const region = context.options.string('region');
-    if (region !== undefined && !/^[a-z]{2}(-[a-z0-9]+)+$/.test(region)) {
-      throw new UsageError(`--region "${region}" is not a region id such as cn-hangzhou`);
-    }
-    const dryRun = context.options.flag('dryRun');
+    const { region, assembly, dryRun } = context.options.parse(
+      z.object({
+        region: z
+          .string()
+          .regex(/^[a-z]{2}(-[a-z0-9]+)+$/, 'is not a region id such as cn-hangzhou')
+          .optional(),
+        assembly: z.string().prefault('cdk.out'),
+        dryRun: flagOption,
+      }),
+    );
     const stacks = await publishCode({
-      assemblyDir: path.resolve(context.options.string('assembly') ?? 'cdk.out'),
+      assemblyDir: path.resolve(assembly),
       region,
       credentials: credentialsFromEnvironment(context.env),
       // For tests against a loopback fake, under the same rule as the handlers' endpoint overrides.

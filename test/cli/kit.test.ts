@@ -3,14 +3,19 @@ import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { z } from 'zod';
+import { REGION_IDS } from '../../lib/config';
 import {
   bufferIo,
   colourEnabled,
   createStyle,
   defineTool,
   EXIT,
+  flagOf,
+  flagOption,
   Interrupted,
   parseContextPairs,
+  regionOption,
   runTool,
   type SignalSource,
   safeWriter,
@@ -247,5 +252,63 @@ describe('progress', () => {
     assert.ok(seen >= 2, `lines: ${seen}`);
     assert.equal(lines.length, seen);
     assert.match(lines[0], /^bench: synth \(still running, \d+ s\)$/);
+  });
+});
+
+describe('options checked by a zod schema', () => {
+  const schematic = defineTool({
+    name: 'schematic',
+    summary: 'A tool whose options are checked by a schema.',
+    examples: ['npm run schematic -- --region cn-hangzhou --max 5'],
+    configure: (command) =>
+      command.option('--region <id>', 'a region').option('--max <n>', 'a count').option('--dry-run', 'a flag'),
+    run: (context: ToolContext) => {
+      const options = context.options.parse(
+        z.object({
+          region: regionOption({ required: true }),
+          max: z
+            .string()
+            .regex(/^\d+$/, 'must be a whole number from 1 to 9')
+            .transform(Number)
+            .pipe(z.number().max(9, 'must be a whole number from 1 to 9'))
+            .prefault('1'),
+          dryRun: flagOption,
+        }),
+      );
+      context.io.stdout(`${JSON.stringify(options)}\n`);
+      return EXIT.ok;
+    },
+  });
+
+  async function runSchematic(argv: string[]) {
+    const io = bufferIo();
+    const code = await runTool(schematic, argv, io, { env: {} });
+    return { code, out: io.out(), err: io.err() };
+  }
+
+  it('hands the tool the converted values, with defaults, when every option is allowed', async () => {
+    const { code, out } = await runSchematic(['--region', 'cn-hangzhou', '--dry-run']);
+
+    assert.equal(code, EXIT.ok);
+    assert.deepEqual(JSON.parse(out), { region: 'cn-hangzhou', max: 1, dryRun: true });
+  });
+
+  it('refuses each bad option with one line naming the flag, the value and what is allowed, exit 2', async () => {
+    const { code, out, err } = await runSchematic(['--max', '10', '--region', 'cn-hangzou']);
+
+    assert.equal(code, EXIT.usage);
+    assert.equal(out, '');
+    assert.deepEqual(err.trimEnd().split('\n'), [
+      `error: --region "cn-hangzou" is not an Alibaba Cloud region id (did you mean cn-hangzhou?); known: ${REGION_IDS.join(', ')}`,
+      'error: --max "10" must be a whole number from 1 to 9',
+    ]);
+  });
+
+  it('says that a required option is required, and names it by its flag', async () => {
+    const { code, err } = await runSchematic([]);
+
+    assert.equal(code, EXIT.usage);
+    assert.match(err, /^error: --region is required; known: cn-/);
+    assert.equal(flagOf('notBefore'), '--not-before');
   });
 });
