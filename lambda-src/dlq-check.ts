@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import { statePrefix } from '../contract/archive';
 import { DLQ_CHECK_ENV } from '../contract/env/dlq-check';
-import { type Channel, type ChannelConfig, createChannels, deliver, loadChannelConfig } from './commons/channels';
+import { type Channel, type ChannelConfig, channelsFor, deliver, loadChannelConfig } from './commons/channels';
 import { type CommonConfig, type Env, loadCommonConfig } from './commons/config';
 import type { JsonValue } from './commons/context';
 import { ConfigurationError } from './commons/errors';
 import type { BaseDeps } from './commons/handler';
 import { createMnsClient, type QueueApi, type QueueAttributes } from './commons/mns';
-import { createSecretReader } from './commons/secrets';
 import { markdownText as md } from './commons/text';
 import { createTimerHandler, type ScheduledResult, type TimerEvent, type TimerHandlerSpec } from './commons/timer';
 
@@ -326,16 +325,7 @@ export const spec: TimerHandlerSpec<DlqCheckConfig, DlqCheckDeps> = {
       credentials: context.credentials,
       endpoint: config.endpoints.mns,
     }),
-    channels: createChannels(
-      config,
-      base.now,
-      createSecretReader({
-        store: config.secretStore,
-        credentials: context.credentials,
-        region: context.region,
-        endpoint: config.secretStore === 'oos' ? config.endpoints.oos : config.endpoints.kms,
-      }),
-    ),
+    channels: channelsFor(config, context, base.now),
     queueNames: config.queueNames,
   }),
   handle,

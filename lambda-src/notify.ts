@@ -2,7 +2,7 @@ import { ALERTS_FOLDER, statePrefix } from '../contract/archive';
 import { NOTIFY_ENV } from '../contract/env/notify';
 import { ECS_SOURCE, ESS_SOURCE } from '../contract/events';
 import { archiveKey, putArchive } from './commons/archive';
-import { type Channel, type ChannelConfig, createChannels, deliver, loadChannelConfig } from './commons/channels';
+import { type Channel, type ChannelConfig, channelsFor, deliver, loadChannelConfig } from './commons/channels';
 import { type CommonConfig, type Env, loadCommonConfig } from './commons/config';
 import type { HandlerResult, JsonValue } from './commons/context';
 import { type EcsApi, ecsApiFor } from './commons/ecs-api';
@@ -19,7 +19,6 @@ import type {
 import { ConfigurationError, HandlerError } from './commons/errors';
 import { type BaseDeps, createFcHandler, type HandlerSpec } from './commons/handler';
 import { eventDigest } from './commons/idempotency';
-import { createSecretReader } from './commons/secrets';
 import { markdownText } from './commons/text';
 
 /**
@@ -487,16 +486,7 @@ export const spec: HandlerSpec<(typeof ALERT_KINDS)[number], NotifyConfig, Notif
   buildDeps: (config, context, base) => ({
     ...base,
     ecs: ecsApiFor(context, config.endpoints.ecs),
-    channels: createChannels(
-      config,
-      base.now,
-      createSecretReader({
-        store: config.secretStore,
-        credentials: context.credentials,
-        region: context.region,
-        endpoint: config.secretStore === 'oos' ? config.endpoints.oos : config.endpoints.kms,
-      }),
-    ),
+    channels: channelsFor(config, context, base.now),
     timeZone: config.timeZone,
   }),
   handle,

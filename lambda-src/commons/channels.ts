@@ -1,11 +1,18 @@
 import { createHmac } from 'node:crypto';
 import { ALERT_CHANNEL_SECRETS, type AlertChannelSecret, secretNameVariable } from '../../contract/env/secrets';
-import type { Env } from './config';
-import type { JsonValue } from './context';
+import type { EndpointOverrides, Env } from './config';
+import type { FcContext, JsonValue } from './context';
 import { apiError, ConfigurationError, HandlerError, PermanentError, RetryableError } from './errors';
 import { outboundUrl, redactedUrl, responseExcerpt, sendJson, urlSecrets } from './http';
 import type { ObjectStore } from './oss';
-import { readSecretRef, readSecretStore, type SecretReader, type SecretRef, type SecretStore } from './secrets';
+import {
+  createSecretReader,
+  readSecretRef,
+  readSecretStore,
+  type SecretReader,
+  type SecretRef,
+  type SecretStore,
+} from './secrets';
 import { plainLine } from './text';
 
 /**
@@ -253,4 +260,25 @@ export async function deliver(
       : new PermanentError(message, { cause: failures[0], api: failures[0].api });
   }
   return { alreadyDelivered, delivered };
+}
+
+/**
+ * The channels of a function, as `notify` and `dlq-check` build them: their secrets are read from the configured store
+ * at first use, with the invocation's credentials, through the store's endpoint override when set.
+ */
+export function channelsFor(
+  config: ChannelConfig & { readonly endpoints: EndpointOverrides },
+  context: Pick<FcContext, 'credentials' | 'region'>,
+  now: () => number,
+): Channel[] {
+  return createChannels(
+    config,
+    now,
+    createSecretReader({
+      store: config.secretStore,
+      credentials: context.credentials,
+      region: context.region,
+      endpoint: config.secretStore === 'oos' ? config.endpoints.oos : config.endpoints.kms,
+    }),
+  );
 }
