@@ -5,8 +5,10 @@ import { spec } from '../../lambda-src/spot-drain';
 import type { FakeCloud, World } from '../../ops/fake-cloud';
 import {
   context,
+  failEveryAttempt,
   fixture,
   INSTANCE_ID,
+  instantRetries,
   logCapture,
   payload,
   rejection,
@@ -57,7 +59,8 @@ async function setup(w: World = slbWorld(), extraEnv: Record<string, string> = {
   const started = await startCloud(w, extraEnv);
   cloud = started.cloud;
   const logs = logCapture();
-  return { cloud: started.cloud, handler: createFcHandler(spec, started.env, { log: logs.sink }), logs };
+  const handler = createFcHandler(spec, started.env, { log: logs.sink, retry: instantRetries().retry });
+  return { cloud: started.cloud, handler, logs };
 }
 
 function backends(c: FakeCloud, groupId: string): string[] {
@@ -180,7 +183,7 @@ describe('spot-drain', () => {
 
   it('fails with a RetryableError when SLB answers ServiceUnavailable, and retries for real', async () => {
     const { cloud, handler } = await setup();
-    cloud.failNext('RemoveVServerGroupBackendServers', { status: 503, code: 'ServiceUnavailable' });
+    failEveryAttempt(cloud, 'RemoveVServerGroupBackendServers', { status: 503, code: 'ServiceUnavailable' });
 
     const error = await rejection(handler(INTERRUPTION, context('spot-drain')));
     const retry = await handler(INTERRUPTION, context('spot-drain'));
