@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
+import type { PreemptibleInstanceInterruptionEvent } from '../../lambda-src/commons/envelope';
 import { createFcHandler } from '../../lambda-src/commons/handler';
-import { spec } from '../../lambda-src/spot-drain';
+import type { SlbApi } from '../../lambda-src/commons/slb-api';
+import { handle, type SpotDrainDeps, spec } from '../../lambda-src/spot-drain';
 import type { FakeCloud, World } from '../../ops/fake-cloud';
 import {
   context,
@@ -100,6 +102,42 @@ describe('spot-drain', () => {
     ]);
     assert.ok(cloud.calls().every((c) => c.signed && c.securityToken === 'test-security-token'));
     assert.deepEqual(logs.lines[0].removed, result.removed);
+  });
+
+  it('drains all the same when a discovery lookup is throttled once: the call is retried inside the invocation', async () => {
+    const { cloud, handler } = await setup();
+    cloud.failNext('DescribeVServerGroups', { status: 400, code: 'Throttling.User' });
+
+    const result = await handler(INTERRUPTION, context('spot-drain'));
+
+    assert.equal(result.outcome, 'ok');
+    assert.deepEqual(backends(cloud, 'rsp-bp1tls'), []);
+    // Two load balancers hold the instance: two lookups, one of them twice.
+    assert.equal(cloud.calls('slb').filter((c) => c.action === 'DescribeVServerGroups').length, 3);
+  });
+
+  it('looks up the groups of at most 4 load balancers at a time during discovery', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const loadBalancerIds = Array.from({ length: 12 }, (_, i) => `lb-${i}`);
+    const slb: SlbApi = {
+      loadBalancersWithServer: async () => loadBalancerIds,
+      vServerGroupIds: async (id) => {
+        inFlight += 1;
+        peak = Math.max(peak, inFlight);
+        await new Promise((resolve) => setImmediate(resolve));
+        inFlight -= 1;
+        return [`rsp-of-${id}`];
+      },
+      vServerGroupBackends: async () => [],
+      removeVServerGroupBackends: async () => {},
+    };
+    const event = { action: 'delete', instanceId: INSTANCE_ID } as PreemptibleInstanceInterruptionEvent;
+
+    const result = await handle(event, { slb, vServerGroupIds: [] } as unknown as SpotDrainDeps);
+
+    assert.equal(peak, 4);
+    assert.equal(result.groupsChecked, 12);
   });
 
   it('accepts the Cloud Monitor format of the same event', async () => {
