@@ -13,6 +13,7 @@ import {
 import { type EssApi, essApiFor } from './commons/ess-api';
 import { outboundUrl, redactedUrl, sendJson } from './commons/http';
 import { consoleSink, type LogSink, writeLog } from './commons/logger';
+import { DEFAULT_RETRY_SCOPE, deadlineOf, withRetryScope } from './commons/retry';
 
 /**
  * protect-instances: the provider of a ROS custom resource (`ALIYUN::ROS::CustomResource`, `ServiceToken` = this
@@ -373,8 +374,15 @@ export function createProtectHandler(env: Env, options: ProtectHandlerOptions = 
     configError = error as HandlerError;
   }
 
-  return async (payload: Buffer, context: FcContext): Promise<Record<string, JsonValue>> => {
+  return (payload: Buffer, context: FcContext): Promise<Record<string, JsonValue>> => {
     const started = now();
+    // Each cloud call retries throttling and 5xx inside the invocation (commons/retry.ts) before `withRetries` below
+    // retries the whole operation.
+    const scope = { ...DEFAULT_RETRY_SCOPE, now, sleep, deadline: deadlineOf(started, context.function.timeout) };
+    return withRetryScope(scope, () => invoke(payload, context, started));
+  };
+
+  async function invoke(payload: Buffer, context: FcContext, started: number): Promise<Record<string, JsonValue>> {
     const base = { handler: 'protect-instances', requestId: context.requestId, region: context.region };
     let request: CustomResourceRequest;
     try {
@@ -467,7 +475,7 @@ export function createProtectHandler(env: Env, options: ProtectHandlerOptions = 
       durationMs: now() - started,
     });
     return { status: response.Status, physicalResourceId: response.PhysicalResourceId };
-  };
+  }
 }
 
 /** FC entry point (`index.handler`). */

@@ -6,6 +6,7 @@ import type { PreemptibleInstanceInterruptionEvent } from './commons/envelope';
 import { ConfigurationError } from './commons/errors';
 import { type BaseDeps, createFcHandler, type HandlerSpec } from './commons/handler';
 import { createRpcClient, SLB } from './commons/openapi';
+import { DISCOVERY_CONCURRENCY, mapPool } from './commons/pool';
 import { type BackendServer, MAX_BACKENDS_PER_CALL, type SlbApi, slbApi } from './commons/slb-api';
 
 /**
@@ -75,11 +76,10 @@ export async function handle(event: PreemptibleInstanceInterruptionEvent, deps: 
 }
 
 async function discoverGroups(slb: SlbApi, instanceId: string): Promise<string[]> {
-  const groups: string[] = [];
-  for (const loadBalancerId of await slb.loadBalancersWithServer(instanceId)) {
-    groups.push(...(await slb.vServerGroupIds(loadBalancerId)));
-  }
-  return [...new Set(groups)];
+  // One lookup per load balancer, DISCOVERY_CONCURRENCY at a time: fast on a large fleet without throttling SLB.
+  const loadBalancerIds = await slb.loadBalancersWithServer(instanceId);
+  const groups = await mapPool(loadBalancerIds, DISCOVERY_CONCURRENCY, (id) => slb.vServerGroupIds(id));
+  return [...new Set(groups.flat())];
 }
 
 /** Wiring of this function. */

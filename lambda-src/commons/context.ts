@@ -10,7 +10,8 @@ export interface FcContext {
   readonly accountId: string;
   /** STS credentials of the function's role; rotated by FC, so clients are cached per credential set. */
   readonly credentials: FcCredentials;
-  readonly function: { readonly name: string };
+  /** `timeout`: the function's timeout in seconds, which bounds in-invocation retries (absent in some tests). */
+  readonly function: { readonly name: string; readonly timeout?: number };
 }
 
 /** Temporary credentials from the service/function role. */

@@ -14,6 +14,7 @@ import { ConfigurationError, ForeignEventError, HandlerError, isRetryable, Perma
 import { runIdempotent } from './idempotency';
 import { consoleSink, type InvocationLogFields, type LogSink, writeLog } from './logger';
 import { createOssClient, type ObjectStore } from './oss';
+import { DEFAULT_RETRY_SCOPE, deadlineOf, type RetryScope, withRetryScope } from './retry';
 
 /** The FC entry point signature. */
 export type FcHandler = (event: Buffer, context: FcContext) => Promise<HandlerResult>;
@@ -60,6 +61,11 @@ export interface HandlerOptions {
   readonly log?: LogSink;
   /** @default Date.now */
   readonly now?: () => number;
+  /**
+   * Retries of cloud calls inside an invocation (policy, sleep, jitter); the deadline always comes from the
+   * context's `function.timeout`. @default DEFAULT_RETRY_SCOPE with this handler's `now`
+   */
+  readonly retry?: Partial<Omit<RetryScope, 'deadline'>>;
 }
 
 /** The fields of a failure log line: what failed, whether retrying can help, and the cloud API details. */
@@ -157,8 +163,18 @@ export function createFcHandler<K extends EcsEventKind, C extends CommonConfig, 
   const kinds: readonly K[] = typeof spec.kind === 'string' ? [spec.kind as K] : (spec.kind as readonly K[]);
   const { config, configError } = loadAtContainerStart(spec.name, () => spec.loadConfig(env), sink);
 
-  return async (payload, context) => {
+  return (payload, context) => {
     const started = now();
+    const scope: RetryScope = {
+      ...DEFAULT_RETRY_SCOPE,
+      now,
+      ...options.retry,
+      deadline: deadlineOf(started, context.function.timeout),
+    };
+    return withRetryScope(scope, () => invoke(payload, context, started));
+  };
+
+  async function invoke(payload: Buffer, context: FcContext, started: number): Promise<HandlerResult> {
     let event: EcsEvent | undefined;
     try {
       if (config === undefined) throw configError ?? new ConfigurationError('configuration missing');
@@ -220,7 +236,7 @@ export function createFcHandler<K extends EcsEventKind, C extends CommonConfig, 
       });
       throw error;
     }
-  };
+  }
 }
 
 function instanceIdOf(event: EcsEvent): string | undefined {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { createRpcClient, ECS, KMS, OOS, SLB } from '../../lambda-src/commons/openapi';
+import { DEFAULT_RETRY_POLICY, DEFAULT_RETRY_SCOPE, withRetryScope } from '../../lambda-src/commons/retry';
 import { FakeCloud, parseWorld, TEST_CREDENTIALS } from '../../ops/fake-cloud';
 import { INSTANCE_ID, rejection, world } from '../support/harness';
 
@@ -130,7 +131,9 @@ describe('fake cloud', () => {
     });
     cloud.failNext('StartInstance', { status: 500, code: 'InternalError' });
 
-    const error = await rejection(ecs.call('StartInstance', { InstanceId: INSTANCE_ID }));
+    // One attempt per call: the fault is answered to this call, the next call is served.
+    const once = { ...DEFAULT_RETRY_SCOPE, policy: { ...DEFAULT_RETRY_POLICY, attempts: 1 } };
+    const error = await rejection(withRetryScope(once, () => ecs.call('StartInstance', { InstanceId: INSTANCE_ID })));
     await ecs.call('StartInstance', { InstanceId: INSTANCE_ID });
 
     assert.equal(error.name, 'RetryableError');

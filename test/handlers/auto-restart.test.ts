@@ -7,8 +7,10 @@ import type { FakeCloud, World } from '../../ops/fake-cloud';
 import {
   BUCKET,
   context,
+  failEveryAttempt,
   fixture,
   INSTANCE_ID,
+  instantRetries,
   logCapture,
   payload,
   rejection,
@@ -30,8 +32,9 @@ async function setup(w: World = world(), extraEnv: Record<string, string> = {}, 
   const started = await startCloud(w, extraEnv);
   cloud = started.cloud;
   const logs = logCapture();
-  const handler = createFcHandler(spec, started.env, { log: logs.sink, now });
-  return { cloud: started.cloud, handler, logs };
+  const { retry, waits } = instantRetries();
+  const handler = createFcHandler(spec, started.env, { log: logs.sink, now, retry });
+  return { cloud: started.cloud, handler, logs, waits };
 }
 
 const ecsActions = (c: FakeCloud) => c.calls('ecs').map((call) => call.action);
@@ -286,13 +289,27 @@ describe('auto-restart', () => {
     assert.equal(result.action, 'already-starting');
   });
 
-  it('fails with a RetryableError on throttling and writes no idempotency marker', async () => {
-    const { cloud, handler, logs } = await setup();
+  it('retries a throttled StartInstance inside the invocation, with a jittered backoff under 200 ms, and restarts', async () => {
+    const { cloud, handler, waits } = await setup();
     cloud.failNext('StartInstance', { status: 400, code: 'Throttling.User' });
+
+    const result = await handler(STOPPED, context('auto-restart'));
+
+    assert.equal(result.outcome, 'ok');
+    assert.equal(cloud.calls('ecs').filter((c) => c.action === 'StartInstance').length, 2);
+    assert.equal(waits.length, 1);
+    assert.ok(waits[0] >= 0 && waits[0] < 200);
+    assert.equal(cloud.world.instances[0].status, 'Running');
+  });
+
+  it('fails with a RetryableError when every attempt is throttled and writes no idempotency marker', async () => {
+    const { cloud, handler, logs, waits } = await setup();
+    failEveryAttempt(cloud, 'StartInstance', { status: 400, code: 'Throttling.User' });
 
     const error = await rejection(handler(STOPPED, context('auto-restart')));
 
     assert.equal(error.name, 'RetryableError');
+    assert.equal(waits.length, 2);
     assert.match(error.message, /Throttling\.User/);
     assert.equal(cloud.listKeys(BUCKET, 'idempotency/').length, 0);
     assert.equal(logs.lines[0].level, 'error');

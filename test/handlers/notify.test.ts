@@ -8,8 +8,10 @@ import { type FakeCloud, TEST_CREDENTIALS } from '../../ops/fake-cloud';
 import {
   BUCKET,
   context,
+  failEveryAttempt,
   fixture,
   INSTANCE_ID,
+  instantRetries,
   logCapture,
   payload,
   rejection,
@@ -61,7 +63,7 @@ async function setup(options: { dingTalk?: boolean; webhook?: boolean; env?: Rec
   cloud = started.cloud;
   seedSecrets(started.cloud, secrets);
   const logs = logCapture();
-  const handler = createFcHandler(spec, started.env, { log: logs.sink, now: () => NOW });
+  const handler = createFcHandler(spec, started.env, { log: logs.sink, now: () => NOW, retry: instantRetries().retry });
   return { cloud: started.cloud, handler, logs, dingTalk, webhook };
 }
 
@@ -394,7 +396,7 @@ describe('notify', () => {
 
   it('fails retryably when the secret store is throttled, and reads again on the next invocation', async () => {
     const { cloud, handler, webhook } = await setup({ dingTalk: false });
-    cloud.failNext('GetSecretParameter', { status: 400, code: 'Throttling.User' });
+    failEveryAttempt(cloud, 'GetSecretParameter', { status: 400, code: 'Throttling.User' });
     const event = payload(fixture('acs.ecs', 'disk-stalled'));
 
     const error = await rejection(handler(event, context('notify')));

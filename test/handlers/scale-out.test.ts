@@ -6,8 +6,10 @@ import type { FakeCloud, World } from '../../ops/fake-cloud';
 import {
   BUCKET,
   context,
+  failEveryAttempt,
   fixture,
   INSTANCE_ID,
+  instantRetries,
   logCapture,
   payload,
   rejection,
@@ -59,7 +61,8 @@ async function setup(env: Record<string, string> = FULL_ENV, w: World = scaleWor
   const started = await startCloud(w, env);
   cloud = started.cloud;
   const logs = logCapture();
-  return { cloud: started.cloud, handler: createFcHandler(spec, started.env, { log: logs.sink }), logs };
+  const handler = createFcHandler(spec, started.env, { log: logs.sink, retry: instantRetries().retry });
+  return { cloud: started.cloud, handler, logs };
 }
 
 const actions = (c: FakeCloud) =>
@@ -208,7 +211,7 @@ describe('scale-out', () => {
 
   it('fails with a RetryableError when ESS throttles, and a retry completes the work', async () => {
     const { cloud, handler } = await setup();
-    cloud.failNext('SetInstancesProtection', { status: 400, code: 'Throttling' });
+    failEveryAttempt(cloud, 'SetInstancesProtection', { status: 400, code: 'Throttling' });
 
     const error = await rejection(handler(SCALE_OUT, context('scale-out')));
     const retry = await handler(SCALE_OUT, context('scale-out'));

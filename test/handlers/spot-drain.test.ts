@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
+import type { PreemptibleInstanceInterruptionEvent } from '../../lambda-src/commons/envelope';
 import { createFcHandler } from '../../lambda-src/commons/handler';
-import { spec } from '../../lambda-src/spot-drain';
+import type { SlbApi } from '../../lambda-src/commons/slb-api';
+import { handle, type SpotDrainDeps, spec } from '../../lambda-src/spot-drain';
 import type { FakeCloud, World } from '../../ops/fake-cloud';
 import {
   context,
+  failEveryAttempt,
   fixture,
   INSTANCE_ID,
+  instantRetries,
   logCapture,
   payload,
   rejection,
@@ -57,7 +61,8 @@ async function setup(w: World = slbWorld(), extraEnv: Record<string, string> = {
   const started = await startCloud(w, extraEnv);
   cloud = started.cloud;
   const logs = logCapture();
-  return { cloud: started.cloud, handler: createFcHandler(spec, started.env, { log: logs.sink }), logs };
+  const handler = createFcHandler(spec, started.env, { log: logs.sink, retry: instantRetries().retry });
+  return { cloud: started.cloud, handler, logs };
 }
 
 function backends(c: FakeCloud, groupId: string): string[] {
@@ -97,6 +102,42 @@ describe('spot-drain', () => {
     ]);
     assert.ok(cloud.calls().every((c) => c.signed && c.securityToken === 'test-security-token'));
     assert.deepEqual(logs.lines[0].removed, result.removed);
+  });
+
+  it('drains all the same when a discovery lookup is throttled once: the call is retried inside the invocation', async () => {
+    const { cloud, handler } = await setup();
+    cloud.failNext('DescribeVServerGroups', { status: 400, code: 'Throttling.User' });
+
+    const result = await handler(INTERRUPTION, context('spot-drain'));
+
+    assert.equal(result.outcome, 'ok');
+    assert.deepEqual(backends(cloud, 'rsp-bp1tls'), []);
+    // Two load balancers hold the instance: two lookups, one of them twice.
+    assert.equal(cloud.calls('slb').filter((c) => c.action === 'DescribeVServerGroups').length, 3);
+  });
+
+  it('looks up the groups of at most 4 load balancers at a time during discovery', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const loadBalancerIds = Array.from({ length: 12 }, (_, i) => `lb-${i}`);
+    const slb: SlbApi = {
+      loadBalancersWithServer: async () => loadBalancerIds,
+      vServerGroupIds: async (id) => {
+        inFlight += 1;
+        peak = Math.max(peak, inFlight);
+        await new Promise((resolve) => setImmediate(resolve));
+        inFlight -= 1;
+        return [`rsp-of-${id}`];
+      },
+      vServerGroupBackends: async () => [],
+      removeVServerGroupBackends: async () => {},
+    };
+    const event = { action: 'delete', instanceId: INSTANCE_ID } as PreemptibleInstanceInterruptionEvent;
+
+    const result = await handle(event, { slb, vServerGroupIds: [] } as unknown as SpotDrainDeps);
+
+    assert.equal(peak, 4);
+    assert.equal(result.groupsChecked, 12);
   });
 
   it('accepts the Cloud Monitor format of the same event', async () => {
@@ -180,7 +221,7 @@ describe('spot-drain', () => {
 
   it('fails with a RetryableError when SLB answers ServiceUnavailable, and retries for real', async () => {
     const { cloud, handler } = await setup();
-    cloud.failNext('RemoveVServerGroupBackendServers', { status: 503, code: 'ServiceUnavailable' });
+    failEveryAttempt(cloud, 'RemoveVServerGroupBackendServers', { status: 503, code: 'ServiceUnavailable' });
 
     const error = await rejection(handler(INTERRUPTION, context('spot-drain')));
     const retry = await handler(INTERRUPTION, context('spot-drain'));

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FcContext } from '../../lambda-src/commons/context';
-import { FakeCloud, TEST_CREDENTIALS, type World } from '../../ops/fake-cloud';
+import { DEFAULT_RETRY_POLICY } from '../../lambda-src/commons/retry';
+import { FakeCloud, type Fault, TEST_CREDENTIALS, type World } from '../../ops/fake-cloud';
 
 /** The instance id used by the fixtures. */
 export const INSTANCE_ID = 'i-bp1abcdefghij0123456';
@@ -111,4 +112,15 @@ export function secretEnv(
 export function seedSecrets(cloud: FakeCloud, values: Readonly<Record<string, string>>, store: 'oos' | 'kms' = 'oos') {
   const target = store === 'oos' ? cloud.secrets.parameters : cloud.secrets.kmsSecrets;
   for (const [variable, value] of Object.entries(values)) target.set(testSecretName(variable), value);
+}
+
+/** In-invocation retries without real waiting (handler option `retry`); `waits` records the backoffs asked for. */
+export function instantRetries(): { retry: { sleep: (ms: number) => Promise<void> }; waits: number[] } {
+  const waits: number[] = [];
+  return { retry: { sleep: async (ms: number) => void waits.push(ms) }, waits };
+}
+
+/** Injects `fault` on every attempt a handler makes in one invocation, so the failure reaches Function Compute. */
+export function failEveryAttempt(cloud: FakeCloud, action: string, fault: Fault): void {
+  for (let i = 0; i < DEFAULT_RETRY_POLICY.attempts; i++) cloud.failNext(action, fault);
 }
