@@ -18,8 +18,10 @@ import { runReplayCli } from '../../ops/replay';
 import {
   BUCKET,
   context,
+  failEveryAttempt,
   fixture,
   INSTANCE_ID,
+  instantRetries,
   logCapture,
   payload,
   rejection,
@@ -65,7 +67,11 @@ describe('tag-audit handler (examples/tag-audit/handler.ts) against the fake clo
     const started = await startCloud(w, extraEnv);
     cloud = started.cloud;
     const logs = logCapture();
-    const handler = createFcHandler(spec, started.env, { log: logs.sink, now: () => Date.UTC(2024, 4, 20, 2, 16) });
+    const handler = createFcHandler(spec, started.env, {
+      log: logs.sink,
+      now: () => Date.UTC(2024, 4, 20, 2, 16),
+      retry: instantRetries().retry,
+    });
     return { cloud: started.cloud, handler, logs };
   }
 
@@ -168,9 +174,9 @@ describe('tag-audit handler (examples/tag-audit/handler.ts) against the fake clo
     assert.deepEqual(cloud.calls(), []);
   });
 
-  test('fails with a retryable error, writing nothing, when DescribeInstances fails', async () => {
+  test('fails with a retryable error, writing nothing, when DescribeInstances keeps failing', async () => {
     const { cloud, handler } = await setup(running({}));
-    cloud.failNext('DescribeInstances', { status: 503, code: 'ServiceUnavailable' });
+    failEveryAttempt(cloud, 'DescribeInstances', { status: 503, code: 'ServiceUnavailable' });
 
     const error = await rejection(handler(RUNNING, context('tag-audit')));
 
