@@ -134,20 +134,28 @@ const BUS_SET_ATTRIBUTES = new Set([
   'aliyunoriginalaccountid',
 ]);
 
-/** An EventBridge publisher. */
-export function createEventPublisher(options: ClientOptions): EventPublisher {
+/**
+ * The official EventBridge data-plane client (`<account>.eventbridge.<region>.aliyuncs.com`, or the endpoint override),
+ * for PutEvents here and TestEventPattern in rules:verify.
+ */
+export function eventBridgeClient(options: ClientOptions): EventBridge {
   const { endpoint } = options;
-  const client = new EventBridge(
+  return new EventBridge(
     new $EventBridge.Config({
       credential: options.credentials,
       endpoint: endpoint?.host ?? `${options.accountId}.eventbridge.${options.region}.aliyuncs.com`,
-      // The SDK's default protocol for putEvents is plain HTTP.
+      // The SDK's default protocol for the data plane is plain HTTP.
       protocol: endpoint === undefined || endpoint.protocol === 'https:' ? 'HTTPS' : 'HTTP',
       regionId: options.region,
       connectTimeout: 5000,
       readTimeout: 10_000,
     }),
   );
+}
+
+/** An EventBridge publisher. */
+export function createEventPublisher(options: ClientOptions): EventPublisher {
+  const client = eventBridgeClient(options);
   return {
     async publish(event, bus) {
       const extensions: Record<string, unknown> = { aliyuneventbusname: bus };

@@ -1,7 +1,7 @@
-import EventBridge, * as $EventBridge from '@alicloud/eventbridge';
+import * as $EventBridge from '@alicloud/eventbridge';
 import * as $Util from '@alicloud/tea-util';
 import type { CloudPatternTester } from '../../lib/patterns/rules-verify';
-import type { ClientOptions } from '../redrive/clients';
+import { type ClientOptions, eventBridgeClient } from '../redrive/clients';
 
 /** A TestEventPattern call failed (refused, throttled, unreachable); the message names the rule's pattern text. */
 export class TestEventPatternError extends Error {
@@ -15,18 +15,7 @@ export class TestEventPatternError extends Error {
  * @see https://www.alibabacloud.com/help/en/eventbridge/developer-reference/api-eventbridge-2020-04-01-testeventpattern
  */
 export function createCloudPatternTester(options: ClientOptions): CloudPatternTester {
-  const { endpoint } = options;
-  const client = new EventBridge(
-    new $EventBridge.Config({
-      credential: options.credentials,
-      endpoint: endpoint?.host ?? `${options.accountId}.eventbridge.${options.region}.aliyuncs.com`,
-      // The SDK's default protocol for the data plane is plain HTTP.
-      protocol: endpoint === undefined || endpoint.protocol === 'https:' ? 'HTTPS' : 'HTTP',
-      regionId: options.region,
-      connectTimeout: 5000,
-      readTimeout: 10_000,
-    }),
-  );
+  const client = eventBridgeClient(options);
   return async (pattern, event) => {
     let response: $EventBridge.TestEventPatternResponse;
     try {
