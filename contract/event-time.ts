@@ -31,8 +31,11 @@ export function parseEventTime(time: string): number | undefined {
   return undefined;
 }
 
-/** Offset of an IANA zone from UTC at the given instant, via Intl (Node ships full ICU). */
-function zoneOffsetMs(zone: string, instant: number): number | undefined {
+/**
+ * The wall-clock fields (`year`, `month`, `day`, `hour`, `minute`, `second`, as two-digit text but the year) of an
+ * instant in an IANA zone, via Intl (Node ships full ICU); undefined for a zone Intl does not know.
+ */
+export function zoneParts(zone: string, instant: number): Record<string, string> | undefined {
   let format: Intl.DateTimeFormat;
   try {
     format = new Intl.DateTimeFormat('en-US', {
@@ -48,8 +51,18 @@ function zoneOffsetMs(zone: string, instant: number): number | undefined {
   } catch {
     return undefined;
   }
-  const parts: Record<string, number> = {};
-  for (const part of format.formatToParts(instant)) parts[part.type] = Number(part.value);
-  const wallClock = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
+  const parts: Record<string, string> = {};
+  for (const part of format.formatToParts(instant)) parts[part.type] = part.value;
+  return parts;
+}
+
+/** Offset of an IANA zone from UTC at the given instant. */
+function zoneOffsetMs(zone: string, instant: number): number | undefined {
+  const parts = zoneParts(zone, instant);
+  if (parts === undefined) return undefined;
+  const [year, month, day, hour, minute, second] = ['year', 'month', 'day', 'hour', 'minute', 'second'].map((k) =>
+    Number(parts[k]),
+  );
+  const wallClock = Date.UTC(year, month - 1, day, hour, minute, second);
   return wallClock - Math.floor(instant / 1000) * 1000;
 }

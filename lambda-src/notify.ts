@@ -1,5 +1,6 @@
 import { ALERTS_FOLDER, statePrefix } from '../contract/archive';
 import { NOTIFY_ENV } from '../contract/env/notify';
+import { zoneParts } from '../contract/event-time';
 import { ECS_SOURCE, ESS_SOURCE } from '../contract/events';
 import { archiveKey, putArchive } from './commons/archive';
 import { type Channel, type ChannelConfig, channelsFor, deliver, loadChannelConfig } from './commons/channels';
@@ -267,20 +268,10 @@ function systemEventAction(event: SystemEventEvent, before: string): string {
   }
 }
 
-/** `yyyy-mm-dd hh:mm:ss` of an instant in a time zone. */
+/** `yyyy-mm-dd hh:mm:ss` of an instant in a time zone (checked when the configuration is read). */
 export function formatInZone(ms: number, timeZone: string): string {
-  const parts: Record<string, string> = {};
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
-  for (const part of format.formatToParts(ms)) parts[part.type] = part.value;
+  const parts = zoneParts(timeZone, ms);
+  if (parts === undefined) throw new ConfigurationError(`unknown time zone "${timeZone}"`);
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
 }
 

@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { ossAuthorization } from '../../contract/oss-signature';
+import { decodeXml } from '../private/xml';
 import { type CredentialProvider, resolveCredentials } from './cloud';
 
 /**
@@ -120,13 +121,4 @@ export function createArchiveReader(options: {
 function xmlText(xml: string, tag: string): string | undefined {
   const match = new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml);
   return match === null ? undefined : decodeXml(match[1]);
-}
-
-function decodeXml(text: string): string {
-  return text
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
 }

@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { decodeXml } from '../private/xml';
 import type { FakeHttpAnswer, FakeHttpContext, FakeHttpRequest, FakeHttpService } from './http-service';
 import { headerValue, xmlEscape } from './http-service';
 
@@ -228,13 +229,4 @@ function md5Hex(text: string): string {
 
 function requestId(): string {
   return randomUUID().replace(/-/g, '').toUpperCase().slice(0, 24);
-}
-
-function decodeXml(text: string): string {
-  return text
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
 }
