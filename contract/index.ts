@@ -31,6 +31,17 @@ export {
   TAG_VALUE,
 } from './ids';
 export {
+  formatLedgerLine,
+  LEDGER_DECISIONS,
+  LEDGER_RECORD_FIELD,
+  LEDGER_RECORD_VALUE,
+  type LedgerCall,
+  type LedgerCallResult,
+  type LedgerDecision,
+  type LedgerRecord,
+  parseLedgerLine,
+} from './ledger';
+export {
   archiveBucketName,
   archiveBucketNamePrefix,
   automationResourceName,

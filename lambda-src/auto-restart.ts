@@ -107,7 +107,7 @@ export async function handle(event: InstanceStateChangeEvent, deps: AutoRestartD
     };
   }
   if (!SETTLED_STATUSES.has(instance.status)) throw unsettled(event.instanceId, instance.status);
-  if (instance.status === 'Running') return { outcome: 'ok', action: 'none', status: instance.status };
+  if (instance.status === 'Running') return { outcome: 'skipped', reason: 'already-running', status: instance.status };
 
   const now = deps.now();
   const recent = restartsInLastHour(await deps.store.listObjects(restartPrefix(event.instanceId)), now);
@@ -122,7 +122,7 @@ export async function handle(event: InstanceStateChangeEvent, deps: AutoRestartD
 
   let action = 'started';
   try {
-    await deps.ecs.startInstance(event.instanceId);
+    await deps.actions.mutate('StartInstance', event.instanceId, () => deps.ecs.startInstance(event.instanceId));
   } catch (error) {
     // IncorrectInstanceStatus: someone else started it between our read and our call. Success if it is starting.
     if (!(error instanceof HandlerError) || error.api?.code !== 'IncorrectInstanceStatus') throw error;

@@ -1,3 +1,5 @@
+import { formatLedgerLine, type LedgerDecision, type LedgerRecord } from '../../contract/ledger';
+import { type Actions, type RecordingActions, recordActions } from './actions';
 import type { CommonConfig, Env } from './config';
 import type { FcContext, HandlerResult } from './context';
 import {
@@ -30,6 +32,8 @@ export interface BaseDeps {
   readonly now: () => number;
   /** The region the function runs in (`context.region`). */
   readonly region: string;
+  /** Where the core makes its mutating calls: the ledger records them, and a dry run stops them. */
+  readonly actions: Actions;
 }
 
 /** How one deployed function is assembled from a pure core. */
@@ -176,6 +180,7 @@ export function createFcHandler<K extends EcsEventKind, C extends CommonConfig, 
 
   async function invoke(payload: Buffer, context: FcContext, started: number): Promise<HandlerResult> {
     let event: EcsEvent | undefined;
+    const actions = recordActions();
     try {
       if (config === undefined) throw configError ?? new ConfigurationError('configuration missing');
       event = spec.parsing === 'envelope' ? { ...parseEnvelope(payload), kind: 'Other' } : parseEvent(payload);
@@ -202,7 +207,7 @@ export function createFcHandler<K extends EcsEventKind, C extends CommonConfig, 
         credentials: context.credentials,
         endpoint: config.endpoints.oss,
       });
-      const deps = spec.buildDeps(config, context, { store, now, region: context.region });
+      const deps = spec.buildDeps(config, context, { store, now, region: context.region, actions });
       const typed = event as EventOfKind<K>;
       const result = await runIdempotent(
         event,
@@ -221,6 +226,7 @@ export function createFcHandler<K extends EcsEventKind, C extends CommonConfig, 
         durationMs: now() - started,
       };
       logOutcome(sink, common, result);
+      sink(formatLedgerLine(ledgerRecord(spec.name, event.id, actions, result, now() - started)));
       return result;
     } catch (error) {
       writeLog(sink, {
@@ -234,9 +240,44 @@ export function createFcHandler<K extends EcsEventKind, C extends CommonConfig, 
         durationMs: now() - started,
         ...errorFields(error),
       });
+      sink(formatLedgerLine(ledgerRecord(spec.name, event?.id ?? '-', actions, error, now() - started)));
       throw error;
     }
   }
+}
+
+/**
+ * The ledger record of an invocation (contract/ledger.ts), from its result or error and the calls it made.
+ *
+ * A thrown error is `failed` (its name is the reason). A `duplicate` is `skipped`. An `ok` result is `dry-run` when
+ * the automation ran dry and would have made calls, `acted` otherwise (the reason is the result's own, or `done`).
+ */
+export function ledgerRecord(
+  automation: string,
+  eventId: string,
+  actions: RecordingActions,
+  outcome: HandlerResult | unknown,
+  durationMs: number,
+): LedgerRecord {
+  const base = { eventId, automation, calls: actions.calls, durationMs, dryRun: actions.dryRun };
+  if (!isHandlerResult(outcome)) {
+    return { ...base, decision: 'failed', reason: outcome instanceof Error ? outcome.name : 'Error' };
+  }
+  let decision: LedgerDecision;
+  if (outcome.outcome === 'skipped' || outcome.outcome === 'duplicate') decision = 'skipped';
+  else if (actions.dryRun && actions.calls.length > 0) decision = 'dry-run';
+  else decision = 'acted';
+  const reason = outcome.reason ?? (outcome.outcome === 'duplicate' ? 'duplicate' : 'done');
+  return { ...base, decision, reason };
+}
+
+function isHandlerResult(value: unknown): value is HandlerResult {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !(value instanceof Error) &&
+    typeof (value as { outcome?: unknown }).outcome === 'string'
+  );
 }
 
 function instanceIdOf(event: EcsEvent): string | undefined {

@@ -1,3 +1,5 @@
+import { formatLedgerLine } from '../../contract/ledger';
+import { recordActions } from './actions';
 import type { CommonConfig, Env } from './config';
 import type { FcContext, HandlerResult } from './context';
 import { isRecord } from './envelope';
@@ -7,6 +9,7 @@ import {
   errorFields,
   type FcHandler,
   type HandlerOptions,
+  ledgerRecord,
   loadAtContainerStart,
   logOutcome,
 } from './handler';
@@ -92,6 +95,9 @@ export function createTimerHandler<C extends CommonConfig, D>(
   return async (payload, context) => {
     const started = now();
     let event: TimerEvent | undefined;
+    const actions = recordActions();
+    // A timer invocation has no event id; the trigger and its time name it in the ledger.
+    const ledgerId = () => (event === undefined ? '-' : `timer:${event.triggerName}:${event.triggerTime}`);
     try {
       if (config === undefined) throw configError ?? new ConfigurationError('configuration missing');
       event = parseTimerEvent(payload);
@@ -101,7 +107,7 @@ export function createTimerHandler<C extends CommonConfig, D>(
         credentials: context.credentials,
         endpoint: config.endpoints.oss,
       });
-      const deps = spec.buildDeps(config, context, { store, now, region: context.region });
+      const deps = spec.buildDeps(config, context, { store, now, region: context.region, actions });
       const { logLevel, ...result } = await spec.handle(event, deps);
       const common = {
         level: logLevel ?? (result.warning === undefined ? ('info' as const) : ('warn' as const)),
@@ -115,6 +121,7 @@ export function createTimerHandler<C extends CommonConfig, D>(
         durationMs: now() - started,
       };
       logOutcome(sink, common, result);
+      sink(formatLedgerLine(ledgerRecord(spec.name, ledgerId(), actions, result, now() - started)));
       return result;
     } catch (error) {
       writeLog(sink, {
@@ -128,6 +135,7 @@ export function createTimerHandler<C extends CommonConfig, D>(
         durationMs: now() - started,
         ...errorFields(error),
       });
+      sink(formatLedgerLine(ledgerRecord(spec.name, ledgerId(), actions, error, now() - started)));
       throw error;
     }
   };

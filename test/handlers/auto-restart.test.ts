@@ -64,6 +64,19 @@ describe('auto-restart', () => {
     assert.equal(logs.lines[0].instanceId, INSTANCE_ID);
     assert.equal(logs.lines[0].handler, 'auto-restart');
     assert.equal(typeof logs.lines[0].durationMs, 'number');
+    assert.equal(logs.ledger.length, 1);
+    assert.deepEqual(
+      { ...logs.ledger[0], durationMs: 0 },
+      {
+        eventId: JSON.parse(STOPPED.toString()).id,
+        automation: 'auto-restart',
+        decision: 'acted',
+        reason: 'done',
+        calls: [{ api: 'StartInstance', target: INSTANCE_ID, result: 'ok' }],
+        durationMs: 0,
+        dryRun: false,
+      },
+    );
   });
 
   it('accepts the Cloud Monitor format of the same event', async () => {
@@ -144,8 +157,8 @@ describe('auto-restart', () => {
 
     const result = await handler(STOPPED, context('auto-restart'));
 
-    assert.equal(result.outcome, 'ok');
-    assert.equal(result.action, 'none');
+    assert.equal(result.outcome, 'skipped');
+    assert.equal(result.reason, 'already-running');
     assert.deepEqual(ecsActions(cloud), ['DescribeInstances']);
   });
 
@@ -315,6 +328,10 @@ describe('auto-restart', () => {
     assert.equal(logs.lines[0].level, 'error');
     assert.equal(logs.lines[0].retryable, true);
     assert.equal(logs.lines[0].errorCode, 'Throttling.User');
+    assert.deepEqual(
+      logs.ledger.map((record) => [record.decision, record.reason, record.calls]),
+      [['failed', 'RetryableError', [{ api: 'StartInstance', target: INSTANCE_ID, result: 'Throttling.User' }]]],
+    );
 
     const retry = await handler(STOPPED, context('auto-restart'));
     assert.equal(retry.outcome, 'ok');

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type LedgerRecord, parseLedgerLine } from '../../contract/ledger';
 import type { FcContext } from '../../lambda-src/commons/context';
 import { DEFAULT_RETRY_POLICY } from '../../lambda-src/commons/retry';
 import { FakeCloud, type Fault, TEST_CREDENTIALS, type World } from '../../ops/fake-cloud';
@@ -76,9 +77,23 @@ export async function startCloud(
 }
 
 /** Collects log lines written by a handler. */
-export function logCapture(): { lines: Record<string, unknown>[]; sink: (line: string) => void } {
+export function logCapture(): {
+  lines: Record<string, unknown>[];
+  ledger: LedgerRecord[];
+  sink: (line: string) => void;
+} {
   const lines: Record<string, unknown>[] = [];
-  return { lines, sink: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) };
+  const ledger: LedgerRecord[] = [];
+  return {
+    lines,
+    ledger,
+    sink: (line) => {
+      // Ledger records (contract/ledger.ts) are kept apart from the invocation log lines.
+      const record = parseLedgerLine(line);
+      if (record !== undefined) ledger.push(record);
+      else lines.push(JSON.parse(line) as Record<string, unknown>);
+    },
+  };
 }
 
 /** Awaits a promise expected to reject and returns the error. */
