@@ -150,9 +150,8 @@ export interface NotifyDeps extends BaseDeps {
 export function loadConfig(env: Env): NotifyConfig {
   const configured = env[NOTIFY_ENV.timeZone];
   const timeZone = configured === undefined || configured === '' ? 'UTC' : configured;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-  } catch {
+  // zoneParts answers UTC without Intl, so the default zone costs no ICU load at container start.
+  if (zoneParts(timeZone, 0) === undefined) {
     throw new ConfigurationError(
       `environment variable "${NOTIFY_ENV.timeZone}": "${timeZone}" is not an IANA time zone; expected e.g. Asia/Shanghai`,
     );
