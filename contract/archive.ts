@@ -26,3 +26,16 @@ export function statePrefix(automation: string): string {
 export function idempotencyKey(functionName: string, digest: string): string {
   return `${ARCHIVE_PREFIXES.idempotency}${functionName}/${digest}.json`;
 }
+
+/**
+ * Keys of notify's alert policy state (`lambda-src/notify/alert-state.ts`), all under `state/notify/`, so
+ * they expire with the other handler state. `digest` arguments are sha256 hex digests computed by the handler.
+ */
+export const NOTIFY_STATE = {
+  /** `state/notify/alerted/<digest of identity and status>.json`: this alert identity was paged with this status. */
+  alerted: (digest: string) => `${statePrefix('notify')}alerted/${digest}.json`,
+  /** `state/notify/threads/<alert digest>.json`: the first alert of an identity, which later statuses refer to. */
+  thread: (digest: string) => `${statePrefix('notify')}threads/${digest}.json`,
+  /** `state/notify/groups/<group digest>/<window>/`: one grouping window (leader, members, closed, flushed). */
+  window: (digest: string, window: number) => `${statePrefix('notify')}groups/${digest}/${window}/`,
+} as const;

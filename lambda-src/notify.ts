@@ -3,7 +3,14 @@ import { NOTIFY_ENV } from '../contract/env/notify';
 import { zoneParts } from '../contract/event-time';
 import { ECS_SOURCE, ESS_SOURCE } from '../contract/events';
 import { archiveKey, putArchive } from './commons/archive';
-import { type Channel, type ChannelConfig, channelsFor, deliver, loadChannelConfig } from './commons/channels';
+import {
+  type Channel,
+  type ChannelConfig,
+  type ChannelMessage,
+  channelsFor,
+  deliver,
+  loadChannelConfig,
+} from './commons/channels';
 import { type CommonConfig, type Env, loadCommonConfig } from './commons/config';
 import type { HandlerResult, JsonValue } from './commons/context';
 import { type EcsApi, ecsApiFor } from './commons/ecs-api';
@@ -20,7 +27,18 @@ import type {
 import { ConfigurationError, HandlerError } from './commons/errors';
 import { type BaseDeps, createFcHandler, type HandlerSpec } from './commons/handler';
 import { eventDigest } from './commons/idempotency';
+import { retryScope } from './commons/retry';
 import { markdownText } from './commons/text';
+import { type AlertPolicy, activeMute, channelWants, loadAlertPolicy } from './notify/alert-policy';
+import {
+  claimAlert,
+  closeWindow,
+  joinGroup,
+  openThread,
+  readThread,
+  stateDigest,
+  windowDeliveryPrefix,
+} from './notify/alert-state';
 
 /**
  * notify: alerts for ECS system events (every `SystemMaintenance.*`, `SystemFailure.*`, `InstanceFailure.*`, in all
@@ -89,6 +107,13 @@ export interface Alert {
   readonly resourceIds: readonly string[];
   /** The top-level `data` fields, each rendered as text and shortened (generic alerts only; null otherwise). */
   readonly fields: Readonly<Record<string, string>> | null;
+  /**
+   * The correlation key of every alert about the same underlying event (a system event's `e-…` id, else the event
+   * id), whatever its status: a receiver threads alerts by it. See {@link alertIdentity}.
+   */
+  readonly threadKey: string;
+  /** When an earlier status of the same underlying event was alerted: that first alert. */
+  readonly updateOf: { readonly title: string; readonly status: string | null; readonly sentAt: string } | null;
 }
 
 /** The events this function alerts on. */
@@ -137,6 +162,8 @@ function resourceIdsOf(data: Readonly<Record<string, unknown>>): string[] {
 export interface NotifyConfig extends CommonConfig, ChannelConfig {
   /** `NOTIFY_ENV.timeZone`, an IANA zone. @default UTC */
   readonly timeZone: string;
+  /** Grouping, per-channel event types, mute windows. @default OPEN_POLICY (unset variables) */
+  readonly policy: AlertPolicy;
 }
 
 /** Dependencies of {@link handle}. */
@@ -144,6 +171,7 @@ export interface NotifyDeps extends BaseDeps {
   readonly ecs: EcsApi;
   readonly channels: readonly Channel[];
   readonly timeZone: string;
+  readonly policy: AlertPolicy;
 }
 
 /** Reads the environment of this function. */
@@ -156,7 +184,7 @@ export function loadConfig(env: Env): NotifyConfig {
       `environment variable "${NOTIFY_ENV.timeZone}": "${timeZone}" is not an IANA time zone; expected e.g. Asia/Shanghai`,
     );
   }
-  return { ...loadCommonConfig(env), ...loadChannelConfig(env), timeZone };
+  return { ...loadCommonConfig(env), ...loadChannelConfig(env), timeZone, policy: loadAlertPolicy(env) };
 }
 
 const DISRUPTIVE_MAINTENANCE = new Set([
@@ -307,7 +335,7 @@ function statusOf(event: AlertEvent): string | null {
 /** Builds the alert of an event. */
 export function buildAlert(
   event: AlertEvent,
-  options: { region: string; timeZone: string; instanceName?: string },
+  options: { region: string; timeZone: string; instanceName?: string; updateOf?: Alert['updateOf'] },
 ): Alert {
   const notBeforeMs = event.kind === 'SystemEvent' ? event.notBeforeMs : undefined;
   const notBefore =
@@ -349,7 +377,21 @@ export function buildAlert(
     subject,
     resourceIds: generic ? resourceIdsOf(event.data) : [],
     fields: generic ? fieldsOf(event.data) : null,
+    threadKey: alertIdentity(event, options.region),
+    updateOf: options.updateOf ?? null,
   };
+}
+
+/**
+ * The identity of what an alert is about, whatever its status: `sha256(region \n system-event \n <e-… id>)` for a
+ * system event that carries its id (so its three EventBridge forms, its Cloud Monitor twin and its later statuses
+ * share it), `sha256(region \n event \n <source> \n <event id>)` otherwise. Dedupe is per identity and status,
+ * threads are per identity.
+ */
+export function alertIdentity(event: AlertEvent, region: string): string {
+  return event.kind === 'SystemEvent' && event.systemEventId !== undefined
+    ? stateDigest(region, 'system-event', event.systemEventId)
+    : stateDigest(region, 'event', event.source, event.id);
 }
 
 /** What an alert title is made of. */
@@ -399,7 +441,78 @@ export function markdownOf(alert: Alert): string {
   item('Severity', alert.severity);
   item('Action', md(alert.recommendedAction));
   item('Event id', md(alert.eventId));
+  item('Update of', updateText(alert, md));
   return lines.join('\n');
+}
+
+/** `<first title> (sent <time>)` of an update, each value through `show`; null for a first alert. */
+function updateText(alert: Alert, show: (value: string) => string): string | null {
+  return alert.updateOf === null ? null : `${show(alert.updateOf.title)} (sent ${show(alert.updateOf.sentAt)})`;
+}
+
+/**
+ * The message of one alert. A DingTalk custom robot can only post a new message to its group (it has no reply or
+ * thread parameter), so an update says so in its title and names the first alert; the webhook gets the alert JSON,
+ * whose `threadKey` and `updateOf` let the receiver thread it.
+ * @see https://open.dingtalk.com/document/orgapp/custom-robots-send-group-messages (message types and fields)
+ */
+export function alertMessage(alert: Alert): ChannelMessage {
+  const title = alert.updateOf === null ? alert.title : `Update: ${alert.title}`;
+  return { title, markdown: markdownOf(alert), json: alert as unknown as JsonValue };
+}
+
+/** The most resources a grouped DingTalk message lists; the webhook JSON carries every alert. */
+const MAX_GROUP_LINES = 50;
+
+const SEVERITY_RANK: Readonly<Record<Severity, number>> = { critical: 0, warning: 1, info: 2 };
+
+/**
+ * The one message of a grouping window (two or more alerts of the same event type, status and `notBefore` day):
+ * `[SEVERITY] <event>[ <status>] on <n> instances (<region>)`, with one line per resource (its `notBefore` when
+ * set), and, for the webhook, `{ grouped: true, count, ..., alerts: [every alert] }`.
+ */
+export function groupMessage(alerts: readonly Alert[]): ChannelMessage {
+  const md = markdownText;
+  const first = alerts[0];
+  const severity = [...alerts].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity])[0].severity;
+  const what = alerts.every((a) => a.instanceId !== null) ? 'instances' : 'resources';
+  const heading = (show: (value: string) => string) =>
+    `[${severity.toUpperCase()}] ${show(first.event)}${first.status === null ? '' : ` ${show(first.status)}`} on ${alerts.length} ${what} (${show(first.region)})`;
+  const actions = new Set(alerts.map((a) => a.recommendedAction));
+  const lines = [
+    `### ${heading(md)}`,
+    '',
+    `- **Region**: ${md(first.region)}`,
+    `- **Event**: ${md(first.type)}${first.status === null ? '' : ` (${md(first.status)})`}`,
+    `- **Severity**: ${severity}`,
+    `- **Action**: ${actions.size === 1 ? md(first.recommendedAction) : 'per resource: see the alerts in the archive (archive/alerts/)'}`,
+    `- **${alerts.length} ${what}**:`,
+  ];
+  for (const alert of alerts.slice(0, MAX_GROUP_LINES)) {
+    const subject = alert.instanceId ?? alert.diskId ?? alert.eventId;
+    const name = alert.instanceName === null ? '' : ` (${md(alert.instanceName)})`;
+    const notBefore =
+      alert.notBefore === null ? '' : `, not before ${md(alert.notBefore.local)} ${md(alert.notBefore.timeZone)}`;
+    const update = alert.updateOf === null ? '' : ', update';
+    lines.push(`  - ${md(subject)}${name}${notBefore}${update}`);
+  }
+  if (alerts.length > MAX_GROUP_LINES) lines.push(`  - and ${alerts.length - MAX_GROUP_LINES} more`);
+  const title = heading((value) => value);
+  return {
+    title,
+    markdown: lines.join('\n'),
+    json: {
+      grouped: true,
+      title,
+      severity,
+      region: first.region,
+      type: first.type,
+      event: first.event,
+      status: first.status,
+      count: alerts.length,
+      alerts: alerts as unknown as JsonValue,
+    },
+  };
 }
 
 /** Prefix of the delivery records of an event. */
@@ -407,7 +520,21 @@ export function deliveryPrefix(event: { source: string; id: string }): string {
   return `${statePrefix('notify')}${eventDigest(event)}/`;
 }
 
-/** Core. */
+/** Time a grouping leader keeps for closing its window and sending, before the function's timeout. */
+const FLUSH_RESERVE_MS = 10_000;
+
+/**
+ * Core: build and archive the alert, then apply the alert policy (with at least one channel) and send.
+ *
+ * Policy, in order; each step that stops the alert returns `skipped` with its reason (the ledger's):
+ * 1. `muted`: a mute window covers now (the alert is archived and logged, not sent, and not counted as paged);
+ * 2. `excluded`: no channel wants this event type (a channel left out by its list is named in `excluded`);
+ * 3. `already-alerted`: another event already paged this identity with this status ({@link alertIdentity});
+ * 4. `grouped`: with a grouping window, the alert joined a window that another event leads and sends
+ *    (notify/alert-state.ts `joinGroup` says why none is lost or sent twice).
+ * The leader of a window waits for it to end (never past the function's timeout less {@link FLUSH_RESERVE_MS}),
+ * then sends one message for its members. Each send is a `SendAlert` action in the ledger.
+ */
 export async function handle(event: AlertEvent, deps: NotifyDeps): Promise<HandlerResult> {
   if (event.kind === 'SnapshotCompleted' && event.result !== 'failed') {
     return { outcome: 'skipped', reason: 'snapshot-succeeded', snapshotId: event.snapshotId };
@@ -427,31 +554,104 @@ export async function handle(event: AlertEvent, deps: NotifyDeps): Promise<Handl
       nameLookup = `failed: ${error.api?.code ?? error.name}`;
     }
   }
-  const alert = buildAlert(event, { region, timeZone: deps.timeZone, instanceName });
+  const delivering = deps.channels.length > 0;
+  const identity = alertIdentity(event, region);
+  const status = statusOf(event);
+  // With no channel there is nothing to page, so no policy state is kept (the role has no access to it either).
+  const first = delivering ? await readThread(deps.store, identity) : undefined;
+  const updateOf =
+    first !== undefined && first.eventId !== event.id && first.status !== status
+      ? { title: first.title, status: first.status, sentAt: first.sentAt }
+      : undefined;
+  const alert = buildAlert(event, { region, timeZone: deps.timeZone, instanceName, updateOf });
   const now = deps.now();
   const key = archiveKey({ folders: [ALERTS_FOLDER], region, event, nowMs: now });
   await putArchive(deps.store, key, { alert, original: event.raw, archivedAt: new Date(now).toISOString() });
+  const logged = { severity: alert.severity, alertKey: key, nameLookup, alert: alert as unknown as JsonValue };
+  if (!delivering) return { outcome: 'ok', channels: 'none (log only)', ...logged } as HandlerResult;
 
-  const { alreadyDelivered, delivered } = await deliver(
-    deps.channels,
-    { title: alert.title, markdown: markdownOf(alert), json: alert as unknown as JsonValue },
-    {
-      store: deps.store,
-      now: deps.now,
-      prefix: deliveryPrefix(event),
-      label: `alert ${event.id}`,
-      record: { eventId: event.id },
-    },
-  );
+  const { policy } = deps;
+  const skipped = (reason: string, extra: Record<string, JsonValue> = {}) =>
+    ({ outcome: 'skipped', reason, ...extra, ...logged }) as HandlerResult;
+  const mute = activeMute(policy, now);
+  if (mute !== undefined) return skipped('muted', { mute: `${mute.start}-${mute.end} ${mute.timeZone}` });
+  const channels = deps.channels.filter((channel) => channelWants(policy, channel.name, alert));
+  const excluded = deps.channels.filter((channel) => !channels.includes(channel)).map((channel) => channel.name);
+  if (channels.length === 0) return skipped('excluded', { excluded: excluded.join(',') });
+  if ((await claimAlert(deps.store, stateDigest(identity, status ?? '-'), event.id, now)) === 'already-alerted') {
+    return skipped('already-alerted', { threadKey: alert.threadKey });
+  }
+  await openThread(deps.store, identity, {
+    eventId: event.id,
+    title: alert.title,
+    status,
+    sentAt: new Date(now).toISOString(),
+  });
+
+  let message = alertMessage(alert);
+  let prefix = deliveryPrefix(event);
+  let grouped: number | undefined;
+  if (policy.groupingWindowSeconds > 0) {
+    const groupDigest = groupOf(alert, now);
+    const role = await joinGroup(deps.store, {
+      groupDigest,
+      eventId: event.id,
+      eventDigest: eventDigest(event),
+      payload: alert as unknown as JsonValue,
+      nowMs: now,
+      windowMs: policy.groupingWindowSeconds * 1000,
+    });
+    if (role.role === 'member') return skipped('grouped', { groupLeader: role.leader });
+    await waitUntil(role.endsAt, deps.now);
+    const members = (await closeWindow(deps.store, groupDigest, role.window)).map((m) => m.payload as unknown as Alert);
+    grouped = members.length;
+    if (members.length > 1) message = groupMessage(members);
+    else if (members.length === 1) message = alertMessage(members[0]);
+    prefix = windowDeliveryPrefix(groupDigest, role.window);
+  }
+
+  const { alreadyDelivered, delivered } = await deliver(channels, message, {
+    store: deps.store,
+    now: deps.now,
+    prefix,
+    label: `alert ${event.id}`,
+    record: { eventId: event.id },
+    actions: deps.actions,
+  });
   const result: Record<string, JsonValue | undefined> = {
     outcome: 'ok',
-    severity: alert.severity,
-    channels: deps.channels.length === 0 ? 'none (log only)' : [...alreadyDelivered, ...delivered].join(','),
-    alertKey: key,
-    nameLookup,
-    alert: alert as unknown as JsonValue,
+    channels: [...alreadyDelivered, ...delivered].join(','),
+    excluded: excluded.length === 0 ? undefined : excluded.join(','),
+    grouped,
+    update: alert.updateOf === null ? undefined : true,
+    ...logged,
   };
   return result as HandlerResult;
+}
+
+/**
+ * The group of an alert: same region, event name, status and `notBefore` day (UTC) — one maintenance wave — and the
+ * same day of arrival (UTC), which keeps each group's chain of windows short (a wave that straddles midnight UTC is
+ * sent as two messages).
+ */
+function groupOf(alert: Alert, nowMs: number): string {
+  const notBeforeDay = alert.notBefore === null ? '-' : alert.notBefore.utc.slice(0, 10);
+  return stateDigest(
+    alert.region,
+    alert.event,
+    alert.status ?? '-',
+    notBeforeDay,
+    new Date(nowMs).toISOString().slice(0, 10),
+  );
+}
+
+/** Waits until `endsAt`, but never past the invocation's deadline less {@link FLUSH_RESERVE_MS}. */
+async function waitUntil(endsAt: number, now: () => number): Promise<void> {
+  // The invocation's retry scope carries its deadline and the sleep tests replace (createFcHandler `retry`).
+  const scope = retryScope();
+  const until = scope.deadline === undefined ? endsAt : Math.min(endsAt, scope.deadline - FLUSH_RESERVE_MS);
+  const wait = until - now();
+  if (wait > 0) await scope.sleep(wait);
 }
 
 /** Event kinds this function alerts on. */
@@ -478,6 +678,7 @@ export const spec: HandlerSpec<(typeof ALERT_KINDS)[number], NotifyConfig, Notif
     ecs: ecsApiFor(context, config.endpoints.ecs),
     channels: channelsFor(config, context, base.now),
     timeZone: config.timeZone,
+    policy: config.policy,
   }),
   handle,
 };

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { ALERT_CHANNEL_SECRETS, type AlertChannelSecret, secretNameVariable } from '../../contract/env/secrets';
+import type { Actions } from './actions';
 import type { EndpointOverrides, Env } from './config';
 import type { FcContext, JsonValue } from './context';
 import { apiError, ConfigurationError, HandlerError, PermanentError, RetryableError } from './errors';
@@ -202,6 +203,11 @@ export interface DeliveryOptions {
   readonly label: string;
   /** Fields written into each delivery record besides `channel` and `deliveredAt`. */
   readonly record: Readonly<Record<string, JsonValue>>;
+  /**
+   * Where each send is made, as `SendAlert` on the channel's name, so the action ledger records it (and a dry run
+   * skips it, with no delivery record). @default sends directly, unrecorded
+   */
+  readonly actions?: Actions;
 }
 
 /** Which channels got the message. */
@@ -235,12 +241,14 @@ export async function deliver(
       continue;
     }
     try {
-      await channel.send(message);
+      if (options.actions === undefined) await channel.send(message);
+      else await options.actions.mutate('SendAlert', channel.name, () => channel.send(message));
     } catch (error) {
       if (!(error instanceof HandlerError)) throw error;
       failures.push(error);
       continue;
     }
+    if (options.actions?.dryRun === true) continue;
     await store.putObject(
       `${prefix}${channel.name}.json`,
       JSON.stringify({

@@ -17,6 +17,11 @@ const HEALTH_TYPES = [
   'ecs:Disk:Stalled',
 ];
 
+/** A channel's event type lists, both present. */
+function filterOf(filter: { readonly include?: readonly string[]; readonly exclude?: readonly string[] } | undefined) {
+  return filter === undefined ? undefined : { include: filter.include ?? [], exclude: filter.exclude ?? [] };
+}
+
 /**
  * Turns system events, instance-health events, failed snapshots and the rules that target `notify` into alerts.
  * Config: `systemEvents`, `snapshots` (failed snapshots, the monitoring endpoint), `notifications`. Deployed when
@@ -88,7 +93,18 @@ export const notify: AutomationUnit = {
             ]
           : []),
       ],
-      environment: { ...formatNotifyEnv({ timeZone: KNOWN_REGIONS[config.region].timeZone }), ...channels.environment },
+      environment: {
+        ...formatNotifyEnv({
+          timeZone: KNOWN_REGIONS[config.region].timeZone,
+          groupingWindowSeconds: config.notifications.groupingWindowSeconds,
+          eventTypes: {
+            dingtalk: filterOf(config.notifications.eventTypes.dingTalk),
+            webhook: filterOf(config.notifications.eventTypes.webhook),
+          },
+          muteWindows: config.notifications.muteWindows,
+        }),
+        ...channels.environment,
+      },
     };
   },
 };

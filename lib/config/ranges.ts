@@ -75,6 +75,12 @@ export const RANGES = {
       property: 'maxAsyncRetryAttempts',
     },
   },
+  'notifications.groupingWindowSeconds': {
+    min: 0,
+    max: 300,
+    ros: null,
+    note: 'the leader of a window waits it out inside one invocation; the handler cuts the wait short 10 s before functions.timeoutSeconds',
+  },
   'functions.bundleBudgetKb': { min: 50, max: 5000, ros: null, note: 'a synth-time budget of the handler bundles' },
   'functions.logRetentionDays': {
     min: 1,

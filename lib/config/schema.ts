@@ -16,6 +16,8 @@
  * reaches the user.
  */
 import { z } from 'zod';
+import { CLOCK_TIME, WEEKDAYS, type Weekday } from '../../contract/env/notify';
+import { zoneParts } from '../../contract/event-time';
 import { TAG_KEY, TAG_KEY_ALLOWED, TAG_VALUE } from '../../contract/ids';
 import { declaredRuleName } from '../../contract/naming';
 import type { EventPattern } from '../events/pattern';
@@ -123,6 +125,33 @@ const spotDrain = section({
 /** System events and instance-health events, turned into alerts by the notify function. */
 const systemEvents = section({ enabled: boolean('Alert on ECS system events and instance-health events.') });
 
+/** An event type entry of a channel's list: an event name or type, optionally ending in `*` (a prefix). */
+const eventTypeEntry = text(
+  /^[A-Za-z0-9][A-Za-z0-9:._-]{0,127}\*?$/,
+  'an event name (SystemMaintenance.Reboot, Disk:Stalled) or type (ecs:Instance:SystemMaintenance.Reboot), optionally ending in * (a prefix)',
+);
+
+/** Which event types one channel gets. */
+const eventTypeFilter = section({
+  include: list(eventTypeEntry, 50).describe('Only these event types (empty: every type).'),
+  exclude: list(eventTypeEntry, 50).describe('Never these event types (wins over include).'),
+}).partial();
+
+const clockTime = text(CLOCK_TIME, 'a time HH:MM, 00:00 to 23:59');
+
+/** A time range in which alerts are archived and recorded in the ledger but not sent. */
+const muteWindow = section({
+  start: clockTime.describe('Start, HH:MM in timeZone.'),
+  end: clockTime.describe('End, HH:MM in timeZone; not after start = over midnight.'),
+  timeZone: z
+    .string(says('an IANA time zone, e.g. Asia/Shanghai'))
+    .refine((zone) => zoneParts(zone, 0) !== undefined, says('an IANA time zone, e.g. Asia/Shanghai'))
+    .describe('IANA time zone of start and end.'),
+  days: list(z.enum(WEEKDAYS as [Weekday, ...Weekday[]], says(`a day: ${WEEKDAYS.join(', ')}`)), 7).describe(
+    'Days the range starts on (mon … sun); empty: every day.',
+  ),
+});
+
 /**
  * Alert channels. Each one turned on adds NoEcho ROS parameters that take its URL and secret at deploy time; the
  * stack keeps each value in a secret store, and the functions read it from there at run time.
@@ -136,6 +165,15 @@ const notifications = section({
   kmsInstanceId: text(/^kst-[a-z0-9]{1,60}$/, 'a KMS instance id ("kst-" and lowercase letters or digits), or null')
     .nullable()
     .describe('KMS instance (kst-…) of the kms store; ignored by oos.'),
+  groupingWindowSeconds: rangedInteger('notifications.groupingWindowSeconds').describe(
+    'Seconds notify waits for more alerts of the same wave (event type, status, notBefore day) to send them as one message; 0 sends each alert alone.',
+  ),
+  eventTypes: section({ dingTalk: eventTypeFilter, webhook: eventTypeFilter })
+    .partial()
+    .describe('Per channel: include and exclude lists of event types.'),
+  muteWindows: list(muteWindow, 20).describe(
+    'Time ranges in which alerts are archived and recorded in the ledger but not sent.',
+  ),
 });
 
 /** The scheduled check that alerts when a dead-letter queue holds messages (the `dlq-check` automation). */
@@ -448,7 +486,15 @@ export const DEFAULT_SETTINGS: RegionSettings = {
   },
   spotDrain: { enabled: true, vServerGroupIds: [] },
   systemEvents: { enabled: true },
-  notifications: { dingTalk: false, webhook: false, secretStore: 'oos', kmsInstanceId: null },
+  notifications: {
+    dingTalk: false,
+    webhook: false,
+    secretStore: 'oos',
+    kmsInstanceId: null,
+    groupingWindowSeconds: 30,
+    eventTypes: {},
+    muteWindows: [],
+  },
   deadLetterCheck: { enabled: true, intervalMinutes: 15 },
   audit: { enabled: true },
   snapshots: { enabled: true, monitoringEndpoint: null, policy: null },

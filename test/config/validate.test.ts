@@ -37,7 +37,15 @@ describe('loadConfig', () => {
       },
       spotDrain: { enabled: true, vServerGroupIds: [] },
       systemEvents: { enabled: true },
-      notifications: { dingTalk: false, webhook: false, secretStore: 'oos', kmsInstanceId: null },
+      notifications: {
+        dingTalk: false,
+        webhook: false,
+        secretStore: 'oos',
+        kmsInstanceId: null,
+        groupingWindowSeconds: 30,
+        eventTypes: {},
+        muteWindows: [],
+      },
       deadLetterCheck: { enabled: true, intervalMinutes: 15 },
       audit: { enabled: true },
       snapshots: { enabled: true, monitoringEndpoint: null, policy: null },
@@ -127,6 +135,32 @@ describe('loadConfig', () => {
     ]);
   });
 
+  test('accepts per-channel event type lists and mute windows, and refuses a bad type, time, zone or day', () => {
+    const settings = {
+      groupingWindowSeconds: 0,
+      eventTypes: { webhook: { exclude: ['Disk:Stalled', 'SystemMaintenance.*'] } },
+      muteWindows: [{ start: '22:00', end: '07:00', timeZone: 'Asia/Shanghai', days: ['sat', 'sun'] }],
+    };
+    assert.deepEqual(loadConfig({ 'cn-hangzhou': { notifications: settings } }).regions[0].notifications, {
+      ...DEFAULT_SETTINGS.notifications,
+      ...settings,
+    });
+    assert.deepEqual(
+      problems({
+        notifications: {
+          eventTypes: { webhook: { include: ['System Maintenance'] } },
+          muteWindows: [{ start: '24:00', end: '07:00', timeZone: 'Mars/Base', days: ['someday'] }],
+        },
+      }),
+      [
+        'ecs-event-ops.notifications.eventTypes.webhook.include[0]: "System Maintenance": an event name (SystemMaintenance.Reboot, Disk:Stalled) or type (ecs:Instance:SystemMaintenance.Reboot), optionally ending in * (a prefix)',
+        'ecs-event-ops.notifications.muteWindows[0].start: "24:00": a time HH:MM, 00:00 to 23:59',
+        'ecs-event-ops.notifications.muteWindows[0].timeZone: "Mars/Base": an IANA time zone, e.g. Asia/Shanghai',
+        'ecs-event-ops.notifications.muteWindows[0].days[0]: "someday": a day: mon, tue, wed, thu, fri, sat, sun',
+      ],
+    );
+  });
+
   test('accepts a secret store of oos or kms with a KMS instance id, and refuses any other store or id', () => {
     const kms = loadConfig({ notifications: { webhook: true, secretStore: 'kms', kmsInstanceId: 'kst-hzz65f176a0o' } });
     assert.deepEqual(kms.regions[0].notifications, {
@@ -134,6 +168,9 @@ describe('loadConfig', () => {
       webhook: true,
       secretStore: 'kms',
       kmsInstanceId: 'kst-hzz65f176a0o',
+      groupingWindowSeconds: 30,
+      eventTypes: {},
+      muteWindows: [],
     });
     assert.deepEqual(problems({ notifications: { secretStore: 'vault', kmsInstanceId: 'key-123' } }), [
       'ecs-event-ops.notifications.secretStore: "vault": "oos" (OOS secret parameters) or "kms" (KMS secrets)',
