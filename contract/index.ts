@@ -48,9 +48,11 @@ export {
   DEFAULT_NAME_PREFIX,
   deadLetterQueueName,
   declaredRuleName,
+  fleetStackName,
   functionRoleName,
   prefixedName,
   ruleName,
+  stackGroupName,
   stackName,
 } from './naming';
 export {

@@ -50,3 +50,18 @@ export function archiveBucketNamePrefix(namePrefix: string): string {
 export function archiveBucketName(namePrefix: string, accountId: string, region: string): string {
   return [archiveBucketNamePrefix(namePrefix), accountId, region].join('-');
 }
+
+/** The fleet stack (the stack group and its stack instances), deployed once from the management account: `<namePrefix>-fleet`. */
+export function fleetStackName(namePrefix: string): string {
+  return `${namePrefix}-fleet`;
+}
+
+/**
+ * The ROS stack group that deploys the region template to every account and region of the fleet: `<namePrefix>-fleet`
+ * (unique per region of the administration account; letters, digits, `_` and `-`, at most 255 characters, which a
+ * valid `namePrefix` keeps).
+ * @see https://www.alibabacloud.com/help/en/ros/developer-reference/aliyun-ros-stackgroup
+ */
+export function stackGroupName(namePrefix: string): string {
+  return `${namePrefix}-fleet`;
+}

@@ -6,6 +6,7 @@ import { FakeEventBridge } from './eventbridge';
 import { FakeFunctionCompute } from './function-compute';
 import type { FakeHttpRequest, FakeHttpService } from './http-service';
 import { FakeMns } from './mns';
+import { FakeRos } from './ros';
 import { ECS_ACTIONS, FakeApiError, PRODUCT_BY_VERSION, type RpcAction, SLB_ACTIONS } from './rpc-actions';
 import { ECS_DISK_ACTIONS } from './rpc-actions-ecs-disks';
 import { ESS_ACTIONS } from './rpc-actions-ess';
@@ -16,7 +17,7 @@ import { STS_ACTIONS, STS_VERSION } from './sts';
 import { cloneWorld, type World } from './world';
 
 /** A service the fake serves. */
-export type FakeService = 'ecs' | 'slb' | 'oss' | 'ess' | 'sts' | 'mns' | 'eventbridge' | 'fc' | 'oos' | 'kms';
+export type FakeService = 'ecs' | 'slb' | 'oss' | 'ess' | 'sts' | 'mns' | 'eventbridge' | 'fc' | 'oos' | 'kms' | 'ros';
 
 /** An OSS object of the fake. */
 interface StoredObject {
@@ -106,6 +107,8 @@ export class FakeCloud {
   readonly functionCompute = new FakeFunctionCompute();
   /** OOS secret parameters and KMS secrets (GetSecretParameter, GetSecretValue). */
   readonly secrets = new FakeSecrets();
+  /** ROS stack groups (ListStackInstances, DetectStackGroupDrift, GetStackGroupOperation and the rest). */
+  readonly ros = new FakeRos();
   private readonly httpServices: readonly FakeHttpService[] = [this.mns, this.eventBridge, this.functionCompute];
   private readonly server: Server;
   private readonly objects = new Map<string, StoredObject>();
@@ -302,7 +305,9 @@ export class FakeCloud {
                 ? this.secrets.oosActions
                 : service === 'kms'
                   ? this.secrets.kmsActions
-                  : undefined;
+                  : service === 'ros'
+                    ? this.ros.actions
+                    : undefined;
     const implementation = actions?.[action];
     if (implementation === undefined) {
       return error(404, 'InvalidAction.NotFound', `the fake does not implement ${version} ${action}`);

@@ -7,6 +7,7 @@ export {
   type RecordedCall,
   TEST_CREDENTIALS,
 } from './fake-cloud';
+export { FakeRos } from './ros';
 export { FakeApiError } from './rpc-actions';
 export { FakeSecrets } from './secrets';
 export { ossV1StringToSign, verifyAcs3, verifyOssV1 } from './signatures';
@@ -22,5 +23,8 @@ export {
   type WorldLoadBalancer,
   type WorldScalingActivity,
   type WorldScalingGroup,
+  type WorldStackGroup,
+  type WorldStackGroupOperation,
+  type WorldStackInstance,
   type WorldVServerGroup,
 } from './world';

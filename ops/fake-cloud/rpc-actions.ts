@@ -16,12 +16,13 @@ export class FakeApiError extends Error {
 export type RpcAction = (world: World, params: Readonly<Record<string, string>>) => Record<string, unknown>;
 
 /** Products the fake serves, keyed by API version. */
-export const PRODUCT_BY_VERSION: Readonly<Record<string, 'ecs' | 'slb' | 'ess' | 'oos' | 'kms'>> = {
+export const PRODUCT_BY_VERSION: Readonly<Record<string, 'ecs' | 'slb' | 'ess' | 'oos' | 'kms' | 'ros'>> = {
   '2014-05-26': 'ecs',
   '2014-05-15': 'slb',
   '2014-08-28': 'ess',
   '2019-06-01': 'oos',
   '2016-01-20': 'kms',
+  '2019-09-10': 'ros',
 };
 
 function required(params: Readonly<Record<string, string>>, name: string): string {

@@ -131,6 +131,72 @@ const scalingGroupSchema = object({
 /** An automatic snapshot policy. */
 const autoSnapshotPolicySchema = object({ id: text, diskIds: listOf(text).default(() => []) });
 
+/** ROS stack instance statuses (`Status` of ListStackInstances). @see https://www.alibabacloud.com/help/en/ros/developer-reference/api-ros-2019-09-10-liststackinstances */
+export const STACK_INSTANCE_STATUSES = ['CURRENT', 'OUTDATED'] as const;
+
+/** Final statuses of a ROS stack group operation and of its per-instance results (GetStackGroupOperation). */
+export const STACK_GROUP_OPERATION_STATUSES = ['SUCCEEDED', 'FAILED', 'STOPPED'] as const;
+
+/** Drift statuses of a ROS stack resource (`ResourceDriftStatus` of ListStackResourceDrifts), drifted ones only. */
+export const RESOURCE_DRIFT_STATUSES = ['MODIFIED', 'DELETED'] as const;
+
+/** A drifted resource of a stack instance's stack, as drift detection will find it. */
+const driftedResourceSchema = object({
+  logicalResourceId: text,
+  resourceType: text,
+  physicalResourceId: text.optional(),
+  /** @default MODIFIED */
+  status: oneOf('resource drift status', RESOURCE_DRIFT_STATUSES).optional(),
+  /** Property paths that differ, e.g. `/Description`. */
+  propertyPaths: listOf(text).optional(),
+});
+
+/** A stack instance of a stack group (one account and region). */
+const stackInstanceSchema = object({
+  accountId: text,
+  regionId: text,
+  rdFolderId: text.optional(),
+  status: oneOf('stack instance status', STACK_INSTANCE_STATUSES),
+  statusReason: text.optional(),
+  /** @default - a fixed id derived from the account and region */
+  stackId: text.optional(),
+  /** What the next drift detection finds; none means in sync. */
+  driftedResources: listOf(driftedResourceSchema).optional(),
+});
+
+/** The per-instance result of a stack group operation. */
+const operationResultSchema = object({
+  accountId: text,
+  regionId: text,
+  rdFolderId: text.optional(),
+  status: oneOf('operation result status', STACK_GROUP_OPERATION_STATUSES),
+  statusReason: text.optional(),
+});
+
+/** A stack group operation (CREATE, UPDATE, ...) that runs for `pollsUntilDone` GetStackGroupOperation calls. */
+const stackGroupOperationSchema = object({
+  id: text,
+  action: oneOf('stack group operation action', ['CREATE', 'UPDATE', 'DELETE', 'DETECT_DRIFT'] as const),
+  /** The status once done. */
+  status: oneOf('stack group operation status', STACK_GROUP_OPERATION_STATUSES),
+  /** GetStackGroupOperation answers RUNNING this many times first. @default 0 */
+  pollsUntilDone: integer(0, 1000).optional(),
+  /** ISO time, e.g. `2025-01-01T00:00:00`. @default 2025-01-01T00:00:00 */
+  createTime: text.optional(),
+  results: listOf(operationResultSchema).default(() => []),
+});
+
+/** A ROS stack group of the administration account (the fake's account), in the fake's region. */
+const stackGroupSchema = object({
+  name: text,
+  /** @default SELF_MANAGED */
+  permissionModel: oneOf('permission model', ['SELF_MANAGED', 'SERVICE_MANAGED'] as const).optional(),
+  instances: listOf(stackInstanceSchema).default(() => []),
+  operations: listOf(stackGroupOperationSchema).default(() => []),
+  /** A drift detection answers RUNNING this many times before it completes. @default 1 */
+  driftPollsUntilDone: integer(0, 1000).optional(),
+});
+
 /** The whole world file. */
 const worldSchema = object({
   region: text,
@@ -140,6 +206,8 @@ const worldSchema = object({
   scalingGroups: listOf(scalingGroupSchema).default(() => []),
   /** Automatic snapshot policies and the disks they apply to (ApplyAutoSnapshotPolicy adds disks). */
   autoSnapshotPolicies: listOf(autoSnapshotPolicySchema).optional(),
+  /** ROS stack groups, their instances and operations (ops/fake-cloud/ros.ts). */
+  stackGroups: listOf(stackGroupSchema).optional(),
 });
 
 /** The state the fake cloud serves (see the example at the top of this file). */
@@ -156,6 +224,12 @@ export type WorldBackendServer = z.output<typeof backendServerSchema>;
 export type WorldScalingGroup = z.output<typeof scalingGroupSchema>;
 /** A scaling activity of a group. */
 export type WorldScalingActivity = z.output<typeof scalingActivitySchema>;
+/** A ROS stack group. */
+export type WorldStackGroup = z.output<typeof stackGroupSchema>;
+/** A stack instance of a stack group. */
+export type WorldStackInstance = z.output<typeof stackInstanceSchema>;
+/** A stack group operation. */
+export type WorldStackGroupOperation = z.output<typeof stackGroupOperationSchema>;
 /** An automatic snapshot policy. */
 export type WorldAutoSnapshotPolicy = z.output<typeof autoSnapshotPolicySchema>;
 

@@ -8,6 +8,7 @@ import type { PolicyReport } from '../../lib/policy';
 import { bufferIo, runTool, type ToolSpec } from '../../ops/cli';
 import { createDiffTool } from '../../ops/diff';
 import { createDrillTool } from '../../ops/drill';
+import { createFleetTool } from '../../ops/fleet';
 import { createRedriveTool } from '../../ops/redrive';
 import { createRulesVerifyTool } from '../../ops/rules-verify';
 import { benchTool } from '../../tools/bench';
@@ -31,6 +32,7 @@ const TOOLS: readonly [ToolSpec, string][] = [
   [createDrillTool(), 'tools/drill.ts'],
   [createRedriveTool(), 'tools/redrive.ts'],
   [deployPlanTool, 'tools/deploy-plan.ts'],
+  [createFleetTool(), 'tools/fleet.ts'],
   [rulesTestTool, 'tools/rules-test.ts'],
   [createRulesVerifyTool(), 'tools/rules-verify.ts'],
   [schemaTool, 'tools/schema.ts'],

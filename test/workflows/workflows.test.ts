@@ -14,6 +14,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const WORKFLOWS = path.join(ROOT, '.github', 'workflows');
 
 interface Step {
+  readonly id?: string;
   readonly name?: string;
   readonly uses?: string;
   readonly run?: string;
@@ -109,7 +110,11 @@ describe('workflows', () => {
     test(`${file} reads the repository by default and grants a write scope only where it is needed`, () => {
       const { parsed } = workflow(file);
       assert.deepEqual(parsed.permissions, { contents: 'read' });
-      const allowedWrites: Record<string, string[]> = { comment: ['pull-requests'], deploy: ['id-token'] };
+      const allowedWrites: Record<string, string[]> = {
+        comment: ['pull-requests'],
+        deploy: ['id-token'],
+        fleet: ['id-token'],
+      };
       for (const [name, job] of Object.entries(parsed.jobs)) {
         assert.ok(job.permissions, `job ${name} sets its permissions`);
         const writes = Object.entries(job.permissions)
@@ -208,6 +213,7 @@ describe('the pinned ros-cdk CLI', () => {
 
   for (const [file, { parsed }, job] of [
     ['deploy.yml', deploy, 'deploy'],
+    ['deploy.yml (fleet)', deploy, 'fleet'],
     ['pull-request.yml', pullRequest, 'cli-synth'],
   ] as const) {
     const install = stepNamed(parsed.jobs[job], 'Install the pinned ROS CDK CLI').run ?? '';
@@ -448,5 +454,127 @@ describe('deploy.yml', () => {
         assert.doesNotMatch(step.run ?? '', /config-set/);
       }
     });
+  });
+});
+
+describe('deploy.yml: the fleet path', () => {
+  const { parsed } = workflow('deploy.yml');
+  const synth = parsed.jobs.synth;
+  const fleet = parsed.jobs.fleet;
+  const find = stepNamed(synth, 'Find the fleet stack and its region');
+  const wait = stepNamed(fleet, 'Wait for the stack group operations and report per account and region');
+
+  /** A folder with a stub `npm` running `script` (the workflow's jq is the real one). */
+  function stubNpm(script: string): string {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'eeo-fleet-bin-'));
+    fs.writeFileSync(path.join(bin, 'npm'), `#!/bin/bash\n${script}\n`, { mode: 0o755 });
+    return bin;
+  }
+
+  function runFind(plan: string, stacks: string): { status: number | null; output: string; outputs: string } {
+    const bin = stubNpm(
+      `if [ "$*" = "run --silent fleet -- plan --json" ]; then echo '${plan}'; else echo "plan text"; fi`,
+    );
+    const outputs = path.join(bin, 'github-output');
+    fs.writeFileSync(outputs, '');
+    const result = bash(find.run ?? '', bin, {
+      PATH: `${bin}:${process.env.PATH}`,
+      GITHUB_OUTPUT: outputs,
+      STACKS: stacks,
+    });
+    return { ...result, outputs: fs.readFileSync(outputs, 'utf8') };
+  }
+
+  test('the synth job outputs the fleet stack and its region, read from the plan and the stacks of the assembly', () => {
+    assert.equal(synth.outputs?.['fleet-stack'], expression('steps.fleet.outputs.stack'));
+    assert.equal(synth.outputs?.['fleet-region'], expression('steps.fleet.outputs.region'));
+    assert.equal(find.env?.STACKS, expression('steps.stacks.outputs.stacks'));
+    const stacks = JSON.stringify([
+      { stack: 'ecs-event-ops-cn-hangzhou', region: 'cn-hangzhou' },
+      { stack: 'ecs-event-ops-fleet', region: 'cn-shanghai' },
+    ]);
+
+    const withFleet = runFind('{"configured":true,"stack":"ecs-event-ops-fleet"}', stacks);
+    assert.equal(withFleet.status, 0, withFleet.output);
+    assert.equal(withFleet.outputs, 'stack=ecs-event-ops-fleet\nregion=cn-shanghai\n');
+
+    const without = runFind('{"configured":false}', stacks);
+    assert.equal(without.status, 0, without.output);
+    assert.equal(without.outputs, 'stack=\nregion=\n');
+  });
+
+  test('the synth job fails when the configuration has a fleet but the assembly has no fleet stack', () => {
+    const result = runFind('{"configured":true,"stack":"ecs-event-ops-fleet"}', '[]');
+    assert.equal(result.status, 1);
+    assert.match(
+      result.output,
+      /::error::the configuration has a fleet block but the assembly has no stack ecs-event-ops-fleet/,
+    );
+  });
+
+  test('either the per-region matrix or the fleet job runs, never both', () => {
+    assert.equal(parsed.jobs.deploy.if, "needs.synth.outputs.fleet-stack == ''");
+    assert.equal(fleet.if, "needs.synth.outputs.fleet-stack != ''");
+    assert.deepEqual(needs(fleet), ['synth']);
+    assert.equal(fleet.environment, 'production');
+    assert.equal(fleet.env?.STACK, expression('needs.synth.outputs.fleet-stack'));
+    assert.equal(fleet.env?.REGION_ID, expression('needs.synth.outputs.fleet-region'));
+  });
+
+  test('deploys the fleet stack with the pinned CLI and the same credential hand-over as the region path', () => {
+    const deploy = parsed.jobs.deploy;
+    for (const name of ['Install the pinned ROS CDK CLI', 'Credentials under the names the CLI reads']) {
+      assert.deepEqual(stepNamed(fleet, name), stepNamed(deploy, name), name);
+    }
+    const runs = fleet.steps.flatMap((s) => s.run ?? []).join('\n');
+    assert.match(
+      runs,
+      /ros-cdk generate-stack-file\nros-cdk deploy "\$STACK" --sync --skip-if-no-changes --region "\$REGION_ID" "\$\{parameters\[@\]\}"/,
+    );
+    const started = fleet.steps.findIndex((s) => s.id === 'started');
+    const deployed = fleet.steps.findIndex((s) => /ros-cdk deploy /.test(s.run ?? ''));
+    assert.ok(started >= 0 && started < deployed && deployed < fleet.steps.indexOf(wait));
+  });
+
+  test('waits and reports even after a failed deploy, but not after a cancel', () => {
+    assert.equal(wait.if, expression("!cancelled() && steps.started.outcome == 'success'"));
+    assert.match(
+      wait.run ?? '',
+      /npm run --silent fleet -- wait --region "\$REGION_ID" --since "\$ROLLOUT_STARTED" --timeout 21600/,
+    );
+    assert.match(wait.run ?? '', /npm run --silent fleet -- status --region "\$REGION_ID"/);
+  });
+
+  function runWait(waitCode: number, statusCode: number, env: Record<string, string> = {}) {
+    const bin = stubNpm(
+      'echo "npm $* id=$ALIBABA_CLOUD_ACCESS_KEY_ID token=$' +
+        '{ALIBABA_CLOUD_SECURITY_TOKEN:-none}"\n' +
+        `case "$*" in *" wait "*) exit ${waitCode};; *" status "*) exit ${statusCode};; esac`,
+    );
+    return bash(wait.run ?? '', bin, {
+      PATH: `${bin}:${process.env.PATH}`,
+      REGION_ID: 'cn-shanghai',
+      ROLLOUT_STARTED: '2025-06-01T08:00:00',
+      ACCESS_KEY_ID: 'LTAI',
+      ACCESS_KEY_SECRET: 'secret',
+      ...env,
+    });
+  }
+
+  test('hands the credentials to npm run fleet under the standard names and passes when every instance succeeded', () => {
+    const result = runWait(0, 0);
+    assert.equal(result.status, 0, result.output);
+    assert.match(
+      result.output,
+      /npm run --silent fleet -- wait --region cn-shanghai --since 2025-06-01T08:00:00 --timeout 21600 id=LTAI token=none/,
+    );
+    assert.match(runWait(0, 0, { SECURITY_TOKEN: 'sts' }).output, /token=sts/);
+  });
+
+  test('fails the job when an instance failed, and still prints the status of every instance', () => {
+    const failed = runWait(1, 0);
+    assert.equal(failed.status, 1);
+    assert.match(failed.output, /npm run --silent fleet -- status --region cn-shanghai/);
+    assert.equal(runWait(0, 1).status, 1);
   });
 });
