@@ -12,11 +12,12 @@ import { ESS_ACTIONS } from './rpc-actions-ess';
 import { FakeSecrets } from './secrets';
 import { verifyAcs3, verifyOssV1 } from './signatures';
 import { FakeSimulatedEvents } from './simulated-events';
+import { FakeSls } from './sls';
 import { STS_ACTIONS, STS_VERSION } from './sts';
 import { cloneWorld, type World } from './world';
 
 /** A service the fake serves. */
-export type FakeService = 'ecs' | 'slb' | 'oss' | 'ess' | 'sts' | 'mns' | 'eventbridge' | 'fc' | 'oos' | 'kms';
+export type FakeService = 'ecs' | 'slb' | 'oss' | 'ess' | 'sts' | 'mns' | 'eventbridge' | 'fc' | 'oos' | 'kms' | 'sls';
 
 /** An OSS object of the fake. */
 interface StoredObject {
@@ -106,7 +107,14 @@ export class FakeCloud {
   readonly functionCompute = new FakeFunctionCompute();
   /** OOS secret parameters and KMS secrets (GetSecretParameter, GetSecretValue). */
   readonly secrets = new FakeSecrets();
-  private readonly httpServices: readonly FakeHttpService[] = [this.mns, this.eventBridge, this.functionCompute];
+  /** SLS logstores (GetLogs), filled by replay. */
+  readonly sls = new FakeSls();
+  private readonly httpServices: readonly FakeHttpService[] = [
+    this.mns,
+    this.eventBridge,
+    this.functionCompute,
+    this.sls,
+  ];
   private readonly server: Server;
   private readonly objects = new Map<string, StoredObject>();
   /** One string per distinct content type (every request brings its own copy of the header). */
