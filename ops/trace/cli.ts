@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { z } from 'zod';
+import { ENDPOINT_ENV } from '../../contract/env/endpoints';
 import { archiveBucketName, DEFAULT_NAME_PREFIX, stackName } from '../../contract/naming';
 import { logProjectName } from '../../contract/observability';
 import { AssemblyError, type RosTemplate, readAssembly } from '../../lib/assembly';
@@ -93,7 +94,7 @@ export function createTraceTool(options: { readonly cwd?: string; readonly now?:
     json: true,
     notes:
       'Without --store, reads the cloud with the standard credential chain; the account id comes from STS unless ' +
-      '--account-id is given. EEO_SLS_ENDPOINT and EEO_OSS_ENDPOINT override the endpoints.\n' +
+      `--account-id is given. ${ENDPOINT_ENV.sls} and ${ENDPOINT_ENV.oss} override the endpoints.\n` +
       'Exit codes: 0 a timeline was printed (possibly empty); 1 the assembly, store or cloud cannot be read; 2 a usage error.',
     failures: [AssemblyError, ReplayStoreError, LogQueryError],
     configure: (command) =>

@@ -10,6 +10,7 @@ import { createDiffTool } from '../../ops/diff';
 import { createDrillTool } from '../../ops/drill';
 import { createRedriveTool } from '../../ops/redrive';
 import { createRulesVerifyTool } from '../../ops/rules-verify';
+import { createTraceTool } from '../../ops/trace';
 import { benchTool } from '../../tools/bench';
 import { replayMemoryTool } from '../../tools/bench/replay-memory';
 import { deployPlanTool } from '../../tools/deploy-plan';
@@ -34,6 +35,7 @@ const TOOLS: readonly [ToolSpec, string][] = [
   [rulesTestTool, 'tools/rules-test.ts'],
   [createRulesVerifyTool(), 'tools/rules-verify.ts'],
   [schemaTool, 'tools/schema.ts'],
+  [createTraceTool(), 'tools/trace.ts'],
 ];
 
 async function run(tool: ToolSpec, argv: string[]) {
