@@ -18,6 +18,8 @@ export const ENDPOINT_ENV = {
   eventbridge: 'EEO_EVENTBRIDGE_ENDPOINT',
   /** Function Compute (drill). */
   fc: 'EEO_FC_ENDPOINT',
+  /** SLS log queries (trace). */
+  sls: 'EEO_SLS_ENDPOINT',
 } as const;
 
 /** A service whose endpoint can be overridden. */

@@ -119,6 +119,7 @@ export interface EndpointOverrides {
   readonly mns?: URL;
   readonly eventbridge?: URL;
   readonly fc?: URL;
+  readonly sls?: URL;
 }
 
 /**
@@ -144,6 +145,7 @@ export function endpointsFromEnv(env: Readonly<Record<string, string | undefined
     mns: read(ENDPOINT_ENV.mns),
     eventbridge: read(ENDPOINT_ENV.eventbridge),
     fc: read(ENDPOINT_ENV.fc),
+    sls: read(ENDPOINT_ENV.sls),
   };
 }
 

@@ -13,11 +13,24 @@ import { ESS_ACTIONS } from './rpc-actions-ess';
 import { FakeSecrets } from './secrets';
 import { verifyAcs3, verifyOssV1 } from './signatures';
 import { FakeSimulatedEvents } from './simulated-events';
+import { FakeSls } from './sls';
 import { STS_ACTIONS, STS_VERSION } from './sts';
 import { cloneWorld, type World } from './world';
 
 /** A service the fake serves. */
-export type FakeService = 'ecs' | 'slb' | 'oss' | 'ess' | 'sts' | 'mns' | 'eventbridge' | 'fc' | 'oos' | 'kms' | 'ros';
+export type FakeService =
+  | 'ecs'
+  | 'slb'
+  | 'oss'
+  | 'ess'
+  | 'sts'
+  | 'mns'
+  | 'eventbridge'
+  | 'fc'
+  | 'oos'
+  | 'kms'
+  | 'ros'
+  | 'sls';
 
 /** An OSS object of the fake. */
 interface StoredObject {
@@ -109,7 +122,14 @@ export class FakeCloud {
   readonly secrets = new FakeSecrets();
   /** ROS stack groups (ListStackInstances, DetectStackGroupDrift, GetStackGroupOperation and the rest). */
   readonly ros = new FakeRos();
-  private readonly httpServices: readonly FakeHttpService[] = [this.mns, this.eventBridge, this.functionCompute];
+  /** SLS logstores (GetLogs), filled by replay. */
+  readonly sls = new FakeSls();
+  private readonly httpServices: readonly FakeHttpService[] = [
+    this.mns,
+    this.eventBridge,
+    this.functionCompute,
+    this.sls,
+  ];
   private readonly server: Server;
   private readonly objects = new Map<string, StoredObject>();
   /** One string per distinct content type (every request brings its own copy of the header). */

@@ -42,7 +42,7 @@ export interface FakeHttpAnswer {
 /** A non-RPC product served by the fake cloud. */
 export interface FakeHttpService {
   /** Name recorded in `RecordedCall.service`. */
-  readonly service: 'mns' | 'eventbridge' | 'fc';
+  readonly service: 'mns' | 'eventbridge' | 'fc' | 'sls';
   /** Whether the request is for this product (by its Authorization scheme or path). */
   accepts(request: FakeHttpRequest): boolean;
   handle(request: FakeHttpRequest, context: FakeHttpContext): FakeHttpAnswer;

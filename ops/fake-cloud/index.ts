@@ -11,6 +11,7 @@ export { FakeRos } from './ros';
 export { FakeApiError } from './rpc-actions';
 export { FakeSecrets } from './secrets';
 export { ossV1StringToSign, verifyAcs3, verifyOssV1 } from './signatures';
+export { type FakeLog, FakeSls, type FakeSlsState, verifySlsV1 } from './sls';
 export {
   cloneWorld,
   INSTANCE_STATUSES,

@@ -16,10 +16,11 @@ import {
   replayEvents,
   replaySucceeded,
 } from './replay';
+import { DEFAULT_STORE_FOLDER } from './store';
 
 /** Usage, after `npm run replay --`. */
 export const USAGE =
-  '[--assembly cdk.out] [--region R] [--world world.json] [--json] [--events-from list.txt] [<event.json | folder> ...]';
+  '[--assembly cdk.out] [--region R] [--world world.json] [--store dir] [--json] [--events-from list.txt] [<event.json | folder> ...]';
 
 const FAULT_KEYS = ['action', 'status', 'code', 'message', 'times'];
 
@@ -33,6 +34,8 @@ export interface ReplayArgs {
   readonly files: readonly string[];
   /** List files (`--events-from`, repeatable), as given. */
   readonly eventsFrom: readonly string[];
+  /** Where the local store for `npm run trace` goes (ops/replay/store.ts). @default <assembly>/replay-store */
+  readonly store: string;
 }
 
 /** Where the CLI writes. */
@@ -48,6 +51,7 @@ export interface ReplayOptionValues {
   readonly world?: string;
   readonly json?: boolean;
   readonly eventsFrom?: readonly string[];
+  readonly store?: string;
 }
 
 /**
@@ -80,8 +84,10 @@ export function checkReplayArgs(
     );
   }
   if (problems.length > 0) throw new ReplayUsageError(problems);
+  const assembly = values.assembly ?? 'cdk.out';
   return {
-    assembly: values.assembly ?? 'cdk.out',
+    assembly,
+    store: values.store ?? path.join(assembly, DEFAULT_STORE_FOLDER),
     region: values.region,
     world: values.world,
     json: values.json === true,
@@ -192,6 +198,8 @@ export function createReplayTool(options: { readonly cwd?: string } = {}): ToolS
     notes:
       'Folders are read recursively (*.json, following symbolic links). A list file holds one path per line (blank ' +
       'lines and # comments skipped), relative to the current folder.\n' +
+      'The fake SLS logs (events and handler lines, ledger records included) and archive bucket are left in --store ' +
+      'for npm run trace -- --store <dir>.\n' +
       'Exit codes: 0 every event replayed and every delivery ok; 1 an event file or a delivery failed, or the ' +
       'assembly or world file cannot be used; 2 a usage error.',
     failures: [AssemblyError, ReplayInputError],
@@ -201,6 +209,10 @@ export function createReplayTool(options: { readonly cwd?: string } = {}): ToolS
         .option('--assembly <dir>', 'the cloud assembly written by npm run synth (default: cdk.out)')
         .option('--region <region>', 'replay only against the stack of this region')
         .option('--world <file>', "the fake cloud's state (JSON), with optional replay-only faults")
+        .option(
+          '--store <dir>',
+          'where to leave the SLS logs and archive for npm run trace (default: <assembly>/replay-store)',
+        )
         .addOption(repeatable('--events-from <file>', 'a list file of event paths, one per line (repeatable)')),
     run: async (context) => {
       const cwd = options.cwd ?? process.cwd();
@@ -211,6 +223,7 @@ export function createReplayTool(options: { readonly cwd?: string } = {}): ToolS
           world: context.options.string('world'),
           json: context.json,
           eventsFrom: context.options.strings('eventsFrom'),
+          store: context.options.string('store'),
         },
         context.args,
         cwd,
@@ -249,6 +262,7 @@ async function replayCommand(
     world: loaded?.world,
     faults: loaded?.faults,
     keepReport: false,
+    store: path.resolve(cwd, args.store),
     onEvent: (event, details) => {
       if (args.json) json.write(event);
       else io.stdout(formatEvent(event, details));

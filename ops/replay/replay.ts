@@ -6,6 +6,7 @@ import { EventFileError } from './errors';
 import { parseEventText } from './event-format';
 import type { EventInput } from './inputs';
 import { ContainerPool, type DeliveryOutcome, type InvocationResult, invokeFunction, type ReplayCall } from './invoke';
+import { logDeliveredEvent, logHandlerLines, writeReplayStore } from './store';
 
 /** One delivery of an event to one target of one matched rule. */
 export interface DeliveryReport {
@@ -84,6 +85,12 @@ export interface ReplayOptions {
   readonly faults?: readonly ReplayFault[];
   /** Account id of the empty worlds. @default 1234567890123456 */
   readonly accountId?: string;
+  /**
+   * A folder to leave the fake cloud's SLS logs and archive bucket in, one file per stack (ops/replay/store.ts), for
+   * `npm run trace -- --store <dir>`.
+   * @default - no store is written
+   */
+  readonly store?: string;
 }
 
 /** The account of an empty world. */
@@ -160,10 +167,17 @@ export async function replayEvents(options: ReplayOptions): Promise<ReplayResult
       const region = typeof event.aliyunregionid === 'string' ? event.aliyunregionid : undefined;
       const deliveries: DeliveryReport[] = [];
       const eventDetails = new Map<DeliveryReport, DeliveryDetails>();
+      const logged = new Set<AssemblyStack>();
       // Matched on a parse of the delivered JSON: exactly what EventBridge sees.
       for (const { stack, rule } of index.match(JSON.parse(eventJson))) {
         if (region !== undefined && stack.region !== region) continue;
         const cloud = clouds.get(stack.region) as FakeCloud;
+        // Every delivered event reaches the stack's events logstore once, as its SLS rule (every acs.ecs and acs.ess
+        // event) would take it there.
+        if (!logged.has(stack)) {
+          logged.add(stack);
+          logDeliveredEvent(cloud, stack, event);
+        }
         for (const target of rule.targets) {
           const { report, result } = await deliver(stack, rule, target, eventJson, cloud, containers);
           // The delivery's calls are in its report; the fake forgets them so that memory does not grow per event.
@@ -178,6 +192,7 @@ export async function replayEvents(options: ReplayOptions): Promise<ReplayResult
     containers.dispose();
     for (const cloud of clouds.values()) await cloud.stop();
   }
+  if (options.store !== undefined) writeReplayStore(options.store, options.stacks, clouds);
   return { report: { events }, details, clouds };
 }
 
@@ -217,6 +232,7 @@ async function deliver(
     };
   } else {
     result = await invokeFunction(fn, target, stack, eventJson, cloud, containers);
+    logHandlerLines(cloud, stack, target.functionName ?? name, result.logs);
   }
   return { report: { ...base, target: { type: target.type, function: name }, ...pick(result) }, result };
 }

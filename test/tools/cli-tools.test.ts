@@ -11,6 +11,7 @@ import { createDrillTool } from '../../ops/drill';
 import { createFleetTool } from '../../ops/fleet';
 import { createRedriveTool } from '../../ops/redrive';
 import { createRulesVerifyTool } from '../../ops/rules-verify';
+import { createTraceTool } from '../../ops/trace';
 import { benchTool } from '../../tools/bench';
 import { replayMemoryTool } from '../../tools/bench/replay-memory';
 import { deployPlanTool } from '../../tools/deploy-plan';
@@ -36,6 +37,7 @@ const TOOLS: readonly [ToolSpec, string][] = [
   [rulesTestTool, 'tools/rules-test.ts'],
   [createRulesVerifyTool(), 'tools/rules-verify.ts'],
   [schemaTool, 'tools/schema.ts'],
+  [createTraceTool(), 'tools/trace.ts'],
 ];
 
 async function run(tool: ToolSpec, argv: string[]) {
