@@ -9,6 +9,7 @@ import { FakeMns } from './mns';
 import { ECS_ACTIONS, FakeApiError, PRODUCT_BY_VERSION, type RpcAction, SLB_ACTIONS } from './rpc-actions';
 import { ECS_DISK_ACTIONS } from './rpc-actions-ecs-disks';
 import { ESS_ACTIONS } from './rpc-actions-ess';
+import { ALB_ACTIONS, NLB_ACTIONS } from './rpc-actions-lb';
 import { FakeSecrets } from './secrets';
 import { verifyAcs3, verifyOssV1 } from './signatures';
 import { FakeSimulatedEvents } from './simulated-events';
@@ -16,7 +17,19 @@ import { STS_ACTIONS, STS_VERSION } from './sts';
 import { cloneWorld, type World } from './world';
 
 /** A service the fake serves. */
-export type FakeService = 'ecs' | 'slb' | 'oss' | 'ess' | 'sts' | 'mns' | 'eventbridge' | 'fc' | 'oos' | 'kms';
+export type FakeService =
+  | 'ecs'
+  | 'slb'
+  | 'alb'
+  | 'nlb'
+  | 'oss'
+  | 'ess'
+  | 'sts'
+  | 'mns'
+  | 'eventbridge'
+  | 'fc'
+  | 'oos'
+  | 'kms';
 
 /** An OSS object of the fake. */
 interface StoredObject {
@@ -69,6 +82,21 @@ export interface FakeCloudOptions {
   readonly credentials?: FakeCredentials;
   /** Max keys per ListObjectsV2 page (small values exercise pagination). @default 1000 */
   readonly ossListPageSize?: number;
+  /** Throttle RPC services at a fixed rate. @default - no throttling */
+  readonly throttle?: FakeThrottle;
+}
+
+/**
+ * Fixed-rate throttling of RPC services: each listed service answers at most `callsPerSecond` calls per second of
+ * `now` (whole seconds), and `400 Throttling.User` beyond that, as Alibaba Cloud's per-API flow control does. With a
+ * simulated clock (replay, the spot-wave bench), "a second" is a simulated second: calls between two waits happen at
+ * the same instant, and only backoff and drain waits move time on.
+ */
+export interface FakeThrottle {
+  readonly services: readonly FakeService[];
+  readonly callsPerSecond: number;
+  /** @default Date.now */
+  readonly now?: () => number;
 }
 
 /** The default test credentials. */
@@ -116,12 +144,16 @@ export class FakeCloud {
   private readonly recorded: RecordedCall[] = [];
   private readonly faults = new Map<string, Fault[]>();
   private readonly listPageSize: number;
+  private readonly throttle?: FakeThrottle;
+  /** Per throttled service: the second being counted and the calls answered in it. */
+  private readonly throttleWindows = new Map<string, { second: number; calls: number }>();
   private port = 0;
 
   private constructor(options: FakeCloudOptions) {
     this.world = cloneWorld(options.world);
     this.credentials = options.credentials ?? TEST_CREDENTIALS;
     this.listPageSize = options.ossListPageSize ?? 1000;
+    this.throttle = options.throttle;
     this.server = createServer((req, res) => {
       this.dispatch(req, res).catch((error: unknown) => {
         res.writeHead(500, { 'content-type': 'application/json' });
@@ -294,18 +326,25 @@ export class FakeCloud {
         ? { ...ECS_ACTIONS, ...ECS_DISK_ACTIONS, ...this.systemEvents.actions }
         : service === 'slb'
           ? SLB_ACTIONS
-          : service === 'sts'
-            ? STS_ACTIONS
-            : service === 'ess'
-              ? ESS_ACTIONS
-              : service === 'oos'
-                ? this.secrets.oosActions
-                : service === 'kms'
-                  ? this.secrets.kmsActions
-                  : undefined;
+          : service === 'alb'
+            ? ALB_ACTIONS
+            : service === 'nlb'
+              ? NLB_ACTIONS
+              : service === 'sts'
+                ? STS_ACTIONS
+                : service === 'ess'
+                  ? ESS_ACTIONS
+                  : service === 'oos'
+                    ? this.secrets.oosActions
+                    : service === 'kms'
+                      ? this.secrets.kmsActions
+                      : undefined;
     const implementation = actions?.[action];
     if (implementation === undefined) {
       return error(404, 'InvalidAction.NotFound', `the fake does not implement ${version} ${action}`);
+    }
+    if (service !== undefined && this.throttled(service)) {
+      return error(400, 'Throttling.User', `Request was denied due to user flow control (${service}).`);
     }
     const fault = this.takeFault(action);
     if (fault !== undefined && fault.afterAction !== true) {
@@ -319,6 +358,20 @@ export class FakeCloud {
       if (e instanceof FakeApiError) return error(e.status, e.code, e.message);
       throw e;
     }
+  }
+
+  /** Counts a call of `service` against its throttle; true when it is over the rate. */
+  private throttled(service: FakeService): boolean {
+    const throttle = this.throttle;
+    if (throttle === undefined || !throttle.services.includes(service)) return false;
+    const second = Math.floor((throttle.now ?? Date.now)() / 1000);
+    const window = this.throttleWindows.get(service);
+    if (window === undefined || window.second !== second) {
+      this.throttleWindows.set(service, { second, calls: 1 });
+      return false;
+    }
+    window.calls += 1;
+    return window.calls > throttle.callsPerSecond;
   }
 
   /** Answers a call of a non-RPC product (MNS, EventBridge, FC); returns true once a response was written. */

@@ -6,6 +6,7 @@ import { EventFileError } from './errors';
 import { parseEventText } from './event-format';
 import type { EventInput } from './inputs';
 import { ContainerPool, type DeliveryOutcome, type InvocationResult, invokeFunction, type ReplayCall } from './invoke';
+import { SimulatedClock } from './simulated-clock';
 
 /** One delivery of an event to one target of one matched rule. */
 export interface DeliveryReport {
@@ -84,6 +85,11 @@ export interface ReplayOptions {
   readonly faults?: readonly ReplayFault[];
   /** Account id of the empty worlds. @default 1234567890123456 */
   readonly accountId?: string;
+  /**
+   * The clock the handlers run on: waits (a drain's `drainSeconds`, retry backoff) move it on instead of sleeping.
+   * @default - a simulated clock starting at the real current time, shared by the whole replay
+   */
+  readonly clock?: SimulatedClock;
 }
 
 /** The account of an empty world. */
@@ -103,6 +109,7 @@ export async function replayEvents(options: ReplayOptions): Promise<ReplayResult
   const events: EventReport[] = [];
   const regions = [...new Set(options.stacks.map((s) => s.region))];
   const containers = new ContainerPool();
+  const clock = options.clock ?? new SimulatedClock();
   try {
     for (const region of regions) {
       const world: World =
@@ -165,7 +172,7 @@ export async function replayEvents(options: ReplayOptions): Promise<ReplayResult
         if (region !== undefined && stack.region !== region) continue;
         const cloud = clouds.get(stack.region) as FakeCloud;
         for (const target of rule.targets) {
-          const { report, result } = await deliver(stack, rule, target, eventJson, cloud, containers);
+          const { report, result } = await deliver(stack, rule, target, eventJson, cloud, containers, clock);
           // The delivery's calls are in its report; the fake forgets them so that memory does not grow per event.
           cloud.clearCalls();
           deliveries.push(report);
@@ -188,6 +195,7 @@ async function deliver(
   eventJson: string,
   cloud: FakeCloud,
   containers: ContainerPool,
+  clock: SimulatedClock,
 ): Promise<{ report: DeliveryReport; result: InvocationResult }> {
   const base = { stack: stack.name, rule: rule.ruleName };
   if (target.type !== 'acs.fc.function') {
@@ -216,7 +224,7 @@ async function deliver(
       error: `rule ${rule.ruleName} target ${target.id}: Body form ${target.bodyForm} is not replayed (only ORIGINAL)`,
     };
   } else {
-    result = await invokeFunction(fn, target, stack, eventJson, cloud, containers);
+    result = await invokeFunction(fn, target, stack, eventJson, cloud, containers, clock);
   }
   return { report: { ...base, target: { type: target.type, function: name }, ...pick(result) }, result };
 }

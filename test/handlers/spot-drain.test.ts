@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import type { PreemptibleInstanceInterruptionEvent } from '../../lambda-src/commons/envelope';
 import { createFcHandler } from '../../lambda-src/commons/handler';
 import type { SlbApi } from '../../lambda-src/commons/slb-api';
 import { handle, type SpotDrainDeps, spec } from '../../lambda-src/spot-drain';
 import type { FakeCloud, World } from '../../ops/fake-cloud';
+import { SimulatedClock } from '../../ops/replay';
 import {
   context,
   failEveryAttempt,
@@ -51,6 +52,14 @@ function slbWorld(): World {
   });
 }
 
+// The drain waits 60 s between weight 0 and removal: on a simulated clock, never for real.
+const clock = new SimulatedClock();
+let uninstall: () => void = () => {};
+before(() => {
+  uninstall = clock.install();
+});
+after(() => uninstall());
+
 let cloud: FakeCloud | undefined;
 afterEach(async () => {
   await cloud?.stop();
@@ -73,6 +82,10 @@ function backends(c: FakeCloud, groupId: string): string[] {
   throw new Error(`no group ${groupId}`);
 }
 
+function drainedPorts(result: Record<string, unknown>): [string, number[]][] {
+  return (result.drained as { id: string; ports: number[] }[]).map((g) => [g.id, g.ports]);
+}
+
 const removals = (c: FakeCloud) => c.calls('slb').filter((call) => call.action === 'RemoveVServerGroupBackendServers');
 
 describe('spot-drain', () => {
@@ -82,10 +95,10 @@ describe('spot-drain', () => {
     const result = await handler(INTERRUPTION, context('spot-drain'));
 
     assert.equal(result.outcome, 'ok');
-    assert.equal(result.discovery, 'discovered');
-    assert.deepEqual(result.removed, [
-      { vServerGroupId: 'rsp-bp1web', ports: [80, 8080] },
-      { vServerGroupId: 'rsp-bp1tls', ports: [443] },
+    assert.deepEqual(result.discovery, { clb: 'discovered', alb: 'discovered', nlb: 'discovered' });
+    assert.deepEqual(drainedPorts(result), [
+      ['rsp-bp1web', [80, 8080]],
+      ['rsp-bp1tls', [443]],
     ]);
     assert.deepEqual(backends(cloud, 'rsp-bp1web'), [`${OTHER}:80`]);
     assert.deepEqual(backends(cloud, 'rsp-bp1tls'), []);
@@ -101,7 +114,7 @@ describe('spot-drain', () => {
       { ServerId: INSTANCE_ID, Port: '8080', Weight: '50', Type: 'ecs' },
     ]);
     assert.ok(cloud.calls().every((c) => c.signed && c.securityToken === 'test-security-token'));
-    assert.deepEqual(logs.lines[0].removed, result.removed);
+    assert.deepEqual(logs.lines[0].drained, result.drained);
   });
 
   it('drains all the same when a discovery lookup is throttled once: the call is retried inside the invocation', async () => {
@@ -131,13 +144,24 @@ describe('spot-drain', () => {
       },
       vServerGroupBackends: async () => [],
       removeVServerGroupBackends: async () => {},
+      setVServerGroupWeights: async () => {},
+      defaultGroupBackends: async () => [],
+      setDefaultGroupWeights: async () => {},
+      removeDefaultGroupBackends: async () => {},
     };
+    const none = { serverGroupIds: async () => [] };
     const event = { action: 'delete', instanceId: INSTANCE_ID } as PreemptibleInstanceInterruptionEvent;
 
-    const result = await handle(event, { slb, vServerGroupIds: [] } as unknown as SpotDrainDeps);
+    const result = await handle(event, {
+      slb,
+      alb: { kind: 'alb', ...none },
+      nlb: { kind: 'nlb', ...none },
+      vServerGroupIds: [],
+    } as unknown as SpotDrainDeps);
 
     assert.equal(peak, 4);
-    assert.equal(result.groupsChecked, 12);
+    // 12 vServer groups and the default server groups of the 12 load balancers.
+    assert.equal(result.groupsChecked, 24);
   });
 
   it('accepts the Cloud Monitor format of the same event', async () => {
@@ -154,8 +178,8 @@ describe('spot-drain', () => {
 
     const result = await handler(INTERRUPTION, context('spot-drain'));
 
-    assert.equal(result.discovery, 'configured');
-    assert.deepEqual(result.removed, [{ vServerGroupId: 'rsp-bp1tls', ports: [443] }]);
+    assert.equal((result.discovery as { clb: string }).clb, 'configured');
+    assert.deepEqual(drainedPorts(result), [['rsp-bp1tls', [443]]]);
     assert.deepEqual(backends(cloud, 'rsp-bp1web'), [`${INSTANCE_ID}:80`, `${INSTANCE_ID}:8080`, `${OTHER}:80`]);
     assert.ok(!cloud.calls('slb').some((c) => c.action === 'DescribeLoadBalancers'));
   });
@@ -166,7 +190,9 @@ describe('spot-drain', () => {
     const result = await handler(INTERRUPTION, context('spot-drain'));
 
     assert.equal(result.outcome, 'ok');
-    assert.deepEqual(result.removed, []);
+    assert.equal(result.reason, 'not-in-any-group');
+    assert.deepEqual(result.drained, []);
+    assert.equal(result.waitedMs, 0);
     assert.equal(removals(cloud).length, 0);
   });
 
@@ -221,6 +247,8 @@ describe('spot-drain', () => {
 
   it('fails with a RetryableError when SLB answers ServiceUnavailable, and retries for real', async () => {
     const { cloud, handler } = await setup();
+    // Two groups are removed concurrently: every attempt of both fails.
+    failEveryAttempt(cloud, 'RemoveVServerGroupBackendServers', { status: 503, code: 'ServiceUnavailable' });
     failEveryAttempt(cloud, 'RemoveVServerGroupBackendServers', { status: 503, code: 'ServiceUnavailable' });
 
     const error = await rejection(handler(INTERRUPTION, context('spot-drain')));
