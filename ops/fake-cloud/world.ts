@@ -166,13 +166,13 @@ const worldSchema = object({
   accountId: text,
   instances: listOf(instanceSchema).default(() => []),
   loadBalancers: listOf(loadBalancerSchema).default(() => []),
+  scalingGroups: listOf(scalingGroupSchema).default(() => []),
+  /** Automatic snapshot policies and the disks they apply to (ApplyAutoSnapshotPolicy adds disks). */
+  autoSnapshotPolicies: listOf(autoSnapshotPolicySchema).optional(),
   /** ALB server groups (2020-06-16 ListServerGroups & co.). */
   albServerGroups: listOf(serverGroupSchema).optional(),
   /** NLB server groups (2022-04-30 ListServerGroups & co.). */
   nlbServerGroups: listOf(serverGroupSchema).optional(),
-  scalingGroups: listOf(scalingGroupSchema).default(() => []),
-  /** Automatic snapshot policies and the disks they apply to (ApplyAutoSnapshotPolicy adds disks). */
-  autoSnapshotPolicies: listOf(autoSnapshotPolicySchema).optional(),
 });
 
 /** The state the fake cloud serves (see the example at the top of this file). */
