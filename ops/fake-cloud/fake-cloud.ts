@@ -52,6 +52,8 @@ export interface RecordedCall {
   /** `x-acs-security-token` / `x-oss-security-token` as received. */
   readonly securityToken?: string;
   readonly status: number;
+  /** Set when the fake's {@link FakeThrottle} refused the call. */
+  readonly throttled?: true;
 }
 
 /** An injected failure. */
@@ -308,8 +310,17 @@ export class FakeCloud {
       this.secretFor,
     );
     const securityToken = headerOf('x-acs-security-token');
+    let throttled = false;
     const answer = (status: number, payload: Record<string, unknown>) => {
-      this.recorded.push({ service: service ?? 'ecs', action, params, signed: check.ok, securityToken, status });
+      this.recorded.push({
+        service: service ?? 'ecs',
+        action,
+        params,
+        signed: check.ok,
+        securityToken,
+        status,
+        ...(throttled ? { throttled: true as const } : {}),
+      });
       res.writeHead(status, { 'content-type': 'application/json;charset=utf-8' });
       res.end(JSON.stringify(payload));
       return true;
@@ -344,6 +355,7 @@ export class FakeCloud {
       return error(404, 'InvalidAction.NotFound', `the fake does not implement ${version} ${action}`);
     }
     if (service !== undefined && this.throttled(service)) {
+      throttled = true;
       return error(400, 'Throttling.User', `Request was denied due to user flow control (${service}).`);
     }
     const fault = this.takeFault(action);

@@ -11,6 +11,8 @@ export interface ReplayCall {
   readonly service: string;
   readonly action: string;
   readonly params: Readonly<Record<string, string>>;
+  /** Set when the fake cloud's throttle refused the call (`Throttling.User`). */
+  readonly throttled?: true;
 }
 
 /** What happened when an event was handed to a function. */
@@ -206,7 +208,12 @@ function loadHandler(fn: AssemblyFunction): FcHandler {
 }
 
 function toReplayCall(call: RecordedCall): ReplayCall {
-  return { service: call.service, action: call.action, params: { ...call.params } };
+  return {
+    service: call.service,
+    action: call.action,
+    params: { ...call.params },
+    ...(call.throttled === true ? { throttled: true as const } : {}),
+  };
 }
 
 function inspectValue(value: unknown): string {

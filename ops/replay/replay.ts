@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { PatternIndex } from '../../lib/patterns/matcher';
-import { FakeCloud, type World } from '../fake-cloud';
+import { FakeCloud, type FakeThrottle, type World } from '../fake-cloud';
 import type { AssemblyRule, AssemblyStack, AssemblyTarget } from './assembly';
 import { EventFileError } from './errors';
 import { parseEventText } from './event-format';
@@ -90,6 +90,8 @@ export interface ReplayOptions {
    * @default - a simulated clock starting at the real current time, shared by the whole replay
    */
   readonly clock?: SimulatedClock;
+  /** Throttle services of the fake cloud at a fixed rate per second of `clock`. @default - no throttling */
+  readonly throttle?: Omit<FakeThrottle, 'now'>;
 }
 
 /** The account of an empty world. */
@@ -122,7 +124,8 @@ export async function replayEvents(options: ReplayOptions): Promise<ReplayResult
               loadBalancers: [],
               scalingGroups: [],
             };
-      const cloud = await FakeCloud.start({ world });
+      const throttle = options.throttle === undefined ? undefined : { ...options.throttle, now: () => clock.now() };
+      const cloud = await FakeCloud.start({ world, throttle });
       for (const fault of options.faults ?? []) {
         for (let i = 0; i < fault.times; i++) {
           cloud.failNext(fault.action, { status: fault.status, code: fault.code, message: fault.message });
