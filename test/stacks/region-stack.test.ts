@@ -191,6 +191,29 @@ describe('RegionStack', () => {
     assert.deepEqual(env('LifecycleAuditFunction').ARCHIVE_BUCKET, { 'Fn::GetAtt': ['Archive', 'Name'] });
   });
 
+  test('raises the spot-drain timeout to drainSeconds + 30 and grants the ALB and NLB drain calls on server groups', () => {
+    const stack = synthRegions({
+      regions: ['cn-shanghai'],
+      spotDrain: { drainSeconds: 120, albServerGroupIds: ['sgp-bp1abcdefgh0123'] },
+    })['ecs-event-ops-cn-shanghai'];
+    const fn = (id: string) => stack.Resources[id].Properties;
+
+    assert.equal(fn('SpotDrainFunction').Timeout, 150);
+    assert.equal(fn('AutoRestartFunction').Timeout, 60);
+    const env = fn('SpotDrainFunction').EnvironmentVariables as Record<string, unknown>;
+    assert.equal(env.DRAIN_SECONDS, '120');
+    assert.equal(env.DRAIN_ALB_SERVER_GROUP_IDS, 'sgp-bp1abcdefgh0123');
+    const policy = JSON.stringify(stack.Resources.SpotDrainFunctionRole.Properties);
+    for (const action of [
+      'alb:UpdateServerGroupServersAttribute',
+      'nlb:RemoveServersFromServerGroup',
+      'slb:SetBackendServers',
+    ]) {
+      assert.ok(policy.includes(action), `${action} is not granted`);
+    }
+    assert.ok(policy.includes(':servergroup/*'));
+  });
+
   test('leaves out the automations a region turns off', () => {
     const off = synthRegions({
       regions: ['cn-hangzhou', 'cn-beijing'],
