@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
+import { DRAIN_CALL_POLICY } from '../../lambda-src/commons/drain';
 import type { PreemptibleInstanceInterruptionEvent } from '../../lambda-src/commons/envelope';
 import { createFcHandler } from '../../lambda-src/commons/handler';
 import type { SlbApi } from '../../lambda-src/commons/slb-api';
@@ -247,9 +248,10 @@ describe('spot-drain', () => {
 
   it('fails with a RetryableError when SLB answers ServiceUnavailable, and retries for real', async () => {
     const { cloud, handler } = await setup();
-    // Two groups are removed concurrently: every attempt of both fails.
-    failEveryAttempt(cloud, 'RemoveVServerGroupBackendServers', { status: 503, code: 'ServiceUnavailable' });
-    failEveryAttempt(cloud, 'RemoveVServerGroupBackendServers', { status: 503, code: 'ServiceUnavailable' });
+    // Two groups are removed concurrently: every attempt of both fails, the drain's own patient retries included.
+    for (let i = 0; i < 2 * DRAIN_CALL_POLICY.attempts; i++) {
+      failEveryAttempt(cloud, 'RemoveVServerGroupBackendServers', { status: 503, code: 'ServiceUnavailable' });
+    }
 
     const error = await rejection(handler(INTERRUPTION, context('spot-drain')));
     const retry = await handler(INTERRUPTION, context('spot-drain'));
