@@ -7,6 +7,8 @@
 export const ID_PREFIXES = {
   instance: 'i-',
   vServerGroup: 'rsp-',
+  /** ALB and NLB server groups. */
+  serverGroup: 'sgp-',
   scalingGroup: 'asg-',
   disk: 'd-',
   snapshot: 's-',
@@ -21,6 +23,11 @@ export type IdKind = keyof typeof ID_PREFIXES;
 export const ID_FORMATS = {
   instance: { label: 'an instance', pattern: strictId('instance'), example: 'i-bp1abcdefghij0123456' },
   vServerGroup: { label: 'a vServer group', pattern: strictId('vServerGroup'), example: 'rsp-bp1abcdefghij0123' },
+  serverGroup: {
+    label: 'an ALB or NLB server group',
+    pattern: strictId('serverGroup'),
+    example: 'sgp-bp1abcdefghij0123',
+  },
   scalingGroup: { label: 'a scaling group', pattern: strictId('scalingGroup'), example: 'asg-bp1abcdefghij0123' },
   disk: { label: 'a disk', pattern: strictId('disk'), example: 'd-bp1abcdefghij0123456' },
 } as const;

@@ -18,7 +18,13 @@ export {
   type SecretStoreKind,
   secretNameVariable,
 } from './env/secrets';
-export { formatSpotDrainEnv, SPOT_DRAIN_ENV, type SpotDrainSettings } from './env/spot-drain';
+export {
+  DRAIN_SECONDS,
+  formatSpotDrainEnv,
+  SPOT_DRAIN_ENV,
+  SPOT_DRAIN_TIMEOUT_MARGIN_SECONDS,
+  type SpotDrainSettings,
+} from './env/spot-drain';
 export { ECS_SOURCE, ESS_SOURCE, EVENT_TYPES } from './events';
 export {
   type ConfigIdKind,

@@ -51,3 +51,14 @@ export function rpcCall(action: string, version: string) {
     bodyType: 'json',
   } as const;
 }
+
+/**
+ * Application Load Balancer (ALB), API version 2020-06-16 (the regional endpoint `alb.<region>.aliyuncs.com`).
+ * @see https://www.alibabacloud.com/help/en/slb/application-load-balancer/developer-reference/api-alb-2020-06-16-endpoint
+ */
+export const ALB: RpcProduct = { service: 'alb', version: '2020-06-16', endpointFor: (r) => `alb.${r}.aliyuncs.com` };
+/**
+ * Network Load Balancer (NLB), API version 2022-04-30 (the regional endpoint `nlb.<region>.aliyuncs.com`).
+ * @see https://www.alibabacloud.com/help/en/slb/network-load-balancer/developer-reference/api-nlb-2022-04-30-endpoint
+ */
+export const NLB: RpcProduct = { service: 'nlb', version: '2022-04-30', endpointFor: (r) => `nlb.${r}.aliyuncs.com` };

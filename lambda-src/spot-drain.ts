@@ -1,40 +1,45 @@
-import { SPOT_DRAIN_ENV } from '../contract/env/spot-drain';
-import { idPattern } from '../contract/ids';
-import { type CommonConfig, type Env, loadCommonConfig } from './commons/config';
-import type { HandlerResult } from './commons/context';
+import { DRAIN_SECONDS, SPOT_DRAIN_ENV } from '../contract/env/spot-drain';
+import { type IdKind, idPattern } from '../contract/ids';
+import { systemClock } from './commons/clock';
+import { type CommonConfig, type Env, loadCommonConfig, readInteger } from './commons/config';
+import type { HandlerResult, JsonValue } from './commons/context';
+import { type DrainDeps, drainInstance } from './commons/drain';
 import type { PreemptibleInstanceInterruptionEvent } from './commons/envelope';
 import { ConfigurationError } from './commons/errors';
 import { type BaseDeps, createFcHandler, type HandlerSpec } from './commons/handler';
-import { createRpcClient, SLB } from './commons/openapi';
-import { DISCOVERY_CONCURRENCY, mapPool } from './commons/pool';
-import { type BackendServer, MAX_BACKENDS_PER_CALL, type SlbApi, slbApi } from './commons/slb-api';
+import { ALB, createRpcClient, NLB, SLB } from './commons/openapi';
+import { serverGroupApi } from './commons/server-group-api';
+import { slbApi } from './commons/slb-api';
 
 /**
- * spot-drain: removes a spot instance from every classic SLB vServer group it serves in, when ECS announces its
- * release (~5 minutes ahead), so clients are not sent to a dying backend (seed scenario 3).
- *
- * Fixes over the seed: every port the instance is registered on (not a hard-coded 80) and every group (discovered,
- * or the configured `SPOT_DRAIN_ENV.vServerGroupIds`), with the registered weight and type.
+ * spot-drain: drains a spot instance from every load balancer group it serves in (CLB vServer and default server
+ * groups, ALB and NLB server groups) when ECS announces its release (~5 minutes ahead): weight 0 everywhere, one wait
+ * of `drainSeconds`, then removal (commons/drain.ts), so clients are not sent to a dying backend and connections in
+ * flight can finish (seed scenario 3).
  */
 
 /** Settings of this function. */
 export interface SpotDrainConfig extends CommonConfig {
-  /** `SPOT_DRAIN_ENV.vServerGroupIds`; empty = discover through DescribeLoadBalancers/DescribeVServerGroups. */
+  /** `SPOT_DRAIN_ENV.vServerGroupIds`; empty = discover the CLB groups (vServer and default). */
   readonly vServerGroupIds: readonly string[];
+  /** `SPOT_DRAIN_ENV.albServerGroupIds`; empty = every ALB server group of the region. */
+  readonly albServerGroupIds: readonly string[];
+  /** `SPOT_DRAIN_ENV.nlbServerGroupIds`; empty = every NLB server group of the region. */
+  readonly nlbServerGroupIds: readonly string[];
+  /** `SPOT_DRAIN_ENV.drainSeconds`. @default 60 */
+  readonly drainSeconds: number;
 }
 
 /** Dependencies of {@link handle}. */
-export interface SpotDrainDeps extends BaseDeps {
-  readonly slb: SlbApi;
-  /** Restrict to these groups; empty = discover. */
+export interface SpotDrainDeps extends BaseDeps, DrainDeps {
   readonly vServerGroupIds: readonly string[];
+  readonly albServerGroupIds: readonly string[];
+  readonly nlbServerGroupIds: readonly string[];
+  readonly drainSeconds: number;
 }
 
-const VSERVER_GROUP_ID = idPattern('vServerGroup');
-
-/** Reads the environment of this function. */
-export function loadConfig(env: Env): SpotDrainConfig {
-  const raw = env[SPOT_DRAIN_ENV.vServerGroupIds] ?? '';
+function readIds(env: Env, name: string, kind: IdKind, example: string): string[] {
+  const raw = env[name] ?? '';
   const ids = [
     ...new Set(
       raw
@@ -43,43 +48,57 @@ export function loadConfig(env: Env): SpotDrainConfig {
         .filter((id) => id !== ''),
     ),
   ];
-  const bad = ids.find((id) => !VSERVER_GROUP_ID.test(id));
+  const pattern = idPattern(kind);
+  const bad = ids.find((id) => !pattern.test(id));
   if (bad !== undefined) {
     throw new ConfigurationError(
-      `environment variable "${SPOT_DRAIN_ENV.vServerGroupIds}": "${raw}" contains "${bad}", which is not a vServer group id; expected comma-separated ids like rsp-bp1abc, or empty to discover groups`,
+      `environment variable "${name}": "${raw}" contains "${bad}", which is not ${kind === 'vServerGroup' ? 'a vServer group id' : 'a server group id'}; expected comma-separated ids like ${example}, or empty to discover groups`,
     );
   }
-  return { ...loadCommonConfig(env), vServerGroupIds: ids };
+  return ids;
+}
+
+/** Reads the environment of this function. */
+export function loadConfig(env: Env): SpotDrainConfig {
+  return {
+    ...loadCommonConfig(env),
+    vServerGroupIds: readIds(env, SPOT_DRAIN_ENV.vServerGroupIds, 'vServerGroup', 'rsp-bp1abc'),
+    albServerGroupIds: readIds(env, SPOT_DRAIN_ENV.albServerGroupIds, 'serverGroup', 'sgp-bp1abc'),
+    nlbServerGroupIds: readIds(env, SPOT_DRAIN_ENV.nlbServerGroupIds, 'serverGroup', 'sgp-bp1abc'),
+    drainSeconds: readInteger(env, SPOT_DRAIN_ENV.drainSeconds, DRAIN_SECONDS.default, {
+      min: DRAIN_SECONDS.min,
+      max: DRAIN_SECONDS.max,
+      why: 'the wait must end well within the ~5-minute notice before the instance is released',
+    }),
+  };
 }
 
 /** Core. */
 export async function handle(event: PreemptibleInstanceInterruptionEvent, deps: SpotDrainDeps): Promise<HandlerResult> {
   if (event.action !== 'delete') return { outcome: 'skipped', reason: 'not-delete-action', action: event.action };
-
-  const groups =
-    deps.vServerGroupIds.length > 0 ? [...deps.vServerGroupIds] : await discoverGroups(deps.slb, event.instanceId);
-  const removed: { vServerGroupId: string; ports: number[] }[] = [];
-  for (const groupId of groups) {
-    const mine = (await deps.slb.vServerGroupBackends(groupId)).filter((s) => s.serverId === event.instanceId);
-    if (mine.length === 0) continue;
-    for (let i = 0; i < mine.length; i += MAX_BACKENDS_PER_CALL) {
-      await deps.slb.removeVServerGroupBackends(groupId, mine.slice(i, i + MAX_BACKENDS_PER_CALL));
-    }
-    removed.push({ vServerGroupId: groupId, ports: mine.map((s: BackendServer) => s.port) });
-  }
+  const report = await drainInstance(event.instanceId, deps, {
+    drainSeconds: deps.drainSeconds,
+    restrict: {
+      vServerGroupIds: deps.vServerGroupIds,
+      albServerGroupIds: deps.albServerGroupIds,
+      nlbServerGroupIds: deps.nlbServerGroupIds,
+    },
+  });
+  const drained: JsonValue[] = report.groups.map((g) => ({
+    kind: g.kind,
+    id: g.id,
+    ports: [...g.ports],
+    jobIds: [...g.jobIds],
+  }));
   return {
     outcome: 'ok',
-    discovery: deps.vServerGroupIds.length > 0 ? 'configured' : 'discovered',
-    groupsChecked: groups.length,
-    removed,
+    reason: report.groups.length === 0 ? 'not-in-any-group' : 'drained',
+    discovery: { ...report.discovery },
+    groupsChecked: report.groupsChecked,
+    drained,
+    drainSeconds: deps.drainSeconds,
+    waitedMs: report.waitedMs,
   };
-}
-
-async function discoverGroups(slb: SlbApi, instanceId: string): Promise<string[]> {
-  // One lookup per load balancer, DISCOVERY_CONCURRENCY at a time: fast on a large fleet without throttling SLB.
-  const loadBalancerIds = await slb.loadBalancersWithServer(instanceId);
-  const groups = await mapPool(loadBalancerIds, DISCOVERY_CONCURRENCY, (id) => slb.vServerGroupIds(id));
-  return [...new Set(groups.flat())];
 }
 
 /** Wiring of this function. */
@@ -87,19 +106,22 @@ export const spec: HandlerSpec<'PreemptibleInstanceInterruption', SpotDrainConfi
   name: 'spot-drain',
   kind: 'PreemptibleInstanceInterruption',
   loadConfig,
-  buildDeps: (config, context, base) => ({
-    ...base,
-    slb: slbApi(
-      createRpcClient({
-        product: SLB,
-        credentials: context.credentials,
-        region: context.region,
-        endpoint: config.endpoints.slb,
-      }),
-      context.region,
-    ),
-    vServerGroupIds: config.vServerGroupIds,
-  }),
+  buildDeps: (config, context, base) => {
+    const client = (product: typeof SLB, endpoint: URL | undefined) =>
+      createRpcClient({ product, credentials: context.credentials, region: context.region, endpoint });
+    return {
+      ...base,
+      slb: slbApi(client(SLB, config.endpoints.slb), context.region),
+      alb: serverGroupApi('alb', client(ALB, config.endpoints.alb), context.region),
+      nlb: serverGroupApi('nlb', client(NLB, config.endpoints.nlb), context.region),
+      // The system clock: in FC a real wait; under replay a simulated one (commons/clock.ts).
+      sleep: systemClock.sleep,
+      vServerGroupIds: config.vServerGroupIds,
+      albServerGroupIds: config.albServerGroupIds,
+      nlbServerGroupIds: config.nlbServerGroupIds,
+      drainSeconds: config.drainSeconds,
+    };
+  },
   handle,
 };
 

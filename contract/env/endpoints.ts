@@ -5,6 +5,10 @@
 export const ENDPOINT_ENV = {
   ecs: 'EEO_ECS_ENDPOINT',
   slb: 'EEO_SLB_ENDPOINT',
+  /** Application Load Balancer. */
+  alb: 'EEO_ALB_ENDPOINT',
+  /** Network Load Balancer. */
+  nlb: 'EEO_NLB_ENDPOINT',
   /** Auto Scaling. */
   ess: 'EEO_ESS_ENDPOINT',
   oss: 'EEO_OSS_ENDPOINT',

@@ -37,6 +37,10 @@ export interface CommonConfig {
 export interface EndpointOverrides {
   readonly ecs?: URL;
   readonly slb?: URL;
+  /** Application Load Balancer; default `https://alb.<region>.aliyuncs.com`. */
+  readonly alb?: URL;
+  /** Network Load Balancer; default `https://nlb.<region>.aliyuncs.com`. */
+  readonly nlb?: URL;
   /** Auto Scaling; default `https://ess.<region>.aliyuncs.com`. */
   readonly ess?: URL;
   readonly oss?: URL;
@@ -81,6 +85,8 @@ export function loadEndpointOverrides(env: Env): EndpointOverrides {
   return {
     ecs: read('ecs'),
     slb: read('slb'),
+    alb: read('alb'),
+    nlb: read('nlb'),
     ess: read('ess'),
     oss: read('oss'),
     mns: read('mns'),

@@ -1,5 +1,6 @@
 import { formatLedgerLine, type LedgerDecision, type LedgerRecord } from '../../contract/ledger';
 import { type Actions, type RecordingActions, recordActions } from './actions';
+import { systemClock } from './clock';
 import type { CommonConfig, Env } from './config';
 import type { FcContext, HandlerResult } from './context';
 import {
@@ -63,7 +64,7 @@ export interface HandlerSpec<K extends EcsEventKind, C extends CommonConfig, D> 
 export interface HandlerOptions {
   /** @default console.log */
   readonly log?: LogSink;
-  /** @default Date.now */
+  /** @default - the system clock (commons/clock.ts: real in FC, simulated under replay) */
   readonly now?: () => number;
   /**
    * Retries of cloud calls inside an invocation (policy, sleep, jitter); the deadline always comes from the
@@ -163,7 +164,8 @@ export function createFcHandler<K extends EcsEventKind, C extends CommonConfig, 
   options: HandlerOptions = {},
 ): FcHandler {
   const sink = options.log ?? consoleSink;
-  const now = options.now ?? Date.now;
+  // The system clock: real in FC, simulated when replay installed one (./clock.ts).
+  const now = options.now ?? systemClock.now;
   const kinds: readonly K[] = typeof spec.kind === 'string' ? [spec.kind as K] : (spec.kind as readonly K[]);
   const { config, configError } = loadAtContainerStart(spec.name, () => spec.loadConfig(env), sink);
 

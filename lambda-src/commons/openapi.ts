@@ -1,7 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { sdkFailure } from '../../contract/api-failure';
-import { ECS, ESS, KMS, OOS, type RpcParams, type RpcProduct, SLB } from '../../contract/rpc';
+import { ALB, ECS, ESS, KMS, NLB, OOS, type RpcParams, type RpcProduct, SLB } from '../../contract/rpc';
 import { type RpcParamMap, signRpcRequest } from './acs3';
 import type { FcCredentials } from './context';
 import { apiError, PermanentError } from './errors';
@@ -17,7 +17,7 @@ import { withBackoff } from './retry';
  * @see https://alibabacloud.com/help/en/sdk/developer-reference/generalized-call-node-js
  */
 
-export { ECS, ESS, KMS, OOS, type RpcParams, type RpcProduct, SLB };
+export { ALB, ECS, ESS, KMS, NLB, OOS, type RpcParams, type RpcProduct, SLB };
 
 /**
  * A list parameter in the RPC "repeat list" encoding, `Name.1`, `Name.2`, …: what `OpenApiUtil.query` makes of an

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { systemClock } from './clock';
 import { isRetryable } from './errors';
 
 /**
@@ -36,13 +37,14 @@ export interface RetryScope {
   readonly random: () => number;
 }
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Outside any invocation (tools, tests of a client alone): the default policy, real clock, no deadline. */
+/**
+ * Outside any invocation (tools, tests of a client alone): the default policy, the system clock (the real one unless
+ * replay installed a simulated one, see ./clock.ts), no deadline.
+ */
 export const DEFAULT_RETRY_SCOPE: RetryScope = {
   policy: DEFAULT_RETRY_POLICY,
-  now: Date.now,
-  sleep: realSleep,
+  now: systemClock.now,
+  sleep: systemClock.sleep,
   random: Math.random,
 };
 

@@ -21,9 +21,20 @@ export interface SlbApi {
   vServerGroupBackends(vServerGroupId: string): Promise<BackendServer[]>;
   /** `RemoveVServerGroupBackendServers`; at most {@link MAX_BACKENDS_PER_CALL} entries. */
   removeVServerGroupBackends(vServerGroupId: string, servers: readonly BackendServer[]): Promise<void>;
+  /** `SetVServerGroupAttribute` with new weights; at most {@link MAX_BACKENDS_PER_CALL} entries. */
+  setVServerGroupWeights(vServerGroupId: string, servers: readonly BackendServer[]): Promise<void>;
+  /** Backend servers of the default server group of a load balancer (`DescribeLoadBalancerAttribute`; port 0). */
+  defaultGroupBackends(loadBalancerId: string): Promise<BackendServer[]>;
+  /** `SetBackendServers` (default server group) with new weights; at most {@link MAX_BACKENDS_PER_CALL} entries. */
+  setDefaultGroupWeights(loadBalancerId: string, servers: readonly BackendServer[]): Promise<void>;
+  /** `RemoveBackendServers` (default server group); at most {@link MAX_BACKENDS_PER_CALL} entries. */
+  removeDefaultGroupBackends(loadBalancerId: string, servers: readonly BackendServer[]): Promise<void>;
 }
 
-/** API limit of `RemoveVServerGroupBackendServers`. */
+/**
+ * API limit of `RemoveVServerGroupBackendServers`, `SetVServerGroupAttribute`, `SetBackendServers` and
+ * `RemoveBackendServers`: 20 backend servers per call.
+ */
 export const MAX_BACKENDS_PER_CALL = 20;
 const PAGE_SIZE = 100;
 
@@ -76,18 +87,74 @@ export function slbApi(client: RpcClient, region: string): SlbApi {
       });
     },
     async removeVServerGroupBackends(vServerGroupId, servers) {
-      if (servers.length === 0 || servers.length > MAX_BACKENDS_PER_CALL) {
-        throw new PermanentError(`RemoveVServerGroupBackendServers takes 1-20 servers, got ${servers.length}`);
-      }
-      // The documented format: values as strings, e.g. [{"ServerId":"i-x","Port":"80","Weight":"100","Type":"ecs"}].
-      const backendServers = JSON.stringify(
-        servers.map((s) => ({ ServerId: s.serverId, Port: String(s.port), Weight: String(s.weight), Type: s.type })),
-      );
       await client.call('RemoveVServerGroupBackendServers', {
         RegionId: region,
         VServerGroupId: vServerGroupId,
-        BackendServers: backendServers,
+        BackendServers: backendServersParam('RemoveVServerGroupBackendServers', servers, true),
+      });
+    },
+    async setVServerGroupWeights(vServerGroupId, servers) {
+      // SetVServerGroupAttribute, not ModifyVServerGroupBackendServers: the latter replaces servers, the former
+      // "only can be used to modify the weights of backend servers and names of vServer groups".
+      // https://www.alibabacloud.com/help/en/slb/classic-load-balancer/developer-reference/api-slb-2014-05-15-setvservergroupattribute
+      await client.call('SetVServerGroupAttribute', {
+        RegionId: region,
+        VServerGroupId: vServerGroupId,
+        BackendServers: backendServersParam('SetVServerGroupAttribute', servers, true),
+      });
+    },
+    async defaultGroupBackends(loadBalancerId) {
+      const body = await client.call('DescribeLoadBalancerAttribute', {
+        RegionId: region,
+        LoadBalancerId: loadBalancerId,
+      });
+      // Default-group servers have no port of their own (they serve on each listener's backend port).
+      return list(body, 'BackendServers', 'BackendServer', 'DescribeLoadBalancerAttribute').map((server) => {
+        if (typeof server.ServerId !== 'string') {
+          throw new PermanentError(
+            `slb:DescribeLoadBalancerAttribute returned a backend without ServerId in ${loadBalancerId}`,
+          );
+        }
+        return {
+          serverId: server.ServerId,
+          port: 0,
+          weight: server.Weight === undefined ? 100 : Number(server.Weight),
+          type: typeof server.Type === 'string' ? server.Type : 'ecs',
+        };
+      });
+    },
+    async setDefaultGroupWeights(loadBalancerId, servers) {
+      await client.call('SetBackendServers', {
+        RegionId: region,
+        LoadBalancerId: loadBalancerId,
+        BackendServers: backendServersParam('SetBackendServers', servers, false),
+      });
+    },
+    async removeDefaultGroupBackends(loadBalancerId, servers) {
+      await client.call('RemoveBackendServers', {
+        RegionId: region,
+        LoadBalancerId: loadBalancerId,
+        BackendServers: backendServersParam('RemoveBackendServers', servers, false),
       });
     },
   };
+}
+
+/**
+ * The `BackendServers` parameter of the CLB calls: one string holding a JSON array, values as strings, e.g.
+ * `[{"ServerId":"i-x","Port":"80","Weight":"100","Type":"ecs"}]`. In a vServer group a backend is its ServerId and
+ * Port; the default server group has no Port.
+ */
+function backendServersParam(action: string, servers: readonly BackendServer[], withPort: boolean): string {
+  if (servers.length === 0 || servers.length > MAX_BACKENDS_PER_CALL) {
+    throw new PermanentError(`${action} takes 1-${MAX_BACKENDS_PER_CALL} servers, got ${servers.length}`);
+  }
+  return JSON.stringify(
+    servers.map((s) => ({
+      ServerId: s.serverId,
+      ...(withPort ? { Port: String(s.port) } : {}),
+      Weight: String(s.weight),
+      Type: s.type,
+    })),
+  );
 }

@@ -57,6 +57,11 @@ export interface AutomationPlan {
   readonly statements: readonly PolicyStatement[];
   /** Its own variables, formatted through the contract (the common ones are added by the stack). */
   readonly environment: Readonly<Record<string, string>>;
+  /**
+   * The function's timeout is at least this many seconds (the larger of this and `functions.timeoutSeconds`).
+   * @default - `functions.timeoutSeconds`
+   */
+  readonly minTimeoutSeconds?: number;
   /** Run the function on a timer as well (or instead of rules), every this many minutes. @default - no timer */
   readonly scheduleMinutes?: number;
   /** Called once every automation of the region exists (e.g. custom resources the function provides). */

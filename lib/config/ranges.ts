@@ -34,6 +34,7 @@ export interface RangeSpec extends IntegerRange {
 }
 
 import { z } from 'zod';
+import { DRAIN_SECONDS } from '../../contract/env/spot-drain';
 
 const FC = '@alicloud/ros-cdk-fc';
 
@@ -86,6 +87,12 @@ export const RANGES = {
     min: 1,
     max: 3600,
     ros: { package: '@alicloud/ros-cdk-sls', validator: 'RosLogstorePropsValidator', property: 'ttl' },
+  },
+  'spotDrain.drainSeconds': {
+    min: DRAIN_SECONDS.min,
+    max: DRAIN_SECONDS.max,
+    ros: null,
+    note: 'the spot-drain handler environment; within the ~5-minute interruption notice (contract/env/spot-drain.ts)',
   },
   'autoRestart.maxRestartsPerHour': { min: 1, max: 20, ros: null, note: 'the auto-restart handler environment' },
   'deadLetterCheck.intervalMinutes': {

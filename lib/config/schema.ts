@@ -17,6 +17,7 @@
  */
 import { z } from 'zod';
 import { CLOCK_TIME, WEEKDAYS, type Weekday } from '../../contract/env/notify';
+import { DRAIN_SECONDS } from '../../contract/env/spot-drain';
 import { zoneParts } from '../../contract/event-time';
 import { TAG_KEY, TAG_KEY_ALLOWED, TAG_VALUE } from '../../contract/ids';
 import { declaredRuleName } from '../../contract/naming';
@@ -114,11 +115,20 @@ const autoRestart = section({
   ),
 });
 
-/** Scenario 3: take spot instances out of SLB vServer groups when they are about to be reclaimed. */
+/** Scenario 3: drain spot instances from CLB, ALB and NLB groups when they are about to be reclaimed. */
 const spotDrain = section({
   enabled: boolean('Drain spot instances about to be reclaimed.'),
   vServerGroupIds: list(idSchema('vServerGroup'), 100).describe(
-    'Restrict draining to these vServer groups (rsp-…); empty means discover them through the SLB API.',
+    'Restrict CLB draining to these vServer groups (rsp-…); empty means discover the CLB vServer and default server groups through the SLB API.',
+  ),
+  albServerGroupIds: list(idSchema('serverGroup'), 100).describe(
+    'Restrict ALB draining to these server groups (sgp-…); empty means look in every ALB server group of the region.',
+  ),
+  nlbServerGroupIds: list(idSchema('serverGroup'), 100).describe(
+    'Restrict NLB draining to these server groups (sgp-…); empty means look in every NLB server group of the region.',
+  ),
+  drainSeconds: rangedInteger('spotDrain.drainSeconds').describe(
+    "Seconds between weight 0 and removal (within the ~5-minute notice); the function's timeout is raised to at least this + 30.",
   ),
 });
 
@@ -484,7 +494,13 @@ export const DEFAULT_SETTINGS: RegionSettings = {
     maxRestartsPerHour: 3,
     ramTagCondition: true,
   },
-  spotDrain: { enabled: true, vServerGroupIds: [] },
+  spotDrain: {
+    enabled: true,
+    vServerGroupIds: [],
+    albServerGroupIds: [],
+    nlbServerGroupIds: [],
+    drainSeconds: DRAIN_SECONDS.default,
+  },
   systemEvents: { enabled: true },
   notifications: {
     dingTalk: false,

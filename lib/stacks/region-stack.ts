@@ -137,7 +137,7 @@ export class RegionStack extends ros.Stack {
           ...plan.environment,
         },
         memoryMb: config.functions.memoryMb,
-        timeoutSeconds: config.functions.timeoutSeconds,
+        timeoutSeconds: Math.max(config.functions.timeoutSeconds, plan.minTimeoutSeconds ?? 0),
         asyncRetryAttempts: config.functions.asyncRetryAttempts,
         bundleBudgetKb: config.functions.bundleBudgetKb,
       });

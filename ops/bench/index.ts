@@ -5,6 +5,7 @@
 import * as os from 'node:os';
 import { type BundlesResult, runBundlesBenchmark } from './bundles';
 import { runMatcherBenchmark } from './matcher';
+import { runSpotWave, type SpotWaveResult } from './spot-wave';
 import { runSynthBenchmark, type SynthResult } from './synth';
 
 /** The `--json` output, exactly. */
@@ -14,33 +15,41 @@ export interface BenchResult {
   readonly matcher: {
     readonly byPatternCount: readonly { readonly patterns: number; readonly eventsPerSecond: number }[];
   };
+  /** 200 spot notices over 50 load balancers with the load-balancer APIs throttled (ops/bench/spot-wave.ts). */
+  readonly spotWave: SpotWaveResult;
   readonly machine: { readonly cpus: number; readonly node: string };
 }
 
 /**
  * Runs every benchmark; `progress` hears one line per step (each takes from seconds to a minute).
  */
-export function runBench(quick: boolean, progress: (line: string) => void = () => undefined): BenchResult {
-  progress('bench: 1/3 handler bundles: size and cold module load time');
+export async function runBench(
+  quick: boolean,
+  progress: (line: string) => void = () => undefined,
+): Promise<BenchResult> {
+  progress('bench: 1/4 handler bundles: size and cold module load time');
   const bundles = runBundlesBenchmark(quick ? 5 : 11);
-  progress('bench: 2/3 synth time by number of regions (1, 4, 16)');
+  progress('bench: 2/4 synth time by number of regions (1, 4, 16)');
   const synth = runSynthBenchmark([1, 4, 16], quick ? 1 : 3);
-  progress('bench: 3/3 matcher throughput by number of patterns');
+  progress('bench: 3/4 matcher throughput by number of patterns');
   const matcher = runMatcherBenchmark({ durationMs: quick ? 300 : 2000 }).map(({ patterns, eventsPerSecond }) => ({
     patterns,
     eventsPerSecond,
   }));
+  progress('bench: 4/4 spot wave: 200 notices, 50 load balancers, throttled load-balancer APIs (simulated time)');
+  const spotWave = await runSpotWave();
   return {
     bundles,
     synth,
     matcher: { byPatternCount: matcher },
+    spotWave,
     machine: { cpus: os.cpus().length, node: process.version },
   };
 }
 
 /** The result as Markdown tables. */
 export function formatBench(result: BenchResult): string {
-  const { bundles, synth, matcher, machine } = result;
+  const { bundles, synth, matcher, spotWave, machine } = result;
   const kb = (bytes: number) => (bytes / 1000).toFixed(1);
   const lines = [
     `Machine: ${machine.cpus} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), Node ${machine.node}`,
@@ -68,6 +77,12 @@ export function formatBench(result: BenchResult): string {
   lines.push(
     '',
     `Matcher slowdown ${first.patterns} → ${last.patterns} patterns: ${(first.eventsPerSecond / last.eventsPerSecond).toFixed(2)}x`,
+    '',
+    `Spot wave: ${spotWave.notices} notices over ${spotWave.loadBalancers.clb} CLB, ${spotWave.loadBalancers.alb} ALB and ${spotWave.loadBalancers.nlb} NLB load balancers, slb/alb/nlb throttled at ${spotWave.throttleCallsPerSecond} calls per simulated second`,
+    '',
+    '| API calls per notice | throttled per notice | drain latency p50 s | max s | lost | dead-lettered |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| ${spotWave.apiCallsPerNotice} | ${spotWave.throttledPerNotice} | ${spotWave.drainLatencySeconds.p50} | ${spotWave.drainLatencySeconds.max} | ${spotWave.lost} | ${spotWave.deadLettered} |`,
     '',
   );
   return lines.join('\n');

@@ -10,6 +10,7 @@ import { FakeRos } from './ros';
 import { ECS_ACTIONS, FakeApiError, PRODUCT_BY_VERSION, type RpcAction, SLB_ACTIONS } from './rpc-actions';
 import { ECS_DISK_ACTIONS } from './rpc-actions-ecs-disks';
 import { ESS_ACTIONS } from './rpc-actions-ess';
+import { ALB_ACTIONS, NLB_ACTIONS } from './rpc-actions-lb';
 import { FakeSecrets } from './secrets';
 import { verifyAcs3, verifyOssV1 } from './signatures';
 import { FakeSimulatedEvents } from './simulated-events';
@@ -21,6 +22,8 @@ import { cloneWorld, type World } from './world';
 export type FakeService =
   | 'ecs'
   | 'slb'
+  | 'alb'
+  | 'nlb'
   | 'oss'
   | 'ess'
   | 'sts'
@@ -53,6 +56,8 @@ export interface RecordedCall {
   /** `x-acs-security-token` / `x-oss-security-token` as received. */
   readonly securityToken?: string;
   readonly status: number;
+  /** Set when the fake's {@link FakeThrottle} refused the call. */
+  readonly throttled?: true;
 }
 
 /** An injected failure. */
@@ -83,6 +88,21 @@ export interface FakeCloudOptions {
   readonly credentials?: FakeCredentials;
   /** Max keys per ListObjectsV2 page (small values exercise pagination). @default 1000 */
   readonly ossListPageSize?: number;
+  /** Throttle RPC services at a fixed rate. @default - no throttling */
+  readonly throttle?: FakeThrottle;
+}
+
+/**
+ * Fixed-rate throttling of RPC services: each listed service answers at most `callsPerSecond` calls per second of
+ * `now` (whole seconds), and `400 Throttling.User` beyond that, as Alibaba Cloud's per-API flow control does. With a
+ * simulated clock (replay, the spot-wave bench), "a second" is a simulated second: calls between two waits happen at
+ * the same instant, and only backoff and drain waits move time on.
+ */
+export interface FakeThrottle {
+  readonly services: readonly FakeService[];
+  readonly callsPerSecond: number;
+  /** @default Date.now */
+  readonly now?: () => number;
 }
 
 /** The default test credentials. */
@@ -139,12 +159,16 @@ export class FakeCloud {
   private readonly recorded: RecordedCall[] = [];
   private readonly faults = new Map<string, Fault[]>();
   private readonly listPageSize: number;
+  private readonly throttle?: FakeThrottle;
+  /** Per throttled service: the second being counted and the calls answered in it. */
+  private readonly throttleWindows = new Map<string, { second: number; calls: number }>();
   private port = 0;
 
   private constructor(options: FakeCloudOptions) {
     this.world = cloneWorld(options.world);
     this.credentials = options.credentials ?? TEST_CREDENTIALS;
     this.listPageSize = options.ossListPageSize ?? 1000;
+    this.throttle = options.throttle;
     this.server = createServer((req, res) => {
       this.dispatch(req, res).catch((error: unknown) => {
         res.writeHead(500, { 'content-type': 'application/json' });
@@ -299,8 +323,17 @@ export class FakeCloud {
       this.secretFor,
     );
     const securityToken = headerOf('x-acs-security-token');
+    let throttled = false;
     const answer = (status: number, payload: Record<string, unknown>) => {
-      this.recorded.push({ service: service ?? 'ecs', action, params, signed: check.ok, securityToken, status });
+      this.recorded.push({
+        service: service ?? 'ecs',
+        action,
+        params,
+        signed: check.ok,
+        securityToken,
+        status,
+        ...(throttled ? { throttled: true as const } : {}),
+      });
       res.writeHead(status, { 'content-type': 'application/json;charset=utf-8' });
       res.end(JSON.stringify(payload));
       return true;
@@ -317,20 +350,28 @@ export class FakeCloud {
         ? { ...ECS_ACTIONS, ...ECS_DISK_ACTIONS, ...this.systemEvents.actions }
         : service === 'slb'
           ? SLB_ACTIONS
-          : service === 'sts'
-            ? STS_ACTIONS
-            : service === 'ess'
-              ? ESS_ACTIONS
-              : service === 'oos'
-                ? this.secrets.oosActions
-                : service === 'kms'
-                  ? this.secrets.kmsActions
-                  : service === 'ros'
-                    ? this.ros.actions
-                    : undefined;
+          : service === 'alb'
+            ? ALB_ACTIONS
+            : service === 'nlb'
+              ? NLB_ACTIONS
+              : service === 'sts'
+                ? STS_ACTIONS
+                : service === 'ess'
+                  ? ESS_ACTIONS
+                  : service === 'oos'
+                    ? this.secrets.oosActions
+                    : service === 'kms'
+                      ? this.secrets.kmsActions
+                      : service === 'ros'
+                        ? this.ros.actions
+                        : undefined;
     const implementation = actions?.[action];
     if (implementation === undefined) {
       return error(404, 'InvalidAction.NotFound', `the fake does not implement ${version} ${action}`);
+    }
+    if (service !== undefined && this.throttled(service)) {
+      throttled = true;
+      return error(400, 'Throttling.User', `Request was denied due to user flow control (${service}).`);
     }
     const fault = this.takeFault(action);
     if (fault !== undefined && fault.afterAction !== true) {
@@ -344,6 +385,20 @@ export class FakeCloud {
       if (e instanceof FakeApiError) return error(e.status, e.code, e.message);
       throw e;
     }
+  }
+
+  /** Counts a call of `service` against its throttle; true when it is over the rate. */
+  private throttled(service: FakeService): boolean {
+    const throttle = this.throttle;
+    if (throttle === undefined || !throttle.services.includes(service)) return false;
+    const second = Math.floor((throttle.now ?? Date.now)() / 1000);
+    const window = this.throttleWindows.get(service);
+    if (window === undefined || window.second !== second) {
+      this.throttleWindows.set(service, { second, calls: 1 });
+      return false;
+    }
+    window.calls += 1;
+    return window.calls > throttle.callsPerSecond;
   }
 
   /** Answers a call of a non-RPC product (MNS, EventBridge, FC); returns true once a response was written. */

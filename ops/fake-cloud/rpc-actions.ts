@@ -16,9 +16,13 @@ export class FakeApiError extends Error {
 export type RpcAction = (world: World, params: Readonly<Record<string, string>>) => Record<string, unknown>;
 
 /** Products the fake serves, keyed by API version. */
-export const PRODUCT_BY_VERSION: Readonly<Record<string, 'ecs' | 'slb' | 'ess' | 'oos' | 'kms' | 'ros'>> = {
+export const PRODUCT_BY_VERSION: Readonly<
+  Record<string, 'ecs' | 'slb' | 'alb' | 'nlb' | 'ess' | 'oos' | 'kms' | 'ros'>
+> = {
   '2014-05-26': 'ecs',
   '2014-05-15': 'slb',
+  '2020-06-16': 'alb',
+  '2022-04-30': 'nlb',
   '2014-08-28': 'ess',
   '2019-06-01': 'oos',
   '2016-01-20': 'kms',
@@ -112,6 +116,41 @@ function backendList(servers: { serverId: string; port: number; weight: number; 
   };
 }
 
+function loadBalancer(world: World, id: string) {
+  const lb = world.loadBalancers.find((l) => l.id === id);
+  if (lb === undefined) throw new FakeApiError(404, 'InvalidLoadBalancerId.NotFound', `load balancer ${id} not found`);
+  return lb;
+}
+
+function defaultBackendList(servers: { serverId: string; weight: number; type?: string }[]) {
+  return {
+    BackendServer: servers.map((s) => ({ ServerId: s.serverId, Weight: s.weight, Type: s.type ?? 'ecs' })),
+  };
+}
+
+/** The `BackendServers` JSON string of the CLB writes: 1-20 entries with ServerId (and Port in vServer groups). */
+function backendEntries(params: Readonly<Record<string, string>>, withPort = true) {
+  const entries = jsonArray(params, 'BackendServers');
+  if (entries.length === 0 || entries.length > 20) {
+    throw new FakeApiError(400, 'InvalidParameter.BackendServers', 'BackendServers takes 1-20 entries');
+  }
+  return entries.map((entry) => {
+    const e = entry as Record<string, unknown>;
+    if (typeof e.ServerId !== 'string' || (withPort && e.Port === undefined)) {
+      throw new FakeApiError(
+        400,
+        'InvalidParameter.BackendServers',
+        withPort ? 'each entry needs ServerId and Port' : 'each entry needs ServerId',
+      );
+    }
+    const weight = e.Weight === undefined ? undefined : Number(e.Weight);
+    if (weight !== undefined && !(Number.isInteger(weight) && weight >= 0 && weight <= 100)) {
+      throw new FakeApiError(400, 'InvalidParameter.Weight', `Weight ${String(e.Weight)} is not 0-100`);
+    }
+    return { serverId: e.ServerId, port: Number(e.Port), weight };
+  });
+}
+
 /** Classic SLB 2014-05-15. */
 export const SLB_ACTIONS: Readonly<Record<string, RpcAction>> = {
   DescribeLoadBalancers(world, params) {
@@ -122,9 +161,13 @@ export const SLB_ACTIONS: Readonly<Record<string, RpcAction>> = {
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
       throw new FakeApiError(400, 'InvalidParameter.PageSize', 'PageSize must be 1-100');
     }
+    // ServerId matches members of the default server group and of vServer groups alike (for vServer-group-only
+    // members the real API's behaviour is UNCONFIRMED; the drain names such groups through configuration if needed).
     const matching = world.loadBalancers.filter(
       (lb) =>
-        serverId === undefined || lb.vServerGroups.some((g) => g.backendServers.some((s) => s.serverId === serverId)),
+        serverId === undefined ||
+        lb.vServerGroups.some((g) => g.backendServers.some((s) => s.serverId === serverId)) ||
+        (lb.backendServers ?? []).some((s) => s.serverId === serverId),
     );
     const page = matching.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
     return {
@@ -155,6 +198,68 @@ export const SLB_ACTIONS: Readonly<Record<string, RpcAction>> = {
       VServerGroupName: found.group.id,
       LoadBalancerId: found.lb.id,
       BackendServers: backendList(found.group.backendServers),
+    };
+  },
+  SetVServerGroupAttribute(world, params) {
+    checkRegion(world, params);
+    const found = group(world, required(params, 'VServerGroupId'));
+    // Only weights of existing members change (the API "only can be used to modify the weights of backend servers").
+    for (const entry of backendEntries(params)) {
+      const member = found.group.backendServers.find((s) => s.serverId === entry.serverId && s.port === entry.port);
+      if (member === undefined) {
+        throw new FakeApiError(
+          400,
+          'BackendServer.NotExist',
+          `${entry.serverId}:${entry.port} is not in ${found.group.id}`,
+        );
+      }
+      if (entry.weight !== undefined) member.weight = entry.weight;
+    }
+    return {
+      RequestId: requestId(),
+      VServerGroupId: found.group.id,
+      BackendServers: backendList(found.group.backendServers),
+    };
+  },
+  DescribeLoadBalancerAttribute(world, params) {
+    checkRegion(world, params);
+    const lb = loadBalancer(world, required(params, 'LoadBalancerId'));
+    return {
+      RequestId: requestId(),
+      LoadBalancerId: lb.id,
+      BackendServers: defaultBackendList(lb.backendServers ?? []),
+    };
+  },
+  SetBackendServers(world, params) {
+    checkRegion(world, params);
+    const lb = loadBalancer(world, required(params, 'LoadBalancerId'));
+    for (const entry of backendEntries(params, false)) {
+      const member = (lb.backendServers ?? []).find((s) => s.serverId === entry.serverId);
+      if (member === undefined) {
+        throw new FakeApiError(
+          400,
+          'BackendServer.NotExist',
+          `${entry.serverId} is not in the default group of ${lb.id}`,
+        );
+      }
+      if (entry.weight !== undefined) member.weight = entry.weight;
+    }
+    return {
+      RequestId: requestId(),
+      LoadBalancerId: lb.id,
+      BackendServers: defaultBackendList(lb.backendServers ?? []),
+    };
+  },
+  RemoveBackendServers(world, params) {
+    checkRegion(world, params);
+    const lb = loadBalancer(world, required(params, 'LoadBalancerId'));
+    const ids = backendEntries(params, false).map((e) => e.serverId);
+    // Servers that are not members are ignored, as RemoveVServerGroupBackendServers documents for its own case.
+    if (lb.backendServers !== undefined) lb.backendServers = lb.backendServers.filter((s) => !ids.includes(s.serverId));
+    return {
+      RequestId: requestId(),
+      LoadBalancerId: lb.id,
+      BackendServers: defaultBackendList(lb.backendServers ?? []),
     };
   },
   RemoveVServerGroupBackendServers(world, params) {

@@ -12,6 +12,7 @@ import { pathText, zodProblems } from '../../lib/private/zod-problems';
  *   "instances": [{ "id": "i-bp1abcdefghij0123456", "status": "Stopped", "tags": { "auto-restart": "true" } }],
  *   "loadBalancers": [{ "id": "lb-bp1...", "vServerGroups": [{ "id": "rsp-bp1...",
  *     "backendServers": [{ "serverId": "i-bp1abcdefghij0123456", "port": 80, "weight": 100 }] }] }],
+ *   "albServerGroups": [{ "id": "sgp-bp1...", "servers": [{ "serverId": "i-bp1...", "port": 80, "weight": 100 }] }],
  *   "scalingGroups": [] }
  */
 /** A deep copy of a world, so tests can reuse a constant. */
@@ -24,6 +25,9 @@ export const INSTANCE_STATUSES = ['Pending', 'Starting', 'Running', 'Stopping', 
 
 /** SLB backend server types (`Type`, with `Weight` 0-100, of SetVServerGroupAttribute). @see https://www.alibabacloud.com/help/en/slb/api-setvservergroupattribute */
 export const BACKEND_SERVER_TYPES = ['ecs', 'eni', 'eci'] as const;
+
+/** ALB/NLB server types (`ServerType` of UpdateServerGroupServersAttribute). @see https://www.alibabacloud.com/help/en/slb/application-load-balancer/developer-reference/api-alb-2020-06-16-updateservergroupserversattribute */
+export const SERVER_TYPES = ['Ecs', 'Eni', 'Eci', 'Ip'] as const;
 
 /** Scaling activity status codes (`StatusCode` of DescribeScalingActivities). @see https://www.alibabacloud.com/help/en/auto-scaling/developer-reference/api-describescalingactivities */
 export const SCALING_ACTIVITY_STATUS_CODES = ['Successful', 'Warning', 'Failed', 'InProgress', 'Rejected'] as const;
@@ -107,8 +111,33 @@ const backendServerSchema = object({
 /** A vServer group. */
 const vServerGroupSchema = object({ id: text, backendServers: listOf(backendServerSchema).default(() => []) });
 
+/** A server of a CLB default server group: no port of its own (it serves on each listener's backend port). */
+const defaultBackendServerSchema = object({
+  serverId: text,
+  weight: integer(0, 100),
+  /** @default ecs */
+  type: oneOf('backend server type', BACKEND_SERVER_TYPES).optional(),
+});
+
 /** A classic SLB instance. */
-const loadBalancerSchema = object({ id: text, vServerGroups: listOf(vServerGroupSchema).default(() => []) });
+const loadBalancerSchema = object({
+  id: text,
+  vServerGroups: listOf(vServerGroupSchema).default(() => []),
+  /** The default server group (DescribeLoadBalancerAttribute, SetBackendServers, RemoveBackendServers). */
+  backendServers: listOf(defaultBackendServerSchema).optional(),
+});
+
+/** A server of an ALB or NLB server group (`ServerType` of ListServerGroupServers). */
+const groupServerSchema = object({
+  serverId: text,
+  /** @default Ecs */
+  serverType: oneOf('server type', SERVER_TYPES).optional(),
+  port: integer(1, 65535),
+  weight: integer(0, 100),
+});
+
+/** An ALB or NLB server group. */
+const serverGroupSchema = object({ id: text, servers: listOf(groupServerSchema).default(() => []) });
 
 /** A scaling activity of a group. */
 const scalingActivitySchema = object({
@@ -208,6 +237,10 @@ const worldSchema = object({
   autoSnapshotPolicies: listOf(autoSnapshotPolicySchema).optional(),
   /** ROS stack groups, their instances and operations (ops/fake-cloud/ros.ts). */
   stackGroups: listOf(stackGroupSchema).optional(),
+  /** ALB server groups (2020-06-16 ListServerGroups & co.). */
+  albServerGroups: listOf(serverGroupSchema).optional(),
+  /** NLB server groups (2022-04-30 ListServerGroups & co.). */
+  nlbServerGroups: listOf(serverGroupSchema).optional(),
 });
 
 /** The state the fake cloud serves (see the example at the top of this file). */
@@ -216,6 +249,10 @@ export type World = z.output<typeof worldSchema>;
 export type WorldInstance = z.output<typeof instanceSchema>;
 /** A classic SLB instance. */
 export type WorldLoadBalancer = z.output<typeof loadBalancerSchema>;
+/** An ALB or NLB server group. */
+export type WorldServerGroup = z.output<typeof serverGroupSchema>;
+/** A server of an ALB or NLB server group. */
+export type WorldGroupServer = z.output<typeof groupServerSchema>;
 /** A vServer group. */
 export type WorldVServerGroup = z.output<typeof vServerGroupSchema>;
 /** A backend server entry. */

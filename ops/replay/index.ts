@@ -36,3 +36,4 @@ export {
   replayEvents,
   replaySucceeded,
 } from './replay';
+export { SimulatedClock } from './simulated-clock';

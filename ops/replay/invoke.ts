@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { FakeCloud, RecordedCall } from '../fake-cloud';
 import { type AssemblyFunction, type AssemblyStack, type AssemblyTarget, resolveValue } from './assembly';
+import type { SimulatedClock } from './simulated-clock';
 
 /** How a delivery ended. */
 export type DeliveryOutcome = 'ok' | 'failed' | 'dead-lettered';
@@ -10,6 +11,8 @@ export interface ReplayCall {
   readonly service: string;
   readonly action: string;
   readonly params: Readonly<Record<string, string>>;
+  /** Set when the fake cloud's throttle refused the call (`Throttling.User`). */
+  readonly throttled?: true;
 }
 
 /** What happened when an event was handed to a function. */
@@ -96,6 +99,9 @@ export class ContainerPool {
  * The environment is the function's `EnvironmentVariables` (intrinsics resolved, see `resolveValue`) plus the fake
  * cloud's endpoint overrides, set around every invocation, and in place when the container of `containers` starts
  * (handlers read it at module load); `process.env` and `console` are restored afterwards. Console output is captured.
+ *
+ * Time: with a `clock`, the handler runs on it (installed for the invocation, see contract/clock.ts): a drain's wait
+ * and the retries' backoff take no real time. In Function Compute the same code really waits.
  */
 export async function invokeFunction(
   fn: AssemblyFunction,
@@ -104,6 +110,7 @@ export async function invokeFunction(
   eventJson: string,
   cloud: FakeCloud,
   containers: ContainerPool,
+  clock?: SimulatedClock,
 ): Promise<InvocationResult> {
   const logs: string[] = [];
   const capture = (...args: unknown[]) => {
@@ -131,6 +138,7 @@ export async function invokeFunction(
   let attempts = 0;
   let error: string | undefined;
   let ok = false;
+  const uninstallClock = clock?.install();
   try {
     Object.assign(console, { log: capture, info: capture, warn: capture, error: capture, debug: capture });
     for (const key of Object.keys(environment)) process.env[key] = environment[key];
@@ -155,6 +163,7 @@ export async function invokeFunction(
       }
     }
   } finally {
+    uninstallClock?.();
     Object.assign(console, savedConsole);
     for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
     Object.assign(process.env, savedEnv);
@@ -199,7 +208,12 @@ function loadHandler(fn: AssemblyFunction): FcHandler {
 }
 
 function toReplayCall(call: RecordedCall): ReplayCall {
-  return { service: call.service, action: call.action, params: { ...call.params } };
+  return {
+    service: call.service,
+    action: call.action,
+    params: { ...call.params },
+    ...(call.throttled === true ? { throttled: true as const } : {}),
+  };
 }
 
 function inspectValue(value: unknown): string {

@@ -1,11 +1,12 @@
 import * as fs from 'node:fs';
 import { PatternIndex } from '../../lib/patterns/matcher';
-import { FakeCloud, type World } from '../fake-cloud';
+import { FakeCloud, type FakeThrottle, type World } from '../fake-cloud';
 import type { AssemblyRule, AssemblyStack, AssemblyTarget } from './assembly';
 import { EventFileError } from './errors';
 import { parseEventText } from './event-format';
 import type { EventInput } from './inputs';
 import { ContainerPool, type DeliveryOutcome, type InvocationResult, invokeFunction, type ReplayCall } from './invoke';
+import { SimulatedClock } from './simulated-clock';
 import { logDeliveredEvent, logHandlerLines, writeReplayStore } from './store';
 
 /** One delivery of an event to one target of one matched rule. */
@@ -91,6 +92,13 @@ export interface ReplayOptions {
    * @default - no store is written
    */
   readonly store?: string;
+  /**
+   * The clock the handlers run on: waits (a drain's `drainSeconds`, retry backoff) move it on instead of sleeping.
+   * @default - a simulated clock starting at the real current time, shared by the whole replay
+   */
+  readonly clock?: SimulatedClock;
+  /** Throttle services of the fake cloud at a fixed rate per second of `clock`. @default - no throttling */
+  readonly throttle?: Omit<FakeThrottle, 'now'>;
 }
 
 /** The account of an empty world. */
@@ -110,6 +118,7 @@ export async function replayEvents(options: ReplayOptions): Promise<ReplayResult
   const events: EventReport[] = [];
   const regions = [...new Set(options.stacks.map((s) => s.region))];
   const containers = new ContainerPool();
+  const clock = options.clock ?? new SimulatedClock();
   try {
     for (const region of regions) {
       const world: World =
@@ -122,7 +131,8 @@ export async function replayEvents(options: ReplayOptions): Promise<ReplayResult
               loadBalancers: [],
               scalingGroups: [],
             };
-      const cloud = await FakeCloud.start({ world });
+      const throttle = options.throttle === undefined ? undefined : { ...options.throttle, now: () => clock.now() };
+      const cloud = await FakeCloud.start({ world, throttle });
       for (const fault of options.faults ?? []) {
         for (let i = 0; i < fault.times; i++) {
           cloud.failNext(fault.action, { status: fault.status, code: fault.code, message: fault.message });
@@ -179,7 +189,7 @@ export async function replayEvents(options: ReplayOptions): Promise<ReplayResult
           logDeliveredEvent(cloud, stack, event);
         }
         for (const target of rule.targets) {
-          const { report, result } = await deliver(stack, rule, target, eventJson, cloud, containers);
+          const { report, result } = await deliver(stack, rule, target, eventJson, cloud, containers, clock);
           // The delivery's calls are in its report; the fake forgets them so that memory does not grow per event.
           cloud.clearCalls();
           deliveries.push(report);
@@ -203,6 +213,7 @@ async function deliver(
   eventJson: string,
   cloud: FakeCloud,
   containers: ContainerPool,
+  clock: SimulatedClock,
 ): Promise<{ report: DeliveryReport; result: InvocationResult }> {
   const base = { stack: stack.name, rule: rule.ruleName };
   if (target.type !== 'acs.fc.function') {
@@ -231,7 +242,7 @@ async function deliver(
       error: `rule ${rule.ruleName} target ${target.id}: Body form ${target.bodyForm} is not replayed (only ORIGINAL)`,
     };
   } else {
-    result = await invokeFunction(fn, target, stack, eventJson, cloud, containers);
+    result = await invokeFunction(fn, target, stack, eventJson, cloud, containers, clock);
     logHandlerLines(cloud, stack, target.functionName ?? name, result.logs);
   }
   return { report: { ...base, target: { type: target.type, function: name }, ...pick(result) }, result };

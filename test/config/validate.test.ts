@@ -35,7 +35,7 @@ describe('loadConfig', () => {
         maxRestartsPerHour: 3,
         ramTagCondition: true,
       },
-      spotDrain: { enabled: true, vServerGroupIds: [] },
+      spotDrain: { enabled: true, vServerGroupIds: [], albServerGroupIds: [], nlbServerGroupIds: [], drainSeconds: 60 },
       systemEvents: { enabled: true },
       notifications: {
         dingTalk: false,

@@ -46,6 +46,25 @@ describe('world files', () => {
     assert.equal(harness.scalingGroups[0].activities?.[0].statusCode, 'Warning');
   });
 
+  test('accepts ALB and NLB server groups and a CLB default server group, and keeps a world without them as it was', () => {
+    const without = parseWorld(JSON.parse(fs.readFileSync(EXAMPLE, 'utf8')));
+    const withGroups = parseWorld(
+      exampleWith((w) => {
+        w.loadBalancers = [{ id: 'lb-1', backendServers: [{ serverId: 'i-a', weight: 100 }] }];
+        w.albServerGroups = [{ id: 'sgp-alb', servers: [{ serverId: 'i-a', port: 80, weight: 100 }] }];
+        w.nlbServerGroups = [
+          { id: 'sgp-nlb', servers: [{ serverId: 'i-a', serverType: 'Ecs', port: 443, weight: 50 }] },
+        ];
+      }),
+    );
+
+    assert.equal(without.albServerGroups, undefined);
+    assert.equal(without.nlbServerGroups, undefined);
+    assert.deepEqual(withGroups.loadBalancers[0].backendServers, [{ serverId: 'i-a', weight: 100 }]);
+    assert.equal(withGroups.albServerGroups?.[0].servers[0].port, 80);
+    assert.equal(withGroups.nlbServerGroups?.[0].servers[0].serverType, 'Ecs');
+  });
+
   test('fills in optional lists and tags without changing its input', () => {
     const input = { region: 'cn-hangzhou', accountId: '1', instances: [{ id: 'i-a', status: 'Running' }] };
     const before = structuredClone(input);
@@ -78,7 +97,7 @@ describe('world files', () => {
       exampleWith((w) => {
         w.instance = [];
       }),
-      'world: "instance" is not a known key (did you mean instances?); allowed: region, accountId, instances, loadBalancers, scalingGroups, autoSnapshotPolicies',
+      'world: "instance" is not a known key (did you mean instances?); allowed: region, accountId, instances, loadBalancers, scalingGroups, autoSnapshotPolicies, albServerGroups, nlbServerGroups',
     ],
     [
       'a null entry in a list',
@@ -116,6 +135,27 @@ describe('world files', () => {
         w.scalingGroups = [{ id: 'asg-1', activities: [{ id: 'asa-1', instanceIds: [], statusCode: 'Success' }] }];
       }),
       'world.scalingGroups[0].activities[0].statusCode: "Success" is not a known scaling activity status code',
+    ],
+    [
+      'an ALB server with a weight above 100',
+      exampleWith((w) => {
+        w.albServerGroups = [{ id: 'sgp-1', servers: [{ serverId: 'i-a', port: 80, weight: 101 }] }];
+      }),
+      'world.albServerGroups[0].servers[0].weight: 101 is not an integer from 0 to 100',
+    ],
+    [
+      'an NLB server of an unknown type',
+      exampleWith((w) => {
+        w.nlbServerGroups = [{ id: 'sgp-1', servers: [{ serverId: 'i-a', serverType: 'ecs', port: 80, weight: 1 }] }];
+      }),
+      'world.nlbServerGroups[0].servers[0].serverType: "ecs" is not a known server type (did you mean Ecs?); allowed: Ecs, Eni, Eci, Ip',
+    ],
+    [
+      'a CLB default-group server with a port',
+      exampleWith((w) => {
+        w.loadBalancers = [{ id: 'lb-1', backendServers: [{ serverId: 'i-a', port: 80, weight: 1 }] }];
+      }),
+      'world.loadBalancers[0].backendServers[0]: "port" is not a known key',
     ],
     ['a world that is not an object', null, 'world: null is not an object with region, accountId'],
     [

@@ -165,7 +165,10 @@ describe('RegionStack', () => {
     for (const statement of statements(template)) {
       for (const action of statement.Action) assert.doesNotMatch(action, /^\*$|:\*$/);
       if (statement.Resource.includes('*')) {
-        for (const action of statement.Action) assert.match(action, /:Describe/, `${action} on Resource "*"`);
+        // Reads as the ram-least-privilege policy rule counts them (Describe, List, Get, Query).
+        for (const action of statement.Action) {
+          assert.match(action, /:(Describe|List|Get|Query)/, `${action} on Resource "*"`);
+        }
       }
     }
   });
@@ -189,6 +192,29 @@ describe('RegionStack', () => {
     );
     assert.equal(env('SpotDrainFunction').DRAIN_VSERVER_GROUP_IDS, 'rsp-bp1abcdefgh0123,rsp-bp1abcdefgh0456');
     assert.deepEqual(env('LifecycleAuditFunction').ARCHIVE_BUCKET, { 'Fn::GetAtt': ['Archive', 'Name'] });
+  });
+
+  test('raises the spot-drain timeout to drainSeconds + 30 and grants the ALB and NLB drain calls on server groups', () => {
+    const stack = synthRegions({
+      regions: ['cn-shanghai'],
+      spotDrain: { drainSeconds: 120, albServerGroupIds: ['sgp-bp1abcdefgh0123'] },
+    })['ecs-event-ops-cn-shanghai'];
+    const fn = (id: string) => stack.Resources[id].Properties;
+
+    assert.equal(fn('SpotDrainFunction').Timeout, 150);
+    assert.equal(fn('AutoRestartFunction').Timeout, 60);
+    const env = fn('SpotDrainFunction').EnvironmentVariables as Record<string, unknown>;
+    assert.equal(env.DRAIN_SECONDS, '120');
+    assert.equal(env.DRAIN_ALB_SERVER_GROUP_IDS, 'sgp-bp1abcdefgh0123');
+    const policy = JSON.stringify(stack.Resources.SpotDrainFunctionRole.Properties);
+    for (const action of [
+      'alb:UpdateServerGroupServersAttribute',
+      'nlb:RemoveServersFromServerGroup',
+      'slb:SetBackendServers',
+    ]) {
+      assert.ok(policy.includes(action), `${action} is not granted`);
+    }
+    assert.ok(policy.includes(':servergroup/*'));
   });
 
   test('leaves out the automations a region turns off', () => {
