@@ -86,6 +86,7 @@ async function discoverGroups(slb: SlbApi, instanceId: string): Promise<string[]
 export const spec: HandlerSpec<'PreemptibleInstanceInterruption', SpotDrainConfig, SpotDrainDeps> = {
   name: 'spot-drain',
   kind: 'PreemptibleInstanceInterruption',
+  safety: true,
   loadConfig,
   buildDeps: (config, context, base) => ({
     ...base,

@@ -1,5 +1,6 @@
 import { formatSpotDrainEnv } from '../../contract/env/spot-drain';
 import { preemptibleInstanceInterruption } from '../events/ecs-patterns';
+import { safetyPlan } from './safety';
 import type { AutomationUnit } from './unit';
 
 /** Removes spot instances about to be reclaimed from SLB vServer groups (seed scenario 3). Config: `spotDrain`. */
@@ -7,10 +8,11 @@ export const spotDrain: AutomationUnit = {
   kind: 'automation',
   name: 'spot-drain',
   id: 'SpotDrain',
-  settings: ['spotDrain'],
+  settings: ['spotDrain', 'notifications'],
   plan: (region, feed) => {
     const settings = region.config.spotDrain;
     if (!settings.enabled) return undefined;
+    const safety = safetyPlan(region, 'spot-drain', settings);
     const description = 'Removes spot instances about to be reclaimed from SLB vServer groups (seed scenario 3)';
     return {
       description,
@@ -28,8 +30,9 @@ export const spotDrain: AutomationUnit = {
           actions: ['slb:RemoveVServerGroupBackendServers'],
           resources: [region.arn('slb', 'loadbalancer/*'), region.arn('ecs', 'instance/*')],
         },
+        ...safety.statements,
       ],
-      environment: formatSpotDrainEnv(settings),
+      environment: { ...formatSpotDrainEnv(settings), ...safety.environment },
     };
   },
 };
