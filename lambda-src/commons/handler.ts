@@ -25,6 +25,7 @@ import {
   CircuitOpenError,
   circuitOpenResult,
   claimAction,
+  claimAlert,
   hourFolder,
   loadSafetyConfig,
   type SafetyConfig,
@@ -347,8 +348,9 @@ export function createFcHandler<K extends EcsEventKind, C extends CommonConfig, 
   }
 
   /**
-   * Alerts that the breaker is open, once per automation and UTC hour: per-channel delivery records under
-   * `state/breaker/<automation>/alerts/<hour>/` keep later refusals (and retries) from sending it again. With no
+   * Alerts that the breaker is open, once per automation and UTC hour: the first refusal of the hour alerts
+   * (`claimAlert`), and per-channel delivery records under `state/breaker/<automation>/alerts/<hour>/` keep a retry
+   * from sending it again. With no
    * channel configured, one log line at level `error` is the alert. A failed delivery is logged, not thrown: the
    * event is skipped either way, and failing the invocation would only re-run the breaker.
    */
@@ -356,6 +358,12 @@ export function createFcHandler<K extends EcsEventKind, C extends CommonConfig, 
     if (config === undefined) return;
     const at = now();
     const alert = breakerAlert(spec.name, context.region, error, event.id, at);
+    const store = createOssClient({
+      bucket: config.archiveBucket,
+      region: context.region,
+      credentials: context.credentials,
+      endpoint: config.endpoints.oss,
+    });
     const configured: readonly Channel[] =
       channelConfig === undefined ? [] : channelsFor({ ...channelConfig, endpoints: config.endpoints }, context, now);
     const channels: readonly Channel[] =
@@ -375,13 +383,17 @@ export function createFcHandler<K extends EcsEventKind, C extends CommonConfig, 
                 }),
             },
           ];
-    const store = createOssClient({
-      bucket: config.archiveBucket,
-      region: context.region,
-      credentials: context.credentials,
-      endpoint: config.endpoints.oss,
-    });
     try {
+      const first = await claimAlert({
+        store,
+        automation: spec.name,
+        digest: eventDigest(event),
+        eventId: event.id,
+        now,
+        sleep: retryScope().sleep,
+        settleMs: options.breakerSettleMs ?? BREAKER_SETTLE_MS,
+      });
+      if (!first) return;
       await deliver(
         channels,
         { title: alert.title, markdown: breakerMarkdown(alert), json: alert },

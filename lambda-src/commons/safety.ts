@@ -220,6 +220,27 @@ export async function claimAction(
   return { admitted: false, actionsLastHour: ahead };
 }
 
+/**
+ * Whether this refusal is the one that alerts for the open period (the UTC hour): each refusal writes an alert claim
+ * `state/breaker/<automation>/alerts/<hour>/claim-<epochMs>-<digest>.json`, waits the settle time and lists the
+ * claims of the hour; the one with the smallest key alerts. By the argument of {@link claimAction}, concurrent
+ * refusals agree on it unless a claim write is slower than half the settle time, when two may alert.
+ */
+export async function claimAlert(
+  options: Pick<BreakerOptions, 'store' | 'automation' | 'digest' | 'eventId' | 'now' | 'sleep' | 'settleMs'>,
+): Promise<boolean> {
+  const settleMs = options.settleMs ?? BREAKER_SETTLE_MS;
+  const stamp = options.now();
+  const folder = `${breakerPrefix(options.automation)}alerts/${hourFolder(stamp)}`;
+  const key = `${folder}claim-${String(stamp).padStart(13, '0')}-${options.digest.slice(0, 32)}.json`;
+  await options.store.putObject(key, JSON.stringify({ eventId: options.eventId, at: stamp }), {
+    contentType: 'application/json',
+  });
+  await options.sleep(Math.max(0, stamp + settleMs - options.now()));
+  const claims = (await options.store.listObjects(`${folder}claim-`)).sort();
+  return claims[0] === key;
+}
+
 /** The `skipped`/`circuit-open` result. */
 export function circuitOpenResult(automation: string, error: CircuitOpenError): HandlerResult {
   return {
