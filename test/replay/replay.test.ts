@@ -104,6 +104,7 @@ interface JsonDelivery {
   outcome: string;
   attempts: number;
   calls: JsonCall[];
+  ledger: Record<string, unknown>[];
 }
 interface JsonEvent {
   file: string;
@@ -355,7 +356,18 @@ describe('npm run replay', () => {
     assert.equal(events[0].file, STOPPED);
     assert.deepEqual(sorted(events[1]), ['deliveries', 'error', 'eventId', 'file', 'type']);
     for (const delivery of events[0].deliveries) {
-      assert.deepEqual(sorted(delivery), ['attempts', 'calls', 'outcome', 'rule', 'stack', 'target']);
+      assert.deepEqual(sorted(delivery), ['attempts', 'calls', 'ledger', 'outcome', 'rule', 'stack', 'target']);
+      for (const record of delivery.ledger) {
+        assert.deepEqual(sorted(record), [
+          'automation',
+          'calls',
+          'decision',
+          'dryRun',
+          'durationMs',
+          'eventId',
+          'reason',
+        ]);
+      }
       assert.deepEqual(sorted(delivery.target), ['function', 'type']);
       assert.equal(delivery.target.type, 'acs.fc.function');
       assert.ok(['ok', 'failed', 'dead-lettered'].includes(delivery.outcome));
