@@ -9,6 +9,18 @@ export { COMMON_ENV, type CommonSettings, formatCommonEnv } from './env/common';
 export { DLQ_CHECK_ENV, type DlqCheckSettings, formatDlqCheckEnv } from './env/dlq-check';
 export { ENDPOINT_ENV, type EndpointService, formatEndpointEnv } from './env/endpoints';
 export { formatNotifyEnv, NOTIFY_ENV, type NotifySettings } from './env/notify';
+export {
+  breakerPrefix,
+  formatSafetyEnv,
+  MAX_ACTIONS_PER_HOUR,
+  MAX_EVENT_AGE_HOURS,
+  type ParsedSafetyEnv,
+  parseSafetyEnv,
+  REDRIVE_OVERRIDE_FIELD,
+  SAFETY_ENV,
+  type SafetySettings,
+  wrapRedrivePayload,
+} from './env/safety';
 export { formatScaleOutEnv, SCALE_OUT_ENV, type ScaleOutSettings } from './env/scale-out';
 export {
   ALERT_CHANNEL_SECRETS,

@@ -41,6 +41,11 @@ export interface LedgerRecord {
   readonly durationMs: number;
   /** True when the automation ran with `dryRun` on: `calls` lists what it would have done. */
   readonly dryRun: boolean;
+  /**
+   * Set when a redrive raised the age limit for this event on purpose (`npm run redrive -- --max-age-hours <n>`):
+   * the limit in hours it ran under. Absent otherwise.
+   */
+  readonly ageOverrideHours?: number;
 }
 
 /**
@@ -62,6 +67,7 @@ export function formatLedgerLine(record: LedgerRecord): string {
     calls: record.calls.map((call) => ({ api: call.api, target: call.target, result: call.result })),
     durationMs: record.durationMs,
     dryRun: record.dryRun,
+    ...(record.ageOverrideHours === undefined ? {} : { ageOverrideHours: record.ageOverrideHours }),
   });
 }
 
@@ -76,7 +82,7 @@ export function parseLedgerLine(line: string): LedgerRecord | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const fields = value as Record<string, unknown>;
   if (fields[LEDGER_RECORD_FIELD] !== LEDGER_RECORD_VALUE) return undefined;
-  const { eventId, automation, decision, reason, calls, durationMs, dryRun } = fields;
+  const { eventId, automation, decision, reason, calls, durationMs, dryRun, ageOverrideHours } = fields;
   if (typeof eventId !== 'string' || typeof automation !== 'string' || typeof reason !== 'string') return undefined;
   if (!LEDGER_DECISIONS.includes(decision as LedgerDecision)) return undefined;
   if (typeof durationMs !== 'number' || typeof dryRun !== 'boolean' || !Array.isArray(calls)) return undefined;
@@ -87,5 +93,14 @@ export function parseLedgerLine(line: string): LedgerRecord | undefined {
     if (typeof api !== 'string' || typeof target !== 'string' || typeof result !== 'string') return undefined;
     parsed.push({ api, target, result });
   }
-  return { eventId, automation, decision: decision as LedgerDecision, reason, calls: parsed, durationMs, dryRun };
+  const record = {
+    eventId,
+    automation,
+    decision: decision as LedgerDecision,
+    reason,
+    calls: parsed,
+    durationMs,
+    dryRun,
+  };
+  return typeof ageOverrideHours === 'number' ? { ...record, ageOverrideHours } : record;
 }

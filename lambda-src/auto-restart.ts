@@ -131,6 +131,8 @@ export async function handle(event: InstanceStateChangeEvent, deps: AutoRestartD
     if (again === undefined || (again.status !== 'Starting' && again.status !== 'Running')) throw error;
     action = 'already-starting';
   }
+  // A dry run made no call: it writes no restart record (a record would count against the limit once live).
+  if (deps.actions.dryRun) return { outcome: 'ok', action: 'would-start', restartsLastHour: recent };
   // Recorded only after a successful start, so failed attempts do not count against the limit.
   await deps.store.putObject(
     restartRecordKey(event.instanceId, now, event),
@@ -150,6 +152,7 @@ function unsettled(instanceId: string, status: string): RetryableError {
 export const spec: HandlerSpec<'InstanceStateChange', AutoRestartConfig, AutoRestartDeps> = {
   name: 'auto-restart',
   kind: 'InstanceStateChange',
+  safety: true,
   loadConfig,
   buildDeps: (config, context, base) => ({
     ...base,

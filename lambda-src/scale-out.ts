@@ -152,7 +152,11 @@ export async function handle(event: ScalingActivityEvent, deps: ScaleOutDeps): P
     if (tagged.length > 0) {
       const state = await deps.ess.scalingInstances(groupId, { instanceIds: tagged });
       const toProtect = state.filter((m) => m.lifecycleState !== 'Protected').map((m) => m.instanceId);
-      if (toProtect.length > 0) await deps.ess.setProtection(groupId, toProtect, true);
+      if (toProtect.length > 0) {
+        await deps.actions.mutate('SetInstancesProtection', `${groupId}/${toProtect.join(',')}`, () =>
+          deps.ess.setProtection(groupId, toProtect, true),
+        );
+      }
       // Instances that left the group in the meantime are not reported as protected.
       protectedIds = state.map((m) => m.instanceId);
     }
@@ -164,7 +168,10 @@ export async function handle(event: ScalingActivityEvent, deps: ScaleOutDeps): P
     for (const instanceId of joined.instanceIds) {
       const diskIds = (await deps.ecs.disksOf(instanceId)).map((d) => d.diskId);
       for (const chunk of chunks(diskIds, MAX_DISKS_PER_POLICY_CALL)) {
-        await deps.ecs.applyAutoSnapshotPolicy(deps.snapshotPolicyId, chunk);
+        const policyId = deps.snapshotPolicyId;
+        await deps.actions.mutate('ApplyAutoSnapshotPolicy', `${policyId}/${chunk.join(',')}`, () =>
+          deps.ecs.applyAutoSnapshotPolicy(policyId, chunk),
+        );
       }
       disks.push({ instanceId, diskIds });
     }
@@ -186,6 +193,7 @@ export async function handle(event: ScalingActivityEvent, deps: ScaleOutDeps): P
 export const spec: HandlerSpec<'ScalingActivity', ScaleOutConfig, ScaleOutDeps> = {
   name: 'scale-out',
   kind: 'ScalingActivity',
+  safety: true,
   sources: [ESS_SOURCE],
   loadConfig,
   buildDeps: (config, context, base) => ({

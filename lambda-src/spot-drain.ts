@@ -91,7 +91,8 @@ export async function handle(event: PreemptibleInstanceInterruptionEvent, deps: 
     jobIds: [...g.jobIds],
   }));
   return {
-    outcome: 'ok',
+    // Nothing held the instance: the ledger records a skip, not an action.
+    outcome: report.groups.length === 0 ? 'skipped' : 'ok',
     reason: report.groups.length === 0 ? 'not-in-any-group' : 'drained',
     discovery: { ...report.discovery },
     groupsChecked: report.groupsChecked,
@@ -105,6 +106,7 @@ export async function handle(event: PreemptibleInstanceInterruptionEvent, deps: 
 export const spec: HandlerSpec<'PreemptibleInstanceInterruption', SpotDrainConfig, SpotDrainDeps> = {
   name: 'spot-drain',
   kind: 'PreemptibleInstanceInterruption',
+  safety: true,
   loadConfig,
   buildDeps: (config, context, base) => {
     const client = (product: typeof SLB, endpoint: URL | undefined) =>

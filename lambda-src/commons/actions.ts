@@ -28,12 +28,19 @@ export interface RecordingActions extends Actions {
 export interface RecordActionsOptions {
   /** @default false */
   readonly dryRun?: boolean;
+  /**
+   * Runs once, before the invocation's first mutating call is made (never in a dry run); when it throws, the call
+   * is not made and the error reaches the core. The fleet breaker (commons/safety.ts) counts actions here, so reads and
+   * skips never count. @default - nothing
+   */
+  readonly beforeFirstCall?: () => Promise<void>;
 }
 
 /** A fresh recorder for one invocation. */
 export function recordActions(options: RecordActionsOptions = {}): RecordingActions {
   const calls: LedgerCall[] = [];
   const dryRun = options.dryRun ?? false;
+  let gate: Promise<void> | undefined;
   return {
     dryRun,
     calls,
@@ -41,6 +48,11 @@ export function recordActions(options: RecordActionsOptions = {}): RecordingActi
       if (dryRun) {
         calls.push({ api, target, result: 'dry-run' });
         return undefined;
+      }
+      if (options.beforeFirstCall !== undefined) {
+        // Concurrent calls of one core share the first check; a refusal refuses every call of the invocation.
+        gate ??= options.beforeFirstCall();
+        await gate;
       }
       try {
         const value = await call();

@@ -1,5 +1,7 @@
+import { breakerPrefix } from '../../contract/env/safety';
 import { formatLedgerLine, type LedgerDecision, type LedgerRecord } from '../../contract/ledger';
 import { type Actions, type RecordingActions, recordActions } from './actions';
+import { type Channel, channelsFor, deliver, loadChannelConfig } from './channels';
 import { systemClock } from './clock';
 import type { CommonConfig, Env } from './config';
 import type { FcContext, HandlerResult } from './context';
@@ -14,10 +16,23 @@ import {
   TYPE_OF_KIND,
 } from './envelope';
 import { ConfigurationError, ForeignEventError, HandlerError, isRetryable, PermanentError } from './errors';
-import { runIdempotent } from './idempotency';
+import { eventDigest, runIdempotent } from './idempotency';
 import { consoleSink, type InvocationLogFields, type LogSink, writeLog } from './logger';
 import { createOssClient, type ObjectStore } from './oss';
-import { DEFAULT_RETRY_SCOPE, deadlineOf, type RetryScope, withRetryScope } from './retry';
+import { DEFAULT_RETRY_SCOPE, deadlineOf, type RetryScope, retryScope, withRetryScope } from './retry';
+import {
+  BREAKER_SETTLE_MS,
+  breakerAlert,
+  CircuitOpenError,
+  circuitOpenResult,
+  claimAction,
+  claimAlert,
+  hourFolder,
+  loadSafetyConfig,
+  type SafetyConfig,
+  staleResult,
+  unwrapRedrive,
+} from './safety';
 
 /** The FC entry point signature. */
 export type FcHandler = (event: Buffer, context: FcContext) => Promise<HandlerResult>;
@@ -58,6 +73,12 @@ export interface HandlerSpec<K extends EcsEventKind, C extends CommonConfig, D> 
   readonly buildDeps: (config: C, context: FcContext, base: BaseDeps) => D;
   /** The pure core. */
   readonly handle: (event: EventOfKind<K>, deps: D) => Promise<HandlerResult>;
+  /**
+   * An action automation (one that changes the cloud) sets this: the framework then reads `SAFETY_ENV`
+   * (contract/env/safety.ts) and the alert channels at container start, and for every event applies the age limit,
+   * the dry run and the fleet breaker (commons/safety.ts), so the core does not. @default false
+   */
+  readonly safety?: boolean;
 }
 
 /** Test seams of {@link createFcHandler}. */
@@ -71,6 +92,11 @@ export interface HandlerOptions {
    * context's `function.timeout`. @default DEFAULT_RETRY_SCOPE with this handler's `now`
    */
   readonly retry?: Partial<Omit<RetryScope, 'deadline'>>;
+  /**
+   * The fleet breaker's wait between writing its claim and counting (commons/safety.ts), in the retry scope's `sleep`.
+   * @default BREAKER_SETTLE_MS
+   */
+  readonly breakerSettleMs?: number;
 }
 
 /** The fields of a failure log line: what failed, whether retrying can help, and the cloud API details. */
@@ -167,7 +193,19 @@ export function createFcHandler<K extends EcsEventKind, C extends CommonConfig, 
   // The system clock: real in FC, simulated when replay installed one (./clock.ts).
   const now = options.now ?? systemClock.now;
   const kinds: readonly K[] = typeof spec.kind === 'string' ? [spec.kind as K] : (spec.kind as readonly K[]);
-  const { config, configError } = loadAtContainerStart(spec.name, () => spec.loadConfig(env), sink);
+  const loaded = loadAtContainerStart(
+    spec.name,
+    () => ({
+      core: spec.loadConfig(env),
+      safety: spec.safety === true ? loadSafetyConfig(env) : undefined,
+      alertChannels: spec.safety === true ? loadChannelConfig(env) : undefined,
+    }),
+    sink,
+  );
+  const config = loaded.config?.core;
+  const { configError } = loaded;
+  const safety = loaded.config?.safety;
+  const channelConfig = loaded.config?.alertChannels;
 
   return (payload, context) => {
     const started = now();
@@ -180,11 +218,15 @@ export function createFcHandler<K extends EcsEventKind, C extends CommonConfig, 
     return withRetryScope(scope, () => invoke(payload, context, started));
   };
 
-  async function invoke(payload: Buffer, context: FcContext, started: number): Promise<HandlerResult> {
+  async function invoke(received: Buffer, context: FcContext, started: number): Promise<HandlerResult> {
     let event: EcsEvent | undefined;
-    const actions = recordActions();
+    let actions = recordActions({ dryRun: safety?.dryRun ?? false });
+    let ageOverrideHours: number | undefined;
     try {
       if (config === undefined) throw configError ?? new ConfigurationError('configuration missing');
+      const unwrapped = unwrapRedrive(received);
+      const payload = unwrapped.payload;
+      ageOverrideHours = unwrapped.maxEventAgeHours;
       event = spec.parsing === 'envelope' ? { ...parseEnvelope(payload), kind: 'Other' } : parseEvent(payload);
       assertOwnAccount(event, context.accountId, spec.name);
       if (!kinds.includes(event.kind as K)) {
@@ -209,13 +251,43 @@ export function createFcHandler<K extends EcsEventKind, C extends CommonConfig, 
         credentials: context.credentials,
         endpoint: config.endpoints.oss,
       });
-      const deps = spec.buildDeps(config, context, { store, now, region: context.region, actions });
       const typed = event as EventOfKind<K>;
-      const result = await runIdempotent(
-        event,
-        { store, functionName: context.function.name, windowSeconds: config.idempotencyWindowSeconds, now },
-        () => spec.handle(typed, deps),
-      );
+      let result: HandlerResult;
+      const stale =
+        safety === undefined
+          ? undefined
+          : staleResult(event.timeMs, event.time, now(), ageOverrideHours ?? safety.maxEventAgeHours);
+      if (stale !== undefined) {
+        // Nothing ran, and no marker is written: a deliberate redrive with a larger age limit can still act on it.
+        result = ageOverrideHours === undefined ? stale : { ...stale, ageOverrideHours };
+      } else {
+        const breaker = safety === undefined ? undefined : breakerGate(safety, store, event, context.region);
+        actions = recordActions({ dryRun: safety?.dryRun ?? false, beforeFirstCall: breaker });
+        const deps = spec.buildDeps(config, context, { store, now, region: context.region, actions });
+        const current = event;
+        result = await runIdempotent(
+          event,
+          {
+            store,
+            functionName: context.function.name,
+            windowSeconds: config.idempotencyWindowSeconds,
+            now,
+            // A dry run and a breaker refusal did nothing on purpose: a later delivery (after switching to live, or
+            // once the breaker closes) must still act, so neither is remembered as done.
+            remember: (r) => !actions.dryRun && r.reason !== 'circuit-open',
+          },
+          async () => {
+            try {
+              return await spec.handle(typed, deps);
+            } catch (error) {
+              if (!(error instanceof CircuitOpenError)) throw error;
+              await alertOpenBreaker(error, current, context);
+              return circuitOpenResult(spec.name, error);
+            }
+          },
+        );
+        if (ageOverrideHours !== undefined) result = { ...result, ageOverrideHours };
+      }
       const common = {
         level: result.warning === undefined ? ('info' as const) : ('warn' as const),
         handler: spec.name,
@@ -228,7 +300,7 @@ export function createFcHandler<K extends EcsEventKind, C extends CommonConfig, 
         durationMs: now() - started,
       };
       logOutcome(sink, common, result);
-      sink(formatLedgerLine(ledgerRecord(spec.name, event.id, actions, result, now() - started)));
+      sink(formatLedgerLine(ledgerRecord(spec.name, event.id, actions, result, now() - started, ageOverrideHours)));
       return result;
     } catch (error) {
       writeLog(sink, {
@@ -242,10 +314,124 @@ export function createFcHandler<K extends EcsEventKind, C extends CommonConfig, 
         durationMs: now() - started,
         ...errorFields(error),
       });
-      sink(formatLedgerLine(ledgerRecord(spec.name, event?.id ?? '-', actions, error, now() - started)));
+      sink(
+        formatLedgerLine(ledgerRecord(spec.name, event?.id ?? '-', actions, error, now() - started, ageOverrideHours)),
+      );
       throw error;
     }
   }
+
+  /** The fleet breaker's check, run at the first mutating call; undefined in a dry run or without a limit. */
+  function breakerGate(
+    settings: SafetyConfig,
+    store: ObjectStore,
+    event: EcsEvent,
+    region: string,
+  ): (() => Promise<void>) | undefined {
+    const limit = settings.maxActionsPerHour;
+    if (settings.dryRun || limit === undefined) return undefined;
+    return async () => {
+      const claim = await claimAction({
+        store,
+        automation: spec.name,
+        limit,
+        digest: eventDigest(event),
+        eventId: event.id,
+        now,
+        sleep: retryScope().sleep,
+        settleMs: options.breakerSettleMs ?? BREAKER_SETTLE_MS,
+      });
+      if (claim.admitted) return;
+      throw new CircuitOpenError(
+        `fleet breaker of ${spec.name} in ${region}: ${claim.actionsLastHour} actions in the last hour, limit ${limit}`,
+        { actionsLastHour: claim.actionsLastHour, limit },
+      );
+    };
+  }
+
+  /**
+   * Alerts that the breaker is open, once per automation and UTC hour: the first refusal of the hour alerts
+   * (`claimAlert`), and per-channel delivery records under `state/breaker/<automation>/alerts/<hour>/` keep a retry
+   * from sending it again. With no
+   * channel configured, one log line at level `error` is the alert. A failed delivery is logged, not thrown: the
+   * event is skipped either way, and failing the invocation would only re-run the breaker.
+   */
+  async function alertOpenBreaker(error: CircuitOpenError, event: EcsEvent, context: FcContext): Promise<void> {
+    if (config === undefined) return;
+    const at = now();
+    const alert = breakerAlert(spec.name, context.region, error, event.id, at);
+    const store = createOssClient({
+      bucket: config.archiveBucket,
+      region: context.region,
+      credentials: context.credentials,
+      endpoint: config.endpoints.oss,
+    });
+    const configured: readonly Channel[] =
+      channelConfig === undefined ? [] : channelsFor({ ...channelConfig, endpoints: config.endpoints }, context, now);
+    const channels: readonly Channel[] =
+      configured.length > 0
+        ? configured
+        : [
+            {
+              name: 'log',
+              send: async () =>
+                writeLog(sink, {
+                  level: 'error',
+                  handler: spec.name,
+                  requestId: context.requestId,
+                  eventId: event.id,
+                  durationMs: 0,
+                  alert,
+                }),
+            },
+          ];
+    try {
+      const first = await claimAlert({
+        store,
+        automation: spec.name,
+        digest: eventDigest(event),
+        eventId: event.id,
+        now,
+        sleep: retryScope().sleep,
+        settleMs: options.breakerSettleMs ?? BREAKER_SETTLE_MS,
+      });
+      if (!first) return;
+      await deliver(
+        channels,
+        { title: alert.title, markdown: breakerMarkdown(alert), json: alert },
+        {
+          store,
+          now,
+          prefix: `${breakerPrefix(spec.name)}alerts/${hourFolder(at)}`,
+          label: `fleet breaker alert of ${spec.name}`,
+          record: { eventId: event.id },
+        },
+      );
+    } catch (failure) {
+      writeLog(sink, {
+        level: 'error',
+        handler: spec.name,
+        requestId: context.requestId,
+        eventId: event.id,
+        durationMs: 0,
+        alertNotDelivered: alert.title,
+        ...errorFields(failure),
+      });
+    }
+  }
+}
+
+/** The DingTalk text of a breaker alert: every value is ours (names, numbers, ISO times), none from the event. */
+function breakerMarkdown(alert: ReturnType<typeof breakerAlert>): string {
+  return [
+    `### ${alert.title}`,
+    '',
+    `- **Automation**: ${alert.automation}`,
+    `- **Region**: ${alert.region}`,
+    `- **Actions in the last hour**: ${alert.actionsLastHour} (limit ${alert.limit})`,
+    `- **Opened at**: ${alert.openedAt}`,
+    `- **Action**: ${alert.recommendedAction}`,
+  ].join('\n');
 }
 
 /**
@@ -260,8 +446,16 @@ export function ledgerRecord(
   actions: RecordingActions,
   outcome: HandlerResult | unknown,
   durationMs: number,
+  ageOverrideHours?: number,
 ): LedgerRecord {
-  const base = { eventId, automation, calls: actions.calls, durationMs, dryRun: actions.dryRun };
+  const base = {
+    eventId,
+    automation,
+    calls: actions.calls,
+    durationMs,
+    dryRun: actions.dryRun,
+    ...(ageOverrideHours === undefined ? {} : { ageOverrideHours }),
+  };
   if (!isHandlerResult(outcome)) {
     return { ...base, decision: 'failed', reason: outcome instanceof Error ? outcome.name : 'Error' };
   }

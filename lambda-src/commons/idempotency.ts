@@ -42,6 +42,11 @@ export interface IdempotencyOptions {
   readonly windowSeconds: number;
   /** @default Date.now */
   readonly now?: () => number;
+  /**
+   * Whether a result is remembered (marker written). A result that did nothing on purpose and must not block a later
+   * delivery from acting (a dry run, a fleet-breaker refusal) is not. @default - every result
+   */
+  readonly remember?: (result: HandlerResult) => boolean;
 }
 
 /** Stored marker content. */
@@ -95,6 +100,7 @@ export async function runIdempotent(
     };
   }
   const result = await work();
+  if (options.remember !== undefined && !options.remember(result)) return result;
   const marker: Marker = {
     source: event.source,
     id: event.id,

@@ -1,6 +1,7 @@
 import { statePrefix } from '../../contract/archive';
 import { formatAutoRestartEnv } from '../../contract/env/auto-restart';
 import { instanceStateChange } from '../events/ecs-patterns';
+import { safetyPlan } from './safety';
 import type { AutomationUnit } from './unit';
 
 /** Restarts stopped instances that carry the opt-in tag (seed scenario 2). Config: `autoRestart`. */
@@ -8,12 +9,13 @@ export const autoRestart: AutomationUnit = {
   kind: 'automation',
   name: 'auto-restart',
   id: 'AutoRestart',
-  settings: ['autoRestart'],
+  settings: ['autoRestart', 'notifications'],
   plan: (region, feed) => {
     const settings = region.config.autoRestart;
     if (!settings.enabled) return undefined;
     const description = `Restarts stopped instances tagged ${settings.tagKey}=${settings.tagValue} (seed scenario 2)`;
     const { archive } = region;
+    const safety = safetyPlan(region, 'auto-restart', settings);
     return {
       description,
       rules: [
@@ -40,8 +42,9 @@ export const autoRestart: AutomationUnit = {
         },
         { actions: ['oss:GetObject', 'oss:PutObject'], resources: [archive.objectsArn(statePrefix('auto-restart'))] },
         { actions: ['oss:ListObjects'], resources: [archive.bucketArn] },
+        ...safety.statements,
       ],
-      environment: formatAutoRestartEnv(settings),
+      environment: { ...formatAutoRestartEnv(settings), ...safety.environment },
     };
   },
 };

@@ -1,6 +1,7 @@
 import * as ros from '@alicloud/ros-cdk-core';
 import { formatScaleOutEnv } from '../../contract/env/scale-out';
 import { ESS_SOURCE, EVENT_TYPES } from '../../contract/events';
+import { safetyPlan } from './safety';
 import type { AutomationUnit } from './unit';
 
 /**
@@ -11,7 +12,7 @@ export const scaleOut: AutomationUnit = {
   kind: 'automation',
   name: 'scale-out',
   id: 'ScaleOut',
-  settings: ['autoScaling', 'snapshots'],
+  settings: ['autoScaling', 'snapshots', 'notifications'],
   plan: (region, feed) => {
     const { config, stack } = region;
     // The policy is a region resource, created here (where it always was in the template) whether or not this
@@ -21,6 +22,7 @@ export const scaleOut: AutomationUnit = {
     const tag = config.autoScaling.protectTag;
     const applyPolicy = config.autoScaling.applySnapshotPolicy && snapshotPolicy !== undefined;
     if (groups.length === 0 || (tag === null && !config.autoScaling.applySnapshotPolicy)) return undefined;
+    const safety = safetyPlan(region, 'scale-out', config.autoScaling);
     return {
       description: 'Protects tagged instances joining a scaling group and applies the snapshot policy to their disks',
       rules: [
@@ -71,12 +73,16 @@ export const scaleOut: AutomationUnit = {
               },
             ]
           : []),
+        ...safety.statements,
       ],
-      environment: formatScaleOutEnv({
-        scalingGroupIds: groups.map((g) => g.id),
-        protectTag: tag,
-        snapshotPolicyId: applyPolicy ? snapshotPolicy.policyId : null,
-      }),
+      environment: {
+        ...formatScaleOutEnv({
+          scalingGroupIds: groups.map((g) => g.id),
+          protectTag: tag,
+          snapshotPolicyId: applyPolicy ? snapshotPolicy.policyId : null,
+        }),
+        ...safety.environment,
+      },
     };
   },
 };

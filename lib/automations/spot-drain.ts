@@ -1,5 +1,6 @@
 import { formatSpotDrainEnv, SPOT_DRAIN_TIMEOUT_MARGIN_SECONDS } from '../../contract/env/spot-drain';
 import { preemptibleInstanceInterruption } from '../events/ecs-patterns';
+import { safetyPlan } from './safety';
 import type { AutomationUnit } from './unit';
 
 /**
@@ -16,10 +17,11 @@ export const spotDrain: AutomationUnit = {
   kind: 'automation',
   name: 'spot-drain',
   id: 'SpotDrain',
-  settings: ['spotDrain'],
+  settings: ['spotDrain', 'notifications'],
   plan: (region, feed) => {
     const settings = region.config.spotDrain;
     if (!settings.enabled) return undefined;
+    const safety = safetyPlan(region, 'spot-drain', settings);
     const description = 'Drains spot instances about to be reclaimed from CLB, ALB and NLB groups (seed scenario 3)';
     return {
       description,
@@ -67,8 +69,9 @@ export const spotDrain: AutomationUnit = {
             region.arn('ecs', 'instance/*'),
           ],
         },
+        ...safety.statements,
       ],
-      environment: formatSpotDrainEnv(settings),
+      environment: { ...formatSpotDrainEnv(settings), ...safety.environment },
       minTimeoutSeconds: settings.drainSeconds + SPOT_DRAIN_TIMEOUT_MARGIN_SECONDS,
     };
   },

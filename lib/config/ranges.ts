@@ -34,9 +34,33 @@ export interface RangeSpec extends IntegerRange {
 }
 
 import { z } from 'zod';
+import { MAX_ACTIONS_PER_HOUR, MAX_EVENT_AGE_HOURS } from '../../contract/env/safety';
 import { DRAIN_SECONDS } from '../../contract/env/spot-drain';
 
 const FC = '@alicloud/ros-cdk-fc';
+
+/**
+ * The ranges of the safety settings of an action automation's section (`safetyShape` of lib/config/schema.ts): the
+ * same for every such section, written once here.
+ */
+export function safetyRanges<S extends string>(
+  section: S,
+): Record<`${S}.maxEventAgeHours` | `${S}.maxActionsPerHour`, RangeSpec> {
+  return {
+    [`${section}.maxEventAgeHours`]: {
+      min: 1,
+      max: MAX_EVENT_AGE_HOURS,
+      ros: null,
+      note: 'SAFETY_MAX_EVENT_AGE_HOURS of the function; at most the dead-letter retention (7 days): nothing older is re-delivered',
+    },
+    [`${section}.maxActionsPerHour`]: {
+      min: 1,
+      max: MAX_ACTIONS_PER_HOUR,
+      ros: null,
+      note: 'SAFETY_MAX_ACTIONS_PER_HOUR of the function (the fleet breaker)',
+    },
+  } as Record<`${S}.maxEventAgeHours` | `${S}.maxActionsPerHour`, RangeSpec>;
+}
 
 /**
  * The ranges, keyed by configuration path (`functions.logRetentionDays`) or, for construct props that no
@@ -95,6 +119,9 @@ export const RANGES = {
     note: 'the spot-drain handler environment; within the ~5-minute interruption notice (contract/env/spot-drain.ts)',
   },
   'autoRestart.maxRestartsPerHour': { min: 1, max: 20, ros: null, note: 'the auto-restart handler environment' },
+  ...safetyRanges('autoRestart'),
+  ...safetyRanges('spotDrain'),
+  ...safetyRanges('autoScaling'),
   'deadLetterCheck.intervalMinutes': {
     min: 5,
     max: 1440,

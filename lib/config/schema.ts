@@ -101,6 +101,45 @@ const functions = section({
   logRetentionDays: rangedInteger('functions.logRetentionDays').describe("Days the functions' logs are kept in SLS."),
 });
 
+/**
+ * The safety settings every action automation's section carries (issue #14): the age limit, the dry run and the
+ * fleet breaker. One fragment, spread into each such section (`autoRestart`, `spotDrain`, `autoScaling`, and the
+ * automations to come), with its defaults in {@link SAFETY_DEFAULTS}; the units pass it to their function through
+ * `formatSafetyEnv` (contract/env/safety.ts).
+ * @example const essHook = section({ enabled: boolean('…'), ...safetyShape('essHook', 'the hook') }); // add `...safetyRanges('essHook')` to RANGES and the section to the union
+ */
+export function safetyShape(section: 'autoRestart' | 'spotDrain' | 'autoScaling', what: string) {
+  return {
+    maxEventAgeHours: rangedInteger(`${section}.maxEventAgeHours`).describe(
+      `Hours after which ${what} skips an event as stale (its "time"), at most 168 (the dead-letter retention).`,
+    ),
+    dryRun: boolean(
+      `Run ${what} dry: read, decide and record the calls it would make, make none that change anything.`,
+    ),
+    maxActionsPerHour: rangedInteger(`${section}.maxActionsPerHour`).describe(
+      `Fleet breaker: events ${what} may act on per sliding hour in the region; beyond it, it skips and alerts once.`,
+    ),
+  };
+}
+
+/**
+ * The defaults of {@link safetyShape} per automation. The age limit is 24 hours everywhere: EventBridge's and FC's
+ * retries give up within a day, so an older event comes from a dead-letter queue and is acted on only when a redrive
+ * asks for it. The breaker limits are about ten times a busy normal hour of each automation, low enough to stop a
+ * runaway in minutes:
+ * - auto-restart 30: a healthy fleet has a few stops an hour outside deploys; 30 restarts in an hour means a loop or
+ *   a mass stop, which a person should look at (each instance is also limited by `maxRestartsPerHour`);
+ * - spot-drain 100: reclamation comes in waves of tens of instances; draining is harmless to repeat, and stopping
+ *   too early sends traffic to dying backends, so the limit is higher;
+ * - scale-out 60: one event per scale-out activity, each covering many instances; one a minute is already a group
+ *   that flaps.
+ */
+export const SAFETY_DEFAULTS = {
+  autoRestart: { maxEventAgeHours: 24, dryRun: false, maxActionsPerHour: 30 },
+  spotDrain: { maxEventAgeHours: 24, dryRun: false, maxActionsPerHour: 100 },
+  autoScaling: { maxEventAgeHours: 24, dryRun: false, maxActionsPerHour: 60 },
+} as const;
+
 /** Scenario 2: restart instances that stop, when they opted in by tag. */
 const autoRestart = section({
   enabled: boolean('Restart stopped instances that carry the tag.'),
@@ -113,6 +152,7 @@ const autoRestart = section({
     // Whether StartInstance evaluates acs:ResourceTag is not confirmed by its API reference; the handler re-checks.
     "Scope the role's ecs:StartInstance to instances carrying the tag (acs:ResourceTag/<tagKey>); turn off if tagged instances get Forbidden.RAM.",
   ),
+  ...safetyShape('autoRestart', 'auto-restart'),
 });
 
 /** Scenario 3: drain spot instances from CLB, ALB and NLB groups when they are about to be reclaimed. */
@@ -130,6 +170,7 @@ const spotDrain = section({
   drainSeconds: rangedInteger('spotDrain.drainSeconds').describe(
     "Seconds between weight 0 and removal (within the ~5-minute notice); the function's timeout is raised to at least this + 30.",
   ),
+  ...safetyShape('spotDrain', 'spot-drain'),
 });
 
 /** System events and instance-health events, turned into alerts by the notify function. */
@@ -244,6 +285,7 @@ const autoScaling = section({
     .nullable()
     .describe('Instances joining a group with this tag are protected from scale-in; null turns it off.'),
   applySnapshotPolicy: boolean('Apply snapshots.policy to every disk of the instances that join a group.'),
+  ...safetyShape('autoScaling', 'scale-out'),
 });
 
 /** The longest `namePrefix`. */
@@ -493,6 +535,7 @@ export const DEFAULT_SETTINGS: RegionSettings = {
     tagValue: 'true',
     maxRestartsPerHour: 3,
     ramTagCondition: true,
+    ...SAFETY_DEFAULTS.autoRestart,
   },
   spotDrain: {
     enabled: true,
@@ -500,6 +543,7 @@ export const DEFAULT_SETTINGS: RegionSettings = {
     albServerGroupIds: [],
     nlbServerGroupIds: [],
     drainSeconds: DRAIN_SECONDS.default,
+    ...SAFETY_DEFAULTS.spotDrain,
   },
   systemEvents: { enabled: true },
   notifications: {
@@ -514,7 +558,12 @@ export const DEFAULT_SETTINGS: RegionSettings = {
   deadLetterCheck: { enabled: true, intervalMinutes: 15 },
   audit: { enabled: true },
   snapshots: { enabled: true, monitoringEndpoint: null, policy: null },
-  autoScaling: { scalingGroups: [], protectTag: { key: 'protect', value: 'true' }, applySnapshotPolicy: false },
+  autoScaling: {
+    scalingGroups: [],
+    protectTag: { key: 'protect', value: 'true' },
+    applySnapshotPolicy: false,
+    ...SAFETY_DEFAULTS.autoScaling,
+  },
   rules: [],
   activateServices: false,
 };

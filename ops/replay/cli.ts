@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { LedgerRecord } from '../../contract/ledger';
 import { REGION_IDS } from '../../lib/config';
 import { didYouMean } from '../../lib/private/did-you-mean';
 import { type CliIo, defineTool, repeatable, runTool, type ToolSpec } from '../cli';
@@ -307,11 +308,26 @@ export function formatEvent(event: EventReport, details: ReadonlyMap<DeliveryRep
         .join(' ');
       lines.push(`      call ${call.service} ${call.action} ${params}`);
     }
+    for (const record of d.ledger) lines.push(`      ledger ${formatLedger(record)}`);
     const detail = details.get(d);
     for (const log of detail?.logs ?? []) lines.push(`      log  ${log}`);
     if (detail?.error !== undefined && d.outcome !== 'ok') lines.push(`      last error: ${detail.error}`);
   }
   return `${lines.join('\n')}\n\n`;
+}
+
+/**
+ * One ledger record for people: `acted done: StartInstance i-… ok`, `skipped stale`, `dry-run done (dry run):
+ * StartInstance i-… dry-run`, with `(age limit raised to <n> h by redrive)` when a redrive overrode it.
+ */
+export function formatLedger(record: LedgerRecord): string {
+  const calls = record.calls.map((c) => `${c.api} ${c.target} ${c.result}`).join(', ');
+  return [
+    `${record.decision} ${record.reason}`,
+    record.dryRun ? ' (dry run)' : '',
+    record.ageOverrideHours === undefined ? '' : ` (age limit raised to ${record.ageOverrideHours} h by redrive)`,
+    calls === '' ? '' : `: ${calls}`,
+  ].join('');
 }
 
 /**

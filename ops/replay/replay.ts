@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { type LedgerRecord, parseLedgerLine } from '../../contract/ledger';
 import { PatternIndex } from '../../lib/patterns/matcher';
 import { FakeCloud, type FakeThrottle, type World } from '../fake-cloud';
 import type { AssemblyRule, AssemblyStack, AssemblyTarget } from './assembly';
@@ -19,6 +20,12 @@ export interface DeliveryReport {
   readonly outcome: DeliveryOutcome;
   readonly attempts: number;
   readonly calls: readonly ReplayCall[];
+  /**
+   * The action ledger records (contract/ledger.ts) the handler wrote, one per attempt, in order: what it decided
+   * (`acted`, `skipped` with `stale` or `circuit-open`, `dry-run`, `failed`), why, and the mutating calls it made or,
+   * in a dry run, would have made. Empty for a target that is not a function.
+   */
+  readonly ledger: readonly LedgerRecord[];
 }
 
 /** One event file. `error` is set (and `deliveries` empty) when the file could not be read. */
@@ -248,8 +255,9 @@ async function deliver(
   return { report: { ...base, target: { type: target.type, function: name }, ...pick(result) }, result };
 }
 
-function pick(result: InvocationResult): Pick<DeliveryReport, 'outcome' | 'attempts' | 'calls'> {
-  return { outcome: result.outcome, attempts: result.attempts, calls: result.calls };
+function pick(result: InvocationResult): Pick<DeliveryReport, 'outcome' | 'attempts' | 'calls' | 'ledger'> {
+  const ledger = result.logs.map(parseLedgerLine).filter((r): r is LedgerRecord => r !== undefined);
+  return { outcome: result.outcome, attempts: result.attempts, calls: result.calls, ledger };
 }
 
 /** True when every event was read and every delivery ended `ok`. */

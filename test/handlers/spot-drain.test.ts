@@ -185,12 +185,43 @@ describe('spot-drain', () => {
     assert.ok(!cloud.calls('slb').some((c) => c.action === 'DescribeLoadBalancers'));
   });
 
-  it('succeeds with nothing removed when the instance is in no group', async () => {
-    const { cloud, handler } = await setup(world({ loadBalancers: slbWorld().loadBalancers.slice(2) }));
+  it('in a dry run finds the groups, changes no weight, removes nothing, waits not, and records both steps', async () => {
+    const { cloud, handler, logs } = await setup(slbWorld(), { SAFETY_DRY_RUN: 'true' });
 
     const result = await handler(INTERRUPTION, context('spot-drain'));
 
     assert.equal(result.outcome, 'ok');
+    assert.equal(result.waitedMs, 0);
+    const writes = cloud.calls().filter((c) => !/^(Describe|List|Get)/.test(c.action));
+    assert.deepEqual(
+      writes.map((c) => c.action),
+      [],
+    );
+    assert.deepEqual(backends(cloud, 'rsp-bp1web'), [`${INSTANCE_ID}:80`, `${INSTANCE_ID}:8080`, `${OTHER}:80`].sort());
+    const [record] = logs.ledger;
+    assert.equal(record.decision, 'dry-run');
+    assert.equal(record.dryRun, true);
+    assert.deepEqual(
+      record.calls.map((c) => [c.api, c.result]),
+      [
+        ['SetVServerGroupAttribute', 'dry-run'],
+        ['SetVServerGroupAttribute', 'dry-run'],
+        ['RemoveVServerGroupBackendServers', 'dry-run'],
+        ['RemoveVServerGroupBackendServers', 'dry-run'],
+      ],
+    );
+  });
+
+  it('skips with nothing removed when the instance is in no group, and the ledger says so', async () => {
+    const { cloud, handler, logs } = await setup(world({ loadBalancers: slbWorld().loadBalancers.slice(2) }));
+
+    const result = await handler(INTERRUPTION, context('spot-drain'));
+
+    assert.equal(result.outcome, 'skipped');
+    assert.deepEqual(
+      logs.ledger.map((r) => [r.decision, r.reason, r.calls.length]),
+      [['skipped', 'not-in-any-group', 0]],
+    );
     assert.equal(result.reason, 'not-in-any-group');
     assert.deepEqual(result.drained, []);
     assert.equal(result.waitedMs, 0);

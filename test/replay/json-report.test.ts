@@ -14,6 +14,17 @@ const EVENT: EventReport = {
       outcome: 'ok',
       attempts: 1,
       calls: [{ service: 'ecs', action: 'StartInstance', params: { InstanceId: 'i-1', Note: 'a\nb' } }],
+      ledger: [
+        {
+          eventId: 'id-1',
+          automation: 'auto-restart',
+          decision: 'acted',
+          reason: 'done',
+          calls: [{ api: 'StartInstance', target: 'i-1', result: 'ok' }],
+          durationMs: 3,
+          dryRun: false,
+        },
+      ],
     },
   ],
 };

@@ -15,9 +15,31 @@ import { fixture, INSTANCE_ID, type MutableEvent, world } from '../support/harne
 import { testApp } from '../support/synth';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'events', 'acs.ecs');
-const STOPPED = path.join(FIXTURES, 'instance-statechange-stopped.json');
-const STOPPED_CMS = path.join(FIXTURES, 'instance-statechange-stopped.cms.json');
-const SPOT = path.join(FIXTURES, 'instance-preemptibleinstanceinterruption.json');
+const FRESH = fs.mkdtempSync(path.join(os.tmpdir(), 'eeo-replay-fresh-'));
+
+/**
+ * A copy of a fixture dated now (`time`, or the Cloud Monitor `eventTime`): action automations skip an event older
+ * than their age limit (24 hours by default), and the fixtures were recorded long ago.
+ */
+function freshFixture(name: string): string {
+  const event = JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8')) as Record<string, unknown>;
+  stampNow(event);
+  const file = path.join(FRESH, name);
+  fs.writeFileSync(file, JSON.stringify(event, null, 2));
+  return file;
+}
+
+/** Sets an event's time to now, in its own format. */
+function stampNow(event: Record<string, unknown>): void {
+  const iso = new Date().toISOString();
+  if ('time' in event) event.time = iso;
+  // Cloud Monitor's compact form: 20240520T101530.123+0000.
+  if ('eventTime' in event) event.eventTime = `${iso.slice(0, 19).replace(/[-:]/g, '')}.${iso.slice(20, 23)}+0000`;
+}
+
+const STOPPED = freshFixture('instance-statechange-stopped.json');
+const STOPPED_CMS = freshFixture('instance-statechange-stopped.cms.json');
+const SPOT = freshFixture('instance-preemptibleinstanceinterruption.json');
 const UNTAGGED_ID = 'i-bp1untagged000000001';
 /** The global the counting bundles of the container test push to. */
 const EVALUATIONS = '__eeoReplayBundleEvaluations';
@@ -45,6 +67,7 @@ function writeJson(name: string, value: unknown): string {
 /** A clone of a fixture with `change` applied, written to the scratch folder. */
 function variantFile(name: string, variant: string, change: (event: MutableEvent) => void): string {
   const event = fixture('acs.ecs', variant) as MutableEvent;
+  stampNow(event);
   change(event);
   return writeJson(name, event);
 }
@@ -81,6 +104,7 @@ interface JsonDelivery {
   outcome: string;
   attempts: number;
   calls: JsonCall[];
+  ledger: Record<string, unknown>[];
 }
 interface JsonEvent {
   file: string;
@@ -332,7 +356,18 @@ describe('npm run replay', () => {
     assert.equal(events[0].file, STOPPED);
     assert.deepEqual(sorted(events[1]), ['deliveries', 'error', 'eventId', 'file', 'type']);
     for (const delivery of events[0].deliveries) {
-      assert.deepEqual(sorted(delivery), ['attempts', 'calls', 'outcome', 'rule', 'stack', 'target']);
+      assert.deepEqual(sorted(delivery), ['attempts', 'calls', 'ledger', 'outcome', 'rule', 'stack', 'target']);
+      for (const record of delivery.ledger) {
+        assert.deepEqual(sorted(record), [
+          'automation',
+          'calls',
+          'decision',
+          'dryRun',
+          'durationMs',
+          'eventId',
+          'reason',
+        ]);
+      }
       assert.deepEqual(sorted(delivery.target), ['function', 'type']);
       assert.equal(delivery.target.type, 'acs.fc.function');
       assert.ok(['ok', 'failed', 'dead-lettered'].includes(delivery.outcome));

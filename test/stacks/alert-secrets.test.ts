@@ -55,17 +55,17 @@ describe('alert secrets', () => {
     );
   });
 
-  test('lets notify and dlq-check read their four secrets and nothing else; other functions get no secret access', () => {
+  test('lets notify, dlq-check and the action automations (whose fleet breaker alerts) read the four secrets and nothing else; other functions get no secret access', () => {
     const template = synthRegions(CHANNELS)['ecs-event-ops-cn-hangzhou'];
     const expected: [string, string][] = [];
     for (const name of ['dingtalk-webhook-url', 'dingtalk-secret', 'webhook-url', 'webhook-token']) {
       expected.push(['oos:GetSecretParameter', arn('oos', `secretparameter/ecs-event-ops-${name}`)]);
       expected.push(['kms:GetSecretValue', arn('kms', `secret/oos/ecs-event-ops-${name}`)]);
     }
-    assert.deepEqual(secretGrants(template, 'NotifyFunctionRole'), expected);
-    assert.deepEqual(secretGrants(template, 'DlqCheckFunctionRole'), expected);
+    const alerting = ['NotifyFunctionRole', 'DlqCheckFunctionRole', 'AutoRestartFunctionRole', 'SpotDrainFunctionRole'];
+    for (const role of alerting) assert.deepEqual(secretGrants(template, role), expected, role);
     for (const role of Object.keys(resourcesOfType(template, 'ALIYUN::RAM::Role'))) {
-      if (role === 'NotifyFunctionRole' || role === 'DlqCheckFunctionRole') continue;
+      if (alerting.includes(role)) continue;
       assert.deepEqual(secretGrants(template, role), [], role);
     }
   });

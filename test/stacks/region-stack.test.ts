@@ -188,6 +188,9 @@ describe('RegionStack', () => {
         RESTART_TAG_KEY: 'restart',
         RESTART_TAG_VALUE: 'yes',
         RESTART_MAX_PER_HOUR: '5',
+        SAFETY_MAX_EVENT_AGE_HOURS: '24',
+        SAFETY_DRY_RUN: 'false',
+        SAFETY_MAX_ACTIONS_PER_HOUR: '30',
       },
     );
     assert.equal(env('SpotDrainFunction').DRAIN_VSERVER_GROUP_IDS, 'rsp-bp1abcdefgh0123,rsp-bp1abcdefgh0456');
