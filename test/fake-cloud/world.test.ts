@@ -97,7 +97,7 @@ describe('world files', () => {
       exampleWith((w) => {
         w.instance = [];
       }),
-      'world: "instance" is not a known key (did you mean instances?); allowed: region, accountId, instances, loadBalancers, scalingGroups, autoSnapshotPolicies, albServerGroups, nlbServerGroups',
+      'world: "instance" is not a known key (did you mean instances?); allowed: region, accountId, instances, loadBalancers, scalingGroups, autoSnapshotPolicies, stackGroups, albServerGroups, nlbServerGroups',
     ],
     [
       'a null entry in a list',
