@@ -61,7 +61,7 @@ export interface HandlerSpec<K extends EcsEventKind, C extends CommonConfig, D> 
 
 /** Test seams of {@link createFcHandler}. */
 export interface HandlerOptions {
-  /** @default console.log */
+  /** @default stdout, line by line (consoleSink) */
   readonly log?: LogSink;
   /** @default Date.now */
   readonly now?: () => number;

@@ -81,6 +81,11 @@ export const RANGES = {
     max: 3600,
     ros: { package: '@alicloud/ros-cdk-sls', validator: 'RosLogstorePropsValidator', property: 'ttl' },
   },
+  'eventStore.retentionDays': {
+    min: 1,
+    max: 3600,
+    ros: { package: '@alicloud/ros-cdk-sls', validator: 'RosLogstorePropsValidator', property: 'ttl' },
+  },
   'autoRestart.maxRestartsPerHour': { min: 1, max: 20, ros: null, note: 'the auto-restart handler environment' },
   'deadLetterCheck.intervalMinutes': {
     min: 5,
