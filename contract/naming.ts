@@ -26,6 +26,12 @@ export function functionRoleName(namePrefix: string, automation: string, region:
   return `${automationResourceName(namePrefix, automation)}-${region}`;
 }
 
+/**
+ * The name part of the event store's rule, dead-letter queue and role (`<namePrefix>-event-store…`), as if it were an
+ * automation: dlq-check watches its queue like the automations' queues.
+ */
+export const EVENT_STORE_NAME = 'event-store';
+
 /** An EventBridge rule: `<namePrefix>-<rule>`. */
 export function ruleName(namePrefix: string, rule: string): string {
   return `${namePrefix}-${rule}`;

@@ -1,13 +1,100 @@
 /**
- * Names and fields of the SLS side of observability, written once for the three sides that must agree: the stack
- * that declares the logstores and the EventBridge rule feeding `events` (lib/), the fake SLS that replay fills
- * (ops/fake-cloud), and `npm run trace`, which queries both logstores (ops/trace).
- *
- * Dependency-free: imported by lib/ and the operator tools.
+ * What the SLS side of "finding out what happened" shares between the stack (lib/, which declares the logstores,
+ * indexes, saved searches, dashboard and alerts), the handlers (lambda-src/, which write the records) and the
+ * operator tools (trace, which reads them back). Written once here; dependency-free.
  */
 
-/** The logstore EventBridge's SLS target (`acs.sls`) writes every `acs.ecs` / `acs.ess` event to. */
+import { LEDGER_RECORD_FIELD } from './ledger';
+
+/** The logstore of the event store, in the function logs' SLS project. */
 export const EVENTS_LOGSTORE = 'events';
+
+/**
+ * The field that holds the whole CloudEvent in the events logstore. The EventBridge SLS target with
+ * `ContentType: JSON` writes one log whose single field `content` is the event content chosen by `Body`
+ * (`ORIGINAL`: the whole event).
+ * @see https://www.alibabacloud.com/help/en/eventbridge/user-guide/event-target-parameters (Simple Log Service)
+ */
+export const EVENT_CONTENT_FIELD = 'content';
+
+/**
+ * The field that holds a handler's log line in the function logstore. Function Compute writes each line a function
+ * prints to stdout as one log whose `message` is the line.
+ * @see https://www.alibabacloud.com/help/doc-detail/171396.htm (fields of Function Compute execution logs)
+ */
+export const FUNCTION_LOG_MESSAGE_FIELD = 'message';
+
+/**
+ * The CloudEvent fields indexed in the events logstore (JSON keys under {@link EVENT_CONTENT_FIELD}), by meaning.
+ * The instance id sits in `data.instanceId` (system events) or `data.resourceId` (state changes), so both are indexed.
+ */
+export const EVENT_INDEX_KEYS = {
+  eventId: 'id',
+  source: 'source',
+  type: 'type',
+  subject: 'subject',
+  time: 'time',
+  region: 'aliyunregionid',
+  instanceId: 'data.instanceId',
+  resourceId: 'data.resourceId',
+  eventStatus: 'data.eventStatus',
+  notBefore: 'data.notBefore',
+} as const;
+
+/** The searchable name of an indexed event field: `content.<json key>`. */
+export function eventField(key: keyof typeof EVENT_INDEX_KEYS): string {
+  return `${EVENT_CONTENT_FIELD}.${EVENT_INDEX_KEYS[key]}`;
+}
+
+/** The searchable name of a JSON key of a function log line: `message.<key>`. */
+export function logLineField(key: string): string {
+  return `${FUNCTION_LOG_MESSAGE_FIELD}.${key}`;
+}
+
+/** The value of `record` on a dead-letter queue depth line written by dlq-check. */
+export const DLQ_DEPTH_RECORD_VALUE = 'dlq-depth';
+
+/** The depth of one dead-letter queue at one check. */
+export interface DlqDepthRecord {
+  readonly queue: string;
+  readonly active: number;
+  readonly inactive: number;
+  readonly delayed: number;
+  /** active + inactive + delayed. */
+  readonly total: number;
+}
+
+/** The JSON keys of a depth line, besides `record` (the SLS index declares each). */
+export const DLQ_DEPTH_KEYS: readonly (keyof DlqDepthRecord)[] = ['queue', 'active', 'inactive', 'delayed', 'total'];
+
+/** The log line of a depth record: `{"record":"dlq-depth","queue":…,"active":…,"inactive":…,"delayed":…,"total":…}`. */
+export function formatDlqDepthLine(record: DlqDepthRecord): string {
+  return JSON.stringify({
+    [LEDGER_RECORD_FIELD]: DLQ_DEPTH_RECORD_VALUE,
+    queue: record.queue,
+    active: record.active,
+    inactive: record.inactive,
+    delayed: record.delayed,
+    total: record.total,
+  });
+}
+
+/**
+ * The `type` of the event SLS alerting publishes. The SLS event format (CloudEvents) gives `type: "sls.alert"` and
+ * `source: "acs:sls"`, with `data.alert_id`, `alert_name`, `status` (`firing` | `resolved`), `severity`, `labels`,
+ * `annotations`.
+ * @see https://help.aliyun.com/zh/sls/product-overview/events
+ */
+export const SLS_ALERT_TYPE = 'sls.alert';
+
+/**
+ * The `source` values an SLS alert may carry on the bus. UNCONFIRMED: the SLS event format shows `acs:sls`; services
+ * on the EventBridge default bus use `acs.<service>`. Both are accepted (the rule and notify), so either answer works.
+ */
+export const SLS_ALERT_SOURCES: readonly string[] = ['acs.sls', 'acs:sls'];
+
+/** The label every alert of this project carries, so that notify can tell them from other SLS alerts. */
+export const SLS_ALERT_LABEL = { key: 'app', value: 'ecs-event-ops' } as const;
 
 /** The logstore Function Compute writes the handlers' log lines to, ledger records included (contract/ledger.ts). */
 export const FUNCTION_LOGSTORE = 'functions';
@@ -19,33 +106,6 @@ export const FUNCTION_LOGSTORE = 'functions';
 export function logProjectName(namePrefix: string, accountId: string, region: string): string {
   return `${namePrefix}-logs-${accountId}-${region}`;
 }
-
-/**
- * The fields of one log of the {@link EVENTS_LOGSTORE}: the `KeyValue` content schema of the SLS target (EventBridge
- * doc "Event target parameters", Simple Log Service: `ContentType` `KeyValue` with a `ContentSchema` of JSONPath
- * values), one field per indexed property plus the whole event as JSON in `event`.
- * @see https://www.alibabacloud.com/help/en/eventbridge/user-guide/event-target-parameters
- */
-export const EVENT_LOG_FIELDS = {
-  /** `$.id` */
-  id: 'id',
-  /** `$.source` */
-  source: 'source',
-  /** `$.type` */
-  type: 'type',
-  /** `$.subject` */
-  subject: 'subject',
-  /** `$.aliyunregionid` */
-  region: 'region',
-  /** The ECS instance the event is about (see {@link instanceIdOfEvent}). */
-  instanceId: 'instanceId',
-  /** `$.data.status` or `$.data.eventStatus` (system events), when present. */
-  status: 'status',
-  /** `$.time` */
-  time: 'time',
-  /** The whole CloudEvent, as JSON. */
-  event: 'event',
-} as const;
 
 const INSTANCE_ID = /^i-[a-z0-9]+$/;
 
@@ -61,60 +121,4 @@ export function instanceIdOfEvent(event: Readonly<Record<string, unknown>>): str
     if (typeof candidate === 'string' && INSTANCE_ID.test(candidate)) return candidate;
   }
   return undefined;
-}
-
-/** The {@link EVENT_LOG_FIELDS} of an event, as the SLS target writes them (absent values omitted). */
-export function eventLogFields(event: Readonly<Record<string, unknown>>): Record<string, string> {
-  const data =
-    typeof event.data === 'object' && event.data !== null ? (event.data as Record<string, unknown>) : undefined;
-  const fields: Record<string, string> = {};
-  const set = (name: string, value: unknown) => {
-    if (typeof value === 'string' && value !== '') fields[name] = value;
-  };
-  set(EVENT_LOG_FIELDS.id, event.id);
-  set(EVENT_LOG_FIELDS.source, event.source);
-  set(EVENT_LOG_FIELDS.type, event.type);
-  set(EVENT_LOG_FIELDS.subject, event.subject);
-  set(EVENT_LOG_FIELDS.region, event.aliyunregionid);
-  set(EVENT_LOG_FIELDS.instanceId, instanceIdOfEvent(event));
-  set(EVENT_LOG_FIELDS.status, data?.status ?? data?.eventStatus);
-  set(EVENT_LOG_FIELDS.time, event.time);
-  fields[EVENT_LOG_FIELDS.event] = JSON.stringify(event);
-  return fields;
-}
-
-/**
- * The fields of a ledger log of the {@link FUNCTION_LOGSTORE}: the ledger line's own keys (contract/ledger.ts),
- * indexed as fields. UNCONFIRMED how the stack's index exposes them: this module assumes top-level fields named as
- * the record's keys (an SLS JSON index on the log line's keys); if the index nests them under the FC log's `message`
- * field, only the query builders below change.
- */
-export const LEDGER_LOG_FIELDS = {
-  record: 'record',
-  eventId: 'eventId',
-  automation: 'automation',
-  decision: 'decision',
-} as const;
-
-/** A search-statement value in double quotes, as SLS wants values with special characters. */
-function quoted(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
-
-/**
- * The search statement of the events of one instance: `instanceId: "i-…"`.
- * @see https://www.alibabacloud.com/help/en/sls/how-do-i-use-quotation-marks-in-query-statements
- */
-export function instanceEventsQuery(instanceId: string): string {
-  return `${EVENT_LOG_FIELDS.instanceId}: ${quoted(instanceId)}`;
-}
-
-/** The search statement of one event by id: `id: "…"`. */
-export function eventByIdQuery(eventId: string): string {
-  return `${EVENT_LOG_FIELDS.id}: ${quoted(eventId)}`;
-}
-
-/** The search statement of the ledger records of one event: `record: "ledger" and eventId: "…"`. */
-export function ledgerQuery(eventId: string): string {
-  return `${LEDGER_LOG_FIELDS.record}: "ledger" and ${LEDGER_LOG_FIELDS.eventId}: ${quoted(eventId)}`;
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { statePrefix } from '../contract/archive';
 import { DLQ_CHECK_ENV } from '../contract/env/dlq-check';
+import { formatDlqDepthLine } from '../contract/observability';
 import { type Channel, type ChannelConfig, channelsFor, deliver, loadChannelConfig } from './commons/channels';
 import { type CommonConfig, type Env, loadCommonConfig } from './commons/config';
 import type { JsonValue } from './commons/context';
@@ -41,6 +42,8 @@ export const STATE_PREFIX = statePrefix('dlq-check');
 export interface DlqCheckConfig extends CommonConfig, ChannelConfig {
   /** `DLQ_CHECK_ENV.queueNames`: the queues to watch, comma-separated. */
   readonly queueNames: readonly string[];
+  /** `DLQ_CHECK_ENV.page`: send the alert (true), or only write depth records for the SLS alert (false). */
+  readonly page: boolean;
 }
 
 /** Dependencies of {@link handle}. */
@@ -48,6 +51,8 @@ export interface DlqCheckDeps extends BaseDeps {
   readonly mns: QueueApi;
   readonly channels: readonly Channel[];
   readonly queueNames: readonly string[];
+  /** Whether this function pages; false when the SLS alert rule does (`deadLetterCheck.alertVia: "sls"`). */
+  readonly page: boolean;
 }
 
 /** The counts of one queue, as stored and alerted. */
@@ -120,7 +125,13 @@ export function loadConfig(env: Env): DlqCheckConfig {
       `environment variable "${DLQ_CHECK_ENV.queueNames}": "${raw}" is not allowed; expected at most ${MAX_QUEUES} distinct queue names`,
     );
   }
-  return { ...loadCommonConfig(env), ...loadChannelConfig(env), queueNames };
+  const page = env[DLQ_CHECK_ENV.page] ?? 'true';
+  if (page !== 'true' && page !== 'false') {
+    throw new ConfigurationError(
+      `environment variable "${DLQ_CHECK_ENV.page}": "${page}" is not allowed; expected true or false`,
+    );
+  }
+  return { ...loadCommonConfig(env), ...loadChannelConfig(env), queueNames, page: page === 'true' };
 }
 
 /** The command that inspects a queue without changing it. */
@@ -227,6 +238,27 @@ export async function handle(event: TimerEvent, deps: DlqCheckDeps): Promise<Sch
       throw error;
     }
   }
+  // One depth record per queue and check, empty queues included: the SLS dashboard draws depth over time from them,
+  // and with alertVia "sls" an SLS alert rule pages on them.
+  const records = observed.map((q) => {
+    const counts = countsOf(q);
+    return formatDlqDepthLine({ queue: q.queueName, ...counts, total: total(counts) });
+  });
+  if (!deps.page) {
+    const holding = observed.filter((q) => total(countsOf(q)) > 0).map((q) => q.queueName);
+    return {
+      outcome: 'ok',
+      check: 'recorded',
+      queuesChecked: observed.length,
+      records,
+      ...(holding.length === 0
+        ? {}
+        : {
+            logLevel: 'warn' as const,
+            warning: `dead-letter queues hold messages (${holding.join(', ')}); the SLS alert rule pages`,
+          }),
+    };
+  }
   const now = deps.now();
   const checkedAt = new Date(now).toISOString();
   const previous = await Promise.all(
@@ -269,7 +301,7 @@ export async function handle(event: TimerEvent, deps: DlqCheckDeps): Promise<Sch
 
   const nonEmpty = reports.map((r) => ({ queue: r.queue, total: r.total, trigger: r.trigger }));
   if (reports.length === 0) {
-    return { outcome: 'ok', check: 'empty', queuesChecked: observed.length };
+    return { outcome: 'ok', check: 'empty', queuesChecked: observed.length, records };
   }
   if (alertStates.length === 0) {
     return {
@@ -277,6 +309,7 @@ export async function handle(event: TimerEvent, deps: DlqCheckDeps): Promise<Sch
       check: 'unchanged',
       queuesChecked: observed.length,
       queues: nonEmpty,
+      records,
       logLevel: 'warn',
       warning: 'dead-letter queues hold messages; already alerted (next reminder 24 h after the last alert)',
     };
@@ -310,6 +343,7 @@ export async function handle(event: TimerEvent, deps: DlqCheckDeps): Promise<Sch
     // With no channel, this line is the alert: level error, so that a log alarm on errors catches it.
     logLevel: deps.channels.length === 0 ? 'error' : 'warn',
     alert: alert as unknown as JsonValue,
+    records,
   };
 }
 
@@ -327,6 +361,7 @@ export const spec: TimerHandlerSpec<DlqCheckConfig, DlqCheckDeps> = {
     }),
     channels: channelsFor(config, context, base.now),
     queueNames: config.queueNames,
+    page: config.page,
   }),
   handle,
 };

@@ -353,7 +353,7 @@ async function respond(
 
 /** Test seams of {@link createProtectHandler}. */
 export interface ProtectHandlerOptions {
-  /** @default console.log */
+  /** @default stdout, line by line (consoleSink) */
   readonly log?: LogSink;
   /** @default Date.now */
   readonly now?: () => number;

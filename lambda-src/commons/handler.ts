@@ -83,7 +83,7 @@ export interface HandlerSpec<K extends EcsEventKind, C extends CommonConfig, D> 
 
 /** Test seams of {@link createFcHandler}. */
 export interface HandlerOptions {
-  /** @default console.log */
+  /** @default stdout, line by line (consoleSink) */
   readonly log?: LogSink;
   /** @default - the system clock (commons/clock.ts: real in FC, simulated under replay) */
   readonly now?: () => number;

@@ -1,6 +1,6 @@
 import type { JsonValue } from './context';
 
-/** Where log lines go; `console.log` in Function Compute (it ships stdout to SLS). */
+/** Where log lines go; stdout in Function Compute (it ships stdout to SLS). */
 export type LogSink = (line: string) => void;
 
 /** Severity of an invocation log line. */
@@ -23,8 +23,15 @@ export interface InvocationLogFields {
   readonly [field: string]: JsonValue | undefined;
 }
 
-/** The default sink. */
-export const consoleSink: LogSink = (line) => console.log(line);
+/**
+ * The default sink: the line as is on stdout. Not `console.log`: in the Node.js runtime it prefixes each line with
+ * the time, request id and level, so the SLS field `message` would not be JSON and the ledger's JSON index
+ * (lib/constructs/function-logs.ts) would find no keys; `process.stdout.write` prints the line unchanged.
+ * @see https://www.alibabacloud.com/help/doc-detail/2512968.html (Node.js logs: process.stdout.write vs console.log)
+ */
+export const consoleSink: LogSink = (line) => {
+  process.stdout.write(`${line}\n`);
+};
 
 /** Writes one JSON line. Keys are emitted in a stable order: the common fields first, then handler-specific ones. */
 export function writeLog(sink: LogSink, fields: InvocationLogFields): void {

@@ -65,6 +65,11 @@ export function parseTimerEvent(payload: Buffer): TimerEvent {
 export interface ScheduledResult extends HandlerResult {
   /** Level of the invocation's log line; not itself logged as a field. */
   readonly logLevel?: LogLevel;
+  /**
+   * Record lines (already formatted, e.g. dlq-check's depth records) written before the invocation's line; not
+   * logged as a field.
+   */
+  readonly records?: readonly string[];
 }
 
 /** How one scheduled function is assembled from a pure core. */
@@ -108,7 +113,8 @@ export function createTimerHandler<C extends CommonConfig, D>(
         endpoint: config.endpoints.oss,
       });
       const deps = spec.buildDeps(config, context, { store, now, region: context.region, actions });
-      const { logLevel, ...result } = await spec.handle(event, deps);
+      const { logLevel, records, ...result } = await spec.handle(event, deps);
+      for (const line of records ?? []) sink(line);
       const common = {
         level: logLevel ?? (result.warning === undefined ? ('info' as const) : ('warn' as const)),
         handler: spec.name,

@@ -118,6 +118,11 @@ export const RANGES = {
     ros: null,
     note: 'the spot-drain handler environment; within the ~5-minute interruption notice (contract/env/spot-drain.ts)',
   },
+  'eventStore.retentionDays': {
+    min: 1,
+    max: 3600,
+    ros: { package: '@alicloud/ros-cdk-sls', validator: 'RosLogstorePropsValidator', property: 'ttl' },
+  },
   'autoRestart.maxRestartsPerHour': { min: 1, max: 20, ros: null, note: 'the auto-restart handler environment' },
   ...safetyRanges('autoRestart'),
   ...safetyRanges('spotDrain'),

@@ -231,6 +231,30 @@ const notifications = section({
 const deadLetterCheck = section({
   enabled: boolean('Deploy the check (a function run by an FC timer trigger).'),
   intervalMinutes: rangedInteger('deadLetterCheck.intervalMinutes').describe('Minutes between two checks.'),
+  alertVia: z
+    .enum(['function', 'sls'], says('"function" (dlq-check pages) or "sls" (an SLS alert rule pages)'))
+    .describe(
+      'Who pages when a dead-letter queue holds messages, never both: function (dlq-check sends the alert) or sls (dlq-check only writes depth records; an SLS alert rule reads them and pages through EventBridge and notify).',
+    ),
+});
+
+/** The SLS event store: every acs.ecs and acs.ess event in an `events` logstore, indexed. */
+const eventStore = section({
+  enabled: boolean('Deliver every acs.ecs and acs.ess event to the events logstore (SLS), indexed field by field.'),
+  retentionDays: rangedInteger('eventStore.retentionDays').describe(
+    'Days events are kept in SLS (OSS keeps the archive).',
+  ),
+});
+
+/** SLS alert rules as code (actions failing, no events for 24 h). */
+const slsAlerts = section({
+  enabled: boolean('Declare the SLS alert rules: actions failing, and no events at all for 24 h.'),
+  actionPolicyId: text(
+    /^[a-zA-Z0-9_.-]{1,128}$/,
+    'an SLS alert action policy id: 1 to 128 letters, digits, "_", "." or "-"',
+  ).describe(
+    'SLS action policy the alerts notify through; create it once with an EventBridge channel (README, "Finding out what happened").',
+  ),
 });
 
 /** The all-events audit trail. */
@@ -384,6 +408,8 @@ export const regionSettingsSchema = z.strictObject({
   systemEvents,
   notifications,
   deadLetterCheck,
+  eventStore,
+  slsAlerts,
   audit,
   snapshots,
   autoScaling,
@@ -490,6 +516,10 @@ export type SystemEventSettings = RegionSettings['systemEvents'];
 export type NotificationSettings = RegionSettings['notifications'];
 /** The dead-letter queue check. */
 export type DeadLetterCheckSettings = RegionSettings['deadLetterCheck'];
+/** The SLS event store. */
+export type EventStoreSettings = RegionSettings['eventStore'];
+/** The SLS alert rules. */
+export type SlsAlertSettings = RegionSettings['slsAlerts'];
 /** The all-events audit trail. */
 export type AuditSettings = RegionSettings['audit'];
 /** Snapshot results and policies. */
@@ -555,7 +585,9 @@ export const DEFAULT_SETTINGS: RegionSettings = {
     eventTypes: {},
     muteWindows: [],
   },
-  deadLetterCheck: { enabled: true, intervalMinutes: 15 },
+  deadLetterCheck: { enabled: true, intervalMinutes: 15, alertVia: 'function' },
+  eventStore: { enabled: true, retentionDays: 30 },
+  slsAlerts: { enabled: true, actionPolicyId: 'ecs-event-ops-eventbridge' },
   audit: { enabled: true },
   snapshots: { enabled: true, monitoringEndpoint: null, policy: null },
   autoScaling: {

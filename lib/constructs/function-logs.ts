@@ -1,6 +1,8 @@
 import * as ros from '@alicloud/ros-cdk-core';
 import * as sls from '@alicloud/ros-cdk-sls';
+import { FUNCTION_LOG_MESSAGE_FIELD, FUNCTION_LOGSTORE } from '../../contract/observability';
 import { inRange, RANGES } from '../config/ranges';
+import { FUNCTION_LOG_KEYS } from '../observability/fields';
 
 /** Props of {@link FunctionLogs}. */
 export interface FunctionLogsProps {
@@ -16,9 +18,13 @@ export interface FunctionLogsProps {
 
 /**
  * An SLS project and logstore that Function Compute writes the handlers' logs to, with a full-text index so that
- * they can be searched (each handler writes one JSON line per invocation).
+ * they can be searched (each handler writes one JSON line per invocation), and a JSON index on `message` (the line
+ * a function printed) whose keys are the ledger record's fields (contract/ledger.ts) and the dead-letter depth
+ * record's (contract/observability.ts), analytics on, so that "every skip with reason restart-limit" is one query.
+ * The handlers print lines as they are (`process.stdout.write`), so `message` is the JSON itself.
  *
  * @see https://www.alibabacloud.com/help/en/ros/developer-reference/aliyun-sls-logstore
+ * @see https://www.alibabacloud.com/help/doc-detail/171396.htm (fields of Function Compute execution logs)
  */
 export class FunctionLogs extends ros.Construct {
   /** SLS project name (a token: it includes the account id). */
@@ -29,6 +35,8 @@ export class FunctionLogs extends ros.Construct {
   readonly retentionDays: number;
   /** RAM resource ARN of the logstore, for `log:PostLogStoreLogs`. */
   readonly logstoreArn: string;
+  /** The SLS project (other logstores of the region live in it). */
+  readonly project: sls.Project;
 
   constructor(scope: ros.Construct, id: string, props: FunctionLogsProps = {}) {
     super(scope, id);
@@ -46,14 +54,22 @@ export class FunctionLogs extends ros.Construct {
     });
     const logstore = new sls.Logstore(this, `${id}Logstore`, {
       projectName: project.attrName,
-      logstoreName: 'functions',
+      logstoreName: FUNCTION_LOGSTORE,
       ttl: retentionDays,
     });
     new sls.Index(this, `${id}Index`, {
       projectName: project.attrName,
       logstoreName: logstore.attrLogstoreName,
       fullTextIndex: { enable: true },
+      keyIndices: [
+        {
+          name: FUNCTION_LOG_MESSAGE_FIELD,
+          type: 'json',
+          jsonKeyIndices: FUNCTION_LOG_KEYS.map((k) => ({ name: k.name, type: k.type, enableAnalytics: true })),
+        },
+      ],
     });
+    this.project = project;
     this.projectName = ros.Token.asString(project.attrName);
     this.logstoreName = 'functions';
     this.retentionDays = retentionDays;

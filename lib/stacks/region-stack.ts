@@ -1,7 +1,13 @@
 import * as ros from '@alicloud/ros-cdk-core';
 import * as rosRos from '@alicloud/ros-cdk-ros';
 import { formatCommonEnv } from '../../contract/env/common';
-import { automationResourceName, deadLetterQueueName, functionRoleName, ruleName } from '../../contract/naming';
+import {
+  automationResourceName,
+  deadLetterQueueName,
+  EVENT_STORE_NAME,
+  functionRoleName,
+  ruleName,
+} from '../../contract/naming';
 import { IDEMPOTENCY_WINDOW_SECONDS } from '../../contract/retention';
 import {
   type AutomationPlan,
@@ -19,9 +25,11 @@ import type { RegionConfig } from '../config';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue';
 import { EventArchiveBucket } from '../constructs/event-archive-bucket';
 import { EventRule } from '../constructs/event-rule';
+import { EventStore } from '../constructs/event-store';
 import { FcFunctionTarget } from '../constructs/fc-function-target';
 import { FunctionLogs } from '../constructs/function-logs';
 import { HandlerFunction } from '../constructs/handler-function';
+import { LOG_ALERTS, type LogAlertSpec, LogInsights } from '../constructs/log-insights';
 import { RegionGuard } from '../constructs/region-guard';
 import { ScheduleTrigger } from '../constructs/schedule-trigger';
 import { dependOn } from '../private/depend-on';
@@ -65,6 +73,10 @@ export class RegionStack extends ros.Stack {
   readonly automations: ReadonlyMap<string, DeployedAutomation>;
   /** The rules declared in the configuration (`rules`), in the order declared. */
   readonly declaredRules: readonly EventRule[];
+  /** The SLS event store; undefined when `eventStore.enabled` is off. */
+  readonly eventStore: EventStore | undefined;
+  /** Saved searches, dashboard and SLS alert rules. */
+  readonly insights: LogInsights;
 
   constructor(scope: ros.Construct, props: RegionStackProps) {
     const { config } = props;
@@ -99,6 +111,28 @@ export class RegionStack extends ros.Stack {
     });
     dependOn(this.archive, services);
     dependOn(logs, services);
+    this.eventStore = config.eventStore.enabled
+      ? new EventStore(this, 'EventStore', {
+          logs,
+          retentionDays: config.eventStore.retentionDays,
+          ruleName: ruleName(config.namePrefix, EVENT_STORE_NAME),
+          deadLetterQueueName: deadLetterQueueName(config.namePrefix, EVENT_STORE_NAME),
+          roleName: functionRoleName(config.namePrefix, EVENT_STORE_NAME, config.region),
+        })
+      : undefined;
+    if (this.eventStore !== undefined) dependOn(this.eventStore, services);
+    const alerts: LogAlertSpec[] = [
+      ...(config.slsAlerts.enabled ? [LOG_ALERTS.actionsFailing, LOG_ALERTS.noEvents] : []),
+      // Never both: with alertVia "sls" dlq-check writes depth records only, and this rule pages.
+      ...(config.deadLetterCheck.enabled && config.deadLetterCheck.alertVia === 'sls' ? [LOG_ALERTS.deadLetters] : []),
+    ];
+    this.insights = new LogInsights(this, 'Insights', {
+      logs,
+      namePrefix: config.namePrefix,
+      eventStore: this.eventStore !== undefined,
+      alerts,
+      actionPolicyId: config.slsAlerts.actionPolicyId,
+    });
 
     // Plan every unit in registry order (units create the shared resources they need as they plan), then deploy.
     const plans: { unit: AutomationUnit; plan: AutomationPlan }[] = [];

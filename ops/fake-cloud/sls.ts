@@ -8,9 +8,13 @@ import { headerValue } from './http-service';
  * - `GetLogs`: `GET /logstores/<logstore>?type=log&from=&to=&query=&line=&offset=&reverse=`, the project being the
  *   first label of the host (`<project>.<endpoint>`, @alicloud/gateway-sls `getHost`), answered with a JSON array of
  *   flat logs (fields plus `__time__`, `__source__`, `__topic__`) and `x-log-progress: Complete`.
- * - The query subset `npm run trace` uses: `*`, or terms `field: value` / `field: "value"` joined by `and`, each an
- *   exact match of the field (the real service matches tokens of indexed fields; trace only asks for ids). Anything
- *   else is answered 400 `ParameterInvalid`, so a test notices a query the fake does not understand.
+ * - The search subset the project's queries use (lib/observability/queries.ts): `*`; terms `field: value` or
+ *   `field: "value"` (a doubled `""` inside quotes is one quote), where `field` may be a JSON path into a field that
+ *   holds JSON (`content.data.resourceId`, `message.eventId`: the JSON indexes of the events and function logstores);
+ *   a bare `"value"` (full text: any field contains it); joined by `and` and `or`, `and` binding tighter, no
+ *   parentheses. A field term is an exact match of the value (the real service matches tokens of indexed fields; the
+ *   project only asks for ids and fixed words). Anything else is answered 400 `ParameterInvalid`, so a test notices
+ *   a query the fake does not understand.
  * - The range `[from, to)` in seconds, `line` (0-100, default 100), `offset`, `reverse` (newest first).
  *
  * Signature (what gateway-sls 0.3.2 sends for signature version v1, checked here): `authorization: LOG
@@ -118,7 +122,7 @@ export class FakeSls implements FakeHttpService {
     const terms = parseQuery(query.get('query') ?? '*');
     if ('problem' in terms) return error(400, 'ParameterInvalid', terms.problem);
     let logs = (this.stores.get(`${project}/${logstore}`) ?? []).filter(
-      (log) => log.time >= from && log.time < to && terms.every(([field, value]) => log.fields[field] === value),
+      (log) => log.time >= from && log.time < to && matchesQuery(log.fields, terms),
     );
     if (query.get('reverse') === 'true') logs = [...logs].reverse();
     const page = logs.slice(offset, offset + line).map((log) => ({
@@ -131,22 +135,67 @@ export class FakeSls implements FakeHttpService {
   }
 }
 
-/** The field/value terms of a query of the supported subset, or why it is not one. */
-function parseQuery(text: string): [string, string][] | { problem: string } {
+/** A term of a search: `field: value`, or a full-text value (`field` undefined). */
+type SearchTerm = { readonly field?: string; readonly value: string };
+
+/** A parsed search: terms joined by `and` within a clause, clauses joined by `or`; empty = everything. */
+type Search = readonly (readonly SearchTerm[])[];
+
+/** Whether a log's fields satisfy a parsed search. */
+function matchesQuery(fields: Readonly<Record<string, string>>, search: Search): boolean {
+  if (search.length === 0) return true;
+  return search.some((clause) => clause.every((term) => matchesTerm(fields, term)));
+}
+
+function matchesTerm(fields: Readonly<Record<string, string>>, term: SearchTerm): boolean {
+  if (term.field === undefined) return Object.values(fields).some((value) => value.includes(term.value));
+  return fieldValue(fields, term.field) === term.value;
+}
+
+/** The value of `field` in a log: a field of that name, else a JSON path into the field named by its first part. */
+function fieldValue(fields: Readonly<Record<string, string>>, field: string): string | undefined {
+  if (Object.hasOwn(fields, field)) return fields[field];
+  const [head, ...path] = field.split('.');
+  if (path.length === 0 || !Object.hasOwn(fields, head)) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(fields[head]);
+  } catch {
+    return undefined;
+  }
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+}
+
+/** Parses a search of the supported subset (see the class comment), or says why it is not one. */
+function parseQuery(text: string): Search | { problem: string } {
   const trimmed = text.trim();
   if (trimmed === '' || trimmed === '*') return [];
-  const terms: [string, string][] = [];
-  const term = /^\s*([A-Za-z_][\w.]*)\s*:\s*(?:"((?:[^"\\]|\\.)*)"|([^\s"]+))\s*(?:and\s+|$)/i;
+  const term = /^\s*(?:([A-Za-z_][\w.]*)\s*:\s*)?(?:"((?:[^"]|"")*)"|([^\s"]+))\s*/;
+  const clauses: SearchTerm[][] = [[]];
   let rest = trimmed;
-  while (rest !== '') {
+  for (;;) {
     const match = term.exec(rest);
-    if (match === null) {
-      return { problem: `query "${text}": the fake SLS understands only field: value terms joined by and` };
+    if (match === null || (match[1] === undefined && match[2] === undefined)) {
+      return {
+        problem: `query "${text}": the fake SLS understands only field: value terms and "full text" joined by and/or`,
+      };
     }
-    terms.push([match[1], match[2] === undefined ? match[3] : match[2].replace(/\\(.)/g, '$1')]);
+    const value = match[2] === undefined ? match[3] : match[2].replaceAll('""', '"');
+    clauses[clauses.length - 1].push({ field: match[1], value });
     rest = rest.slice(match[0].length);
+    if (rest === '') return clauses;
+    const joiner = /^(and|or)\s+/i.exec(rest);
+    if (joiner === null) {
+      return { problem: `query "${text}": expected and/or after a term, at "${rest.slice(0, 20)}"` };
+    }
+    if (joiner[1].toLowerCase() === 'or') clauses.push([]);
+    rest = rest.slice(joiner[0].length);
   }
-  return terms;
 }
 
 /** Verifies the v1 `LOG <id>:<signature>` header of an SLS request (see the class comment). */

@@ -139,8 +139,17 @@ export async function invokeFunction(
   let error: string | undefined;
   let ok = false;
   const uninstallClock = clock?.install();
+  // Handlers print their lines with process.stdout.write (lambda-src/commons/logger.ts: FC keeps such lines
+  // unprefixed, so SLS indexes their JSON); capture those too, one entry per line.
+  const savedWrite = process.stdout.write;
+  const captureWrite = (chunk: string | Uint8Array): boolean => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    for (const line of text.split('\n')) if (line !== '') capture(line);
+    return true;
+  };
   try {
     Object.assign(console, { log: capture, info: capture, warn: capture, error: capture, debug: capture });
+    process.stdout.write = captureWrite as typeof process.stdout.write;
     for (const key of Object.keys(environment)) process.env[key] = environment[key];
     while (!ok && attempts <= retries) {
       attempts += 1;
@@ -164,6 +173,7 @@ export async function invokeFunction(
     }
   } finally {
     uninstallClock?.();
+    process.stdout.write = savedWrite;
     Object.assign(console, savedConsole);
     for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
     Object.assign(process.env, savedEnv);

@@ -1,7 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LEDGER_RECORD_FIELD, parseLedgerLine } from '../../contract/ledger';
-import { EVENTS_LOGSTORE, eventLogFields, FUNCTION_LOGSTORE, logProjectName } from '../../contract/observability';
+import {
+  EVENT_CONTENT_FIELD,
+  EVENTS_LOGSTORE,
+  FUNCTION_LOG_MESSAGE_FIELD,
+  FUNCTION_LOGSTORE,
+  logProjectName,
+} from '../../contract/observability';
 import type { FakeCloud, FakeSlsState } from '../fake-cloud';
 import type { AssemblyStack } from './assembly';
 import { resolveValue } from './assembly';
@@ -50,19 +55,22 @@ function archiveBucketId(stack: AssemblyStack): string | undefined {
   return Object.entries(stack.resources).find(([, r]) => r.Type === 'ALIYUN::OSS::Bucket')?.[0];
 }
 
-/** Writes a delivered event to the `events` logstore of the stack's project. */
+/**
+ * Writes a delivered event to the `events` logstore of the stack's project, as the EventBridge SLS target with
+ * `ContentType: JSON` and `Body: ORIGINAL` does (lib/constructs/event-store.ts): the whole event in one field.
+ */
 export function logDeliveredEvent(cloud: FakeCloud, stack: AssemblyStack, event: Record<string, unknown>): void {
   cloud.sls.append(
     replayProject(stack, cloud.world.accountId),
     EVENTS_LOGSTORE,
-    eventLogFields(event),
+    { [EVENT_CONTENT_FIELD]: JSON.stringify(event) },
     Date.now() / 1000,
   );
 }
 
 /**
- * Writes a handler's log lines to the `functions` logstore: each line as `message` (FC's field for a log line), and a
- * ledger line's keys as fields too (the field index of the ledger, contract/observability.ts `LEDGER_LOG_FIELDS`).
+ * Writes a handler's log lines to the `functions` logstore as Function Compute does: each line in `message`, which the
+ * stack's JSON index reads (ledger records included, contract/ledger.ts).
  */
 export function logHandlerLines(
   cloud: FakeCloud,
@@ -72,21 +80,12 @@ export function logHandlerLines(
 ): void {
   const project = replayProject(stack, cloud.world.accountId);
   for (const line of lines) {
-    const fields: Record<string, string> = { functionName, message: line };
-    const record = parseLedgerLine(line);
-    if (record !== undefined) {
-      Object.assign(fields, {
-        [LEDGER_RECORD_FIELD]: 'ledger',
-        eventId: record.eventId,
-        automation: record.automation,
-        decision: record.decision,
-        reason: record.reason,
-        calls: JSON.stringify(record.calls),
-        durationMs: String(record.durationMs),
-        dryRun: String(record.dryRun),
-      });
-    }
-    cloud.sls.append(project, FUNCTION_LOGSTORE, fields, Date.now() / 1000);
+    cloud.sls.append(
+      project,
+      FUNCTION_LOGSTORE,
+      { functionName, [FUNCTION_LOG_MESSAGE_FIELD]: line },
+      Date.now() / 1000,
+    );
   }
 }
 

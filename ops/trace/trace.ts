@@ -1,14 +1,13 @@
 import { type LedgerRecord, parseLedgerLine } from '../../contract/ledger';
 import {
-  EVENT_LOG_FIELDS,
+  EVENT_CONTENT_FIELD,
   EVENTS_LOGSTORE,
-  eventByIdQuery,
+  FUNCTION_LOG_MESSAGE_FIELD,
   FUNCTION_LOGSTORE,
-  instanceEventsQuery,
   instanceIdOfEvent,
-  ledgerQuery,
 } from '../../contract/observability';
 import type { RosTemplate } from '../../lib/assembly';
+import { eventByIdQuery, eventLedgerQuery, instanceEventsQuery } from '../../lib/observability/queries';
 import { compilePattern } from '../../lib/patterns/matcher';
 import type { ArchiveReader } from '../drill/archive-reader';
 import type { LogEntry, LogReader } from './sls-client';
@@ -87,19 +86,10 @@ function parseEvent(text: string | undefined): Record<string, unknown> | undefin
   }
 }
 
-/** The ledger record of a `functions` log: its `message` line, else its fields (an index on the record's keys). */
+/** The ledger record of a `functions` log: its `message` line (contract/ledger.ts). */
 function ledgerOf(log: LogEntry): LedgerRecord | undefined {
-  const fromLine = log.message === undefined ? undefined : parseLedgerLine(log.message);
-  if (fromLine !== undefined) return fromLine;
-  let calls: unknown;
-  try {
-    calls = JSON.parse(log.calls ?? '[]');
-  } catch {
-    return undefined;
-  }
-  return parseLedgerLine(
-    JSON.stringify({ ...log, calls, durationMs: Number(log.durationMs), dryRun: log.dryRun === 'true' }),
-  );
+  const line = log[FUNCTION_LOG_MESSAGE_FIELD];
+  return line === undefined ? undefined : parseLedgerLine(line);
 }
 
 /** Archive keys of the subject in `[from, to)` (days of the `date=` partition), from a listing of `archive/`. */
@@ -131,7 +121,7 @@ export async function traceTimeline(
   const found: { event: Record<string, unknown>; foundIn: TimelineEvent['foundIn'] }[] = [];
   const seen = new Set<string>();
   for (const log of logs) {
-    const event = parseEvent(log[EVENT_LOG_FIELDS.event]);
+    const event = parseEvent(log[EVENT_CONTENT_FIELD]);
     if (event === undefined || typeof event.id !== 'string' || seen.has(event.id)) continue;
     seen.add(event.id);
     found.push({ event, foundIn: 'sls' });
@@ -154,7 +144,7 @@ export async function traceTimeline(
     const ledger = await sources.logs.search({
       project: sources.project,
       logstore: FUNCTION_LOGSTORE,
-      query: ledgerQuery(id),
+      query: eventLedgerQuery(id),
       ...range,
     });
     const actions: TimelineAction[] = [];

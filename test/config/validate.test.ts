@@ -58,7 +58,9 @@ describe('loadConfig', () => {
         eventTypes: {},
         muteWindows: [],
       },
-      deadLetterCheck: { enabled: true, intervalMinutes: 15 },
+          deadLetterCheck: { enabled: true, intervalMinutes: 15, alertVia: 'function' },
+      eventStore: { enabled: true, retentionDays: 30 },
+      slsAlerts: { enabled: true, actionPolicyId: 'ecs-event-ops-eventbridge' },
       audit: { enabled: true },
       snapshots: { enabled: true, monitoringEndpoint: null, policy: null },
       autoScaling: {
@@ -108,8 +110,8 @@ describe('loadConfig', () => {
     assert.deepEqual(
       config.regions.map((r) => r.deadLetterCheck),
       [
-        { enabled: true, intervalMinutes: 60 },
-        { enabled: false, intervalMinutes: 60 },
+        { enabled: true, intervalMinutes: 60, alertVia: 'function' },
+        { enabled: false, intervalMinutes: 60, alertVia: 'function' },
       ],
     );
     assert.deepEqual(problems({ deadLetterCheck: { intervalMinutes: 4 } }), [

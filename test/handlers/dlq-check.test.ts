@@ -40,7 +40,9 @@ async function sink(): Promise<HttpSink> {
 }
 
 /** A fake cloud with the two queues, a webhook sink (and a DingTalk sink when asked), and a settable clock. */
-async function setup(options: { webhook?: boolean; dingTalk?: boolean; queues?: readonly string[] } = {}) {
+async function setup(
+  options: { webhook?: boolean; dingTalk?: boolean; queues?: readonly string[]; page?: string } = {},
+) {
   const webhook = await sink();
   const dingTalk = await sink();
   const secrets: Record<string, string> = {};
@@ -54,6 +56,7 @@ async function setup(options: { webhook?: boolean; dingTalk?: boolean; queues?: 
   }
   const started = await startCloud(world(), {
     DLQ_QUEUE_NAMES: (options.queues ?? QUEUES).join(','),
+    ...(options.page === undefined ? {} : { DLQ_PAGE: options.page }),
     ...secretEnv(secrets),
   });
   cloud = started.cloud;
@@ -191,6 +194,50 @@ describe('dlq-check', () => {
     const text = JSON.parse(robot.body).markdown.text as string;
     assert.match(text, /^### \[CRITICAL\] 2 messages in 2 dead-letter queues \(cn-hangzhou\)/);
     assert.match(text, /ecs-event-ops-auto-restart-dlq\*\*: 1 active, 0 inactive, 0 delayed \(new\)/);
+  });
+
+  it('writes one depth record per queue at every check, empty queues included, before the invocation line', async () => {
+    const { cloud, run, logs } = await setup();
+    cloud.mns.sendMessage(QUEUES[1], '{"id":"e-1"}');
+    cloud.mns.sendMessage(QUEUES[1], '{"id":"e-2"}');
+
+    await run();
+
+    assert.deepEqual(logs.records, [
+      { record: 'dlq-depth', queue: QUEUES[0], active: 0, inactive: 0, delayed: 0, total: 0 },
+      { record: 'dlq-depth', queue: QUEUES[1], active: 2, inactive: 0, delayed: 0, total: 2 },
+    ]);
+  });
+
+  it('only writes depth records, and pages no channel, when the SLS alert rule pages (DLQ_PAGE=false)', async () => {
+    const { cloud, run, logs, webhook } = await setup({ page: 'false' });
+    cloud.mns.sendMessage(QUEUES[0], '{"id":"e-1"}');
+
+    const result = await run();
+
+    assert.equal(result.check, 'recorded');
+    assert.equal(webhook.requests.length, 0);
+    assert.deepEqual(
+      cloud.calls('oss').filter((c) => c.action === 'PutObject'),
+      [],
+    );
+    assert.deepEqual(
+      logs.records.map((r) => [r.queue, r.total]),
+      [
+        [QUEUES[0], 1],
+        [QUEUES[1], 0],
+      ],
+    );
+    assert.equal(logs.lines[0].level, 'warn');
+  });
+
+  it('refuses a DLQ_PAGE that is neither true nor false at container start', async () => {
+    const { run } = await setup({ page: 'yes' });
+
+    const error = await rejection(run());
+
+    assert.equal(error.name, 'ConfigurationError');
+    assert.match(error.message, /"DLQ_PAGE": "yes" is not allowed; expected true or false/);
   });
 
   it('writes the alert in a log line at level error when no channel is configured', async () => {

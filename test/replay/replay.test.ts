@@ -45,15 +45,24 @@ const UNTAGGED_ID = 'i-bp1untagged000000001';
 const EVALUATIONS = '__eeoReplayBundleEvaluations';
 
 let assembly = '';
+let withEventStore = '';
 let scratch = '';
 
-before(() => {
-  // One real assembly for the file, synthesized in-process as bin/app.ts does, with the default configuration.
+/** An assembly synthesized in-process as bin/app.ts does, for `context`. */
+function synthAssembly(context: unknown): string {
   const app = testApp();
-  const config = loadConfig({});
+  const config = loadConfig(context);
   for (const region of config.regions)
     new RegionStack(app, { config: region, assetsQualifier: config.assetsQualifier, units: BUILT_IN_UNITS });
-  assembly = app.synth().directory;
+  return app.synth().directory;
+}
+
+before(() => {
+  // One real assembly for the file, with the default configuration but the SLS event store: its rule takes every
+  // event to an acs.sls target (reported, not invoked), which the assertions on the automations' deliveries leave
+  // out. The default assembly, event store included, is checked once below.
+  assembly = synthAssembly({ eventStore: { enabled: false } });
+  withEventStore = synthAssembly({});
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'eeo-replay-'));
 });
 
@@ -124,6 +133,20 @@ const actions = (delivery: JsonDelivery | undefined, service: string) =>
 const byRule = (event: JsonEvent, rule: string) => event.deliveries.find((d) => d.rule === rule);
 
 describe('npm run replay', () => {
+  test('reports the event store rule of the default app as an acs.sls delivery, ahead of the automations', async () => {
+    const run = await replay('--assembly', withEventStore, '--json', STOPPED);
+
+    const [event] = (JSON.parse(run.stdout) as { events: JsonEvent[] }).events;
+    assert.deepEqual(
+      event.deliveries.map((d) => [d.rule, d.target.type, d.outcome]),
+      [
+        ['ecs-event-ops-event-store', 'acs.sls', 'ok'],
+        ['ecs-event-ops-lifecycle-audit', 'acs.fc.function', 'ok'],
+        ['ecs-event-ops-auto-restart', 'acs.fc.function', 'ok'],
+      ],
+    );
+  });
+
   test('routes a Stopped state change to lifecycle-audit and auto-restart, not to spot-drain', async () => {
     const { code, events } = await replayJson(STOPPED);
 

@@ -70,12 +70,12 @@ describe('RegionStack', () => {
   const templates = synthRegions();
   const template = templates['ecs-event-ops-cn-hangzhou'];
 
-  test('the zero-config app is one cn-hangzhou stack: bucket, log store, six functions with their queues, eight rules, one timer', () => {
+  test('the zero-config app is one cn-hangzhou stack: bucket, log and event stores, six functions with their queues, nine rules, one timer', () => {
     assert.deepEqual(Object.keys(templates), ['ecs-event-ops-cn-hangzhou']);
     const count = (type: string) => Object.keys(resourcesOfType(template, type)).length;
     assert.equal(count('ALIYUN::OSS::Bucket'), 1);
     assert.equal(count('ALIYUN::SLS::Project'), 1);
-    assert.equal(count('ALIYUN::SLS::Logstore'), 1);
+    assert.equal(count('ALIYUN::SLS::Logstore'), 2);
     assert.deepEqual(Object.keys(resourcesOfType(template, 'ALIYUN::FC::Function')), [
       'LifecycleAuditFunction',
       'AutoRestartFunction',
@@ -85,9 +85,10 @@ describe('RegionStack', () => {
       'DlqCheckFunction',
     ]);
     assert.equal(count('ALIYUN::FC::Service'), 6);
-    assert.equal(count('ALIYUN::RAM::Role'), 6);
-    assert.equal(count('ALIYUN::MNS::Queue'), 6);
-    assert.equal(count('ALIYUN::EventBridge::Rule'), 8);
+    // The event store adds a role (EventBridge writes to SLS), a queue and a rule.
+    assert.equal(count('ALIYUN::RAM::Role'), 7);
+    assert.equal(count('ALIYUN::MNS::Queue'), 7);
+    assert.equal(count('ALIYUN::EventBridge::Rule'), 9);
     assert.equal(count('ALIYUN::FC::Trigger'), 1);
     // Features that need ids, endpoints or secrets are off: no parameters, custom resources or policies.
     // No secret parameter without a channel; only the region guard's StackRegion.
@@ -102,6 +103,7 @@ describe('RegionStack', () => {
     assert.deepEqual(
       Object.fromEntries(Object.values(rules).map((r) => [r.Properties.RuleName, r.Properties.FilterPattern])),
       {
+        'ecs-event-ops-event-store': { source: ['acs.ecs', 'acs.ess'] },
         'ecs-event-ops-lifecycle-audit': { source: ['acs.ecs'], type: ['ecs:Instance:StateChange'] },
         'ecs-event-ops-auto-restart': {
           source: ['acs.ecs'],
@@ -248,7 +250,8 @@ describe('RegionStack', () => {
       TriggerType: 'timer',
       TriggerConfig: { cronExpression: '@every 15m', enable: true, payload: '' },
     });
-    const queues = ['lifecycle-audit', 'auto-restart', 'spot-drain', 'notify', 'event-archive'].map(
+    // The event store's queue last: it is watched like the automations' queues.
+    const queues = ['lifecycle-audit', 'auto-restart', 'spot-drain', 'notify', 'event-archive', 'event-store'].map(
       (name) => `ecs-event-ops-${name}-dlq`,
     );
     const env = template.Resources.DlqCheckFunction.Properties.EnvironmentVariables as Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type LedgerRecord, parseLedgerLine } from '../../contract/ledger';
+import { LEDGER_RECORD_FIELD, type LedgerRecord, parseLedgerLine } from '../../contract/ledger';
 import type { FcContext } from '../../lambda-src/commons/context';
 import { DEFAULT_RETRY_POLICY } from '../../lambda-src/commons/retry';
 import { FakeCloud, type Fault, TEST_CREDENTIALS, type World } from '../../ops/fake-cloud';
@@ -80,18 +80,27 @@ export async function startCloud(
 export function logCapture(): {
   lines: Record<string, unknown>[];
   ledger: LedgerRecord[];
+  records: Record<string, unknown>[];
   sink: (line: string) => void;
 } {
   const lines: Record<string, unknown>[] = [];
   const ledger: LedgerRecord[] = [];
+  const records: Record<string, unknown>[] = [];
   return {
     lines,
     ledger,
+    records,
     sink: (line) => {
-      // Ledger records (contract/ledger.ts) are kept apart from the invocation log lines.
+      // Ledger records (contract/ledger.ts) and other records (a `record` field, e.g. dlq-check's depth records,
+      // contract/observability.ts) are kept apart from the invocation log lines.
       const record = parseLedgerLine(line);
-      if (record !== undefined) ledger.push(record);
-      else lines.push(JSON.parse(line) as Record<string, unknown>);
+      if (record !== undefined) {
+        ledger.push(record);
+        return;
+      }
+      const fields = JSON.parse(line) as Record<string, unknown>;
+      if (LEDGER_RECORD_FIELD in fields) records.push(fields);
+      else lines.push(fields);
     },
   };
 }
