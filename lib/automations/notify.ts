@@ -2,7 +2,6 @@ import { ALERTS_PREFIX, statePrefix } from '../../contract/archive';
 import { formatNotifyEnv } from '../../contract/env/notify';
 import { ECS_SOURCE } from '../../contract/events';
 import { prefixedName } from '../../contract/naming';
-import { KNOWN_REGIONS } from '../config';
 import { ApiDestinationTarget } from '../constructs/api-destination-target';
 import { SecretParameter } from '../constructs/secret-parameter';
 import { snapshotCompleted, systemEvents } from '../events/ecs-patterns';
@@ -88,7 +87,7 @@ export const notify: AutomationUnit = {
             ]
           : []),
       ],
-      environment: { ...formatNotifyEnv({ timeZone: KNOWN_REGIONS[config.region].timeZone }), ...channels.environment },
+      environment: { ...formatNotifyEnv({ timeZone: region.timeZone }), ...channels.environment },
     };
   },
 };

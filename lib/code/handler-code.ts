@@ -10,6 +10,8 @@ import {
   codeBucketName,
   codeManifestFile,
   codeObjectKey,
+  type FleetCodeBuckets,
+  fleetCodeBucketName,
 } from './manifest';
 import { zipHandlerCode } from './zip';
 
@@ -17,6 +19,21 @@ import { zipHandlerCode } from './zip';
 export interface HandlerCodeProps {
   /** Names the code bucket `cdk-<qualifier>-assets-<region>` (configuration key `assetsQualifier`). */
   readonly qualifier: string;
+  /**
+   * The code of a template deployed to many accounts and regions (a stack group's): the template names its code
+   * bucket from the `ALIYUN::Region` pseudo parameter (and, with `per-account`, `ALIYUN::AccountId`) instead of a
+   * literal region, and the code manifest lists every region, so that `npm run assets:publish` fills each bucket.
+   * @default - the code bucket of the stack's own, literal region
+   */
+  readonly fleet?: FleetCode;
+}
+
+/** Where the code of a stack group's template lives. */
+export interface FleetCode {
+  /** Every region the template is deployed to. */
+  readonly regions: readonly string[];
+  /** One bucket per region in the publishing account (`shared`), or one per member account and region. */
+  readonly codeBuckets: FleetCodeBuckets;
 }
 
 /** Where a function's code is: the `Code` of an `ALIYUN::FC::Function`. */
@@ -62,6 +79,18 @@ export class HandlerCode extends ros.Construct {
     if (!/^[a-z0-9]{2,10}$/.test(props.qualifier)) {
       throw new Error(`HandlerCode: qualifier "${props.qualifier}" is not valid: 2 to 10 lowercase letters and digits`);
     }
+    if (props.fleet !== undefined) {
+      const first = props.fleet.regions[0];
+      if (first === undefined) throw new Error('HandlerCode: fleet.regions is empty: give at least one region');
+      this.region = first;
+      // Pseudo parameters: the same template names the right bucket in every account and region it lands in.
+      this.bucketName = ros.Fn.join('', [
+        `${codeBucketName(props.qualifier, '')}`,
+        ...(props.fleet.codeBuckets === 'per-account' ? [scope.account, '-'] : []),
+        scope.region,
+      ]);
+      return;
+    }
     const region = scope.region;
     if (ros.Token.isUnresolved(region)) {
       throw new Error(
@@ -70,6 +99,14 @@ export class HandlerCode extends ros.Construct {
     }
     this.region = region;
     this.bucketName = codeBucketName(props.qualifier, region);
+  }
+
+  /**
+   * Takes in the code objects of `other` (the HandlerCode of a stack group's template, synthesized in an app of its
+   * own), so that this stack's synthesizer writes them into this assembly for `npm run assets:publish`.
+   */
+  include(other: HandlerCode): void {
+    for (const [key, object] of other.objects) this.objects.set(key, object);
   }
 
   /** The location of a handler's code, given its bundled `index.js`. */
@@ -88,11 +125,16 @@ export class HandlerCode extends ros.Construct {
     const objects = [...this.objects.values()]
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
       .map(({ handler, key, file, sha256, bytes }) => ({ handler, key, file, sha256, bytes }));
+    const { fleet } = this.props;
     return {
       version: CODE_MANIFEST_VERSION,
       qualifier: this.props.qualifier,
       region: this.region,
-      bucketName: this.bucketName,
+      bucketName:
+        fleet === undefined
+          ? this.bucketName
+          : fleetCodeBucketName(this.props.qualifier, this.region, fleet.codeBuckets),
+      ...(fleet === undefined ? {} : { fleet: { regions: [...fleet.regions], codeBuckets: fleet.codeBuckets } }),
       objects,
     };
   }

@@ -30,6 +30,27 @@ export function codeBucketName(qualifier: string, region: string): string {
   return `cdk-${qualifier}-assets-${region}`;
 }
 
+/** Where member accounts of a stack group read handler code (configuration key `fleet.codeBuckets`). */
+export type FleetCodeBuckets = 'shared' | 'per-account';
+
+/** The placeholder of the member account id in a `per-account` bucket name of a code manifest. */
+export const ACCOUNT_ID_PLACEHOLDER = '{accountId}';
+
+/**
+ * The code bucket of a stack group's template in a region: the publishing account's bucket of that region (`shared`),
+ * or the member account's own, `cdk-<qualifier>-assets-<account id>-<region>` (`per-account`; `accountId` defaults to
+ * {@link ACCOUNT_ID_PLACEHOLDER}). The longest such name (10-character qualifier, 20-digit account id, 14-character
+ * region id of lib/config/regions.ts) is 57 characters, within the OSS limit of 63.
+ */
+export function fleetCodeBucketName(
+  qualifier: string,
+  region: string,
+  codeBuckets: FleetCodeBuckets,
+  accountId: string = ACCOUNT_ID_PLACEHOLDER,
+): string {
+  return codeBucketName(qualifier, codeBuckets === 'per-account' ? `${accountId}-${region}` : region);
+}
+
 /** The object key of a handler's code: content-addressed, so a changed bundle is a new object and an old one stays. */
 export function codeObjectKey(handler: string, sha256: string): string {
   return `ecs-event-ops/${handler}/${sha256}.zip`;
@@ -58,6 +79,12 @@ export interface CodeManifest {
   readonly region: string;
   /** The code bucket. */
   readonly bucketName: string;
+  /**
+   * For the code of a stack group's template: the same objects go to the code bucket of every one of these regions
+   * (`region` and `bucketName` are then the first region's).
+   * @default - only `bucketName`
+   */
+  readonly fleet?: { readonly regions: readonly string[]; readonly codeBuckets: FleetCodeBuckets };
   /** Code objects, sorted by key. */
   readonly objects: readonly CodeObject[];
 }
