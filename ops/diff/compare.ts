@@ -1,4 +1,4 @@
-import type { AssemblyTemplates, Template } from './assembly';
+import { type AssemblyTemplates, groupTemplateNames, type Template } from './assembly';
 import type {
   ChangeAction,
   DiffReport,
@@ -60,7 +60,11 @@ type Entries = Readonly<Record<string, unknown>>;
 export function compareAssemblies(base: AssemblyTemplates, head: AssemblyTemplates): Comparison {
   const details = new Map<ResourceChange, ChangeDetail>();
   const names = [...new Set([...base.keys(), ...head.keys()])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const stacks = names.map((name) => compareStack(name, base.get(name), head.get(name), details));
+  const groups = new Set([...groupTemplateNames(base), ...groupTemplateNames(head)]);
+  const stacks = names.map((name) => {
+    const diff = compareStack(name, base.get(name), head.get(name), details);
+    return groups.has(name) ? { ...diff, fleetWide: true as const } : diff;
+  });
   return { report: { stacks, summary: summarize(stacks) }, details };
 }
 
@@ -261,7 +265,8 @@ function summarize(stacks: readonly StackDiff[]): DiffSummary {
       }
     }
   }
-  return { add, remove, update, replace, statefulAtRisk };
+  const fleetWideRollout = stacks.filter((s) => s.fleetWide === true && s.status !== 'unchanged').map((s) => s.stack);
+  return { add, remove, update, replace, statefulAtRisk, ...(fleetWideRollout.length > 0 ? { fleetWideRollout } : {}) };
 }
 
 function section(template: Template | undefined, name: string): Entries {
