@@ -263,6 +263,22 @@ function fleetConfig(
       });
     }
   }
+  // Ids of one account's resources mean nothing in the other accounts the one template is deployed to.
+  const accountBound: [string, readonly string[]][] = [
+    ['autoScaling.scalingGroups', template.autoScaling.scalingGroups.map((g) => g.id)],
+    ['snapshots.policy.diskIds', template.snapshots.policy?.diskIds ?? []],
+    ['spotDrain.vServerGroupIds', template.spotDrain.vServerGroupIds],
+  ];
+  for (const [key, ids] of accountBound) {
+    if (ids.length === 0) continue;
+    problems.push({
+      path: `${CONTEXT_KEY}.${canaryRegion}.${key}`,
+      received: render(ids),
+      allowed:
+        'no ids in a fleet region: they name resources of one account, and the stack group deploys the same template ' +
+        'to every target account (use a region stack for that account)',
+    });
+  }
   if (problems.length > before) return undefined;
   const targets: FleetConfig['targets'] =
     accountIds !== undefined

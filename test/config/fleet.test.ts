@@ -111,3 +111,11 @@ describe('loadConfig: the fleet block', () => {
     assert.equal(config.regions[0].audit.enabled, true);
   });
 });
+
+describe('loadConfig: the fleet template and one account', () => {
+  test("refuses ids of one account's resources in the fleet template, naming the key", () => {
+    assert.deepEqual(problems({ fleet: FLEET, spotDrain: { vServerGroupIds: ['rsp-uf6abcdefghij0123'] } }), [
+      'ecs-event-ops.cn-hangzhou.spotDrain.vServerGroupIds: ["rsp-uf6abcdefghij0123"]: no ids in a fleet region: they name resources of one account, and the stack group deploys the same template to every target account (use a region stack for that account)',
+    ]);
+  });
+});
