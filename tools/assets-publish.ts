@@ -30,7 +30,7 @@ export const assetsPublishTool = defineTool({
       .option('--assembly <dir>', 'the cloud assembly (default: cdk.out)')
       .option(
         '--account-id <id>',
-        "a stack group's member account whose own code buckets to fill (fleet.codeBuckets per-account)",
+        "a stack group's member account whose own code buckets to fill (fleet.codeSource per-account)",
       )
       .option('--dry-run', 'only say what would be created and uploaded'),
   run: async (context) => {

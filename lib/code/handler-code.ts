@@ -11,6 +11,7 @@ import {
   codeManifestFile,
   codeObjectKey,
   type FleetCodeBuckets,
+  type FleetCodeSource,
   fleetCodeBucketName,
 } from './manifest';
 import { zipHandlerCode } from './zip';
@@ -33,7 +34,7 @@ export interface FleetCode {
   /** Every region the template is deployed to. */
   readonly regions: readonly string[];
   /** One bucket per region in the publishing account (`shared`), or one per member account and region. */
-  readonly codeBuckets: FleetCodeBuckets;
+  readonly codeSource: FleetCodeSource;
 }
 
 /** Where a function's code is: the `Code` of an `ALIYUN::FC::Function`. */
@@ -42,6 +43,12 @@ export interface CodeLocation {
   readonly bucketName: string;
   /** The object key. */
   readonly objectKey: string;
+  /**
+   * The zip itself, base64, when the code is inline in the template (`ZipFile`, which FC prefers over an OSS
+   * object): a stack group's template with `fleet.codeSource` `inline`. Then `bucketName` and `objectKey` are unused.
+   * @default - the code is the OSS object
+   */
+  readonly zipFile?: string;
 }
 
 const ID = 'HandlerCode';
@@ -86,7 +93,7 @@ export class HandlerCode extends ros.Construct {
       // Pseudo parameters: the same template names the right bucket in every account and region it lands in.
       this.bucketName = ros.Fn.join('', [
         `${codeBucketName(props.qualifier, '')}`,
-        ...(props.fleet.codeBuckets === 'per-account' ? [scope.account, '-'] : []),
+        ...(props.fleet.codeSource === 'per-account' ? [scope.account, '-'] : []),
         scope.region,
       ]);
       return;
@@ -117,15 +124,20 @@ export class HandlerCode extends ros.Construct {
     if (!this.objects.has(key)) {
       this.objects.set(key, { handler, key, file: `${CODE_FOLDER}/${sha256}.zip`, sha256, bytes: zip.length, zip });
     }
-    return { bucketName: this.bucketName, objectKey: key };
+    return {
+      bucketName: this.bucketName,
+      objectKey: key,
+      ...(this.props.fleet?.codeSource === 'inline' ? { zipFile: zip.toString('base64') } : {}),
+    };
   }
 
-  /** The manifest of this stack's code (objects sorted by key). */
-  manifest(): CodeManifest {
+  /** The manifest of this stack's code (objects sorted by key); undefined when the code is inline (nothing to publish). */
+  manifest(): CodeManifest | undefined {
     const objects = [...this.objects.values()]
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
       .map(({ handler, key, file, sha256, bytes }) => ({ handler, key, file, sha256, bytes }));
     const { fleet } = this.props;
+    if (fleet?.codeSource === 'inline') return undefined;
     return {
       version: CODE_MANIFEST_VERSION,
       qualifier: this.props.qualifier,
@@ -133,8 +145,10 @@ export class HandlerCode extends ros.Construct {
       bucketName:
         fleet === undefined
           ? this.bucketName
-          : fleetCodeBucketName(this.props.qualifier, this.region, fleet.codeBuckets),
-      ...(fleet === undefined ? {} : { fleet: { regions: [...fleet.regions], codeBuckets: fleet.codeBuckets } }),
+          : fleetCodeBucketName(this.props.qualifier, this.region, fleet.codeSource as FleetCodeBuckets),
+      ...(fleet === undefined
+        ? {}
+        : { fleet: { regions: [...fleet.regions], codeSource: fleet.codeSource as FleetCodeBuckets } }),
       objects,
     };
   }
@@ -147,9 +161,12 @@ export class HandlerCode extends ros.Construct {
 
   /** Writes the zips and `<stack>.code.json` into the assembly folder (called by the stack's synthesizer). */
   writeTo(outdir: string): void {
+    const manifest = this.manifest();
+    // Inline code is in the template already: no zips, no manifest, nothing for assets:publish.
+    if (manifest === undefined) return;
     fs.mkdirSync(path.join(outdir, CODE_FOLDER), { recursive: true });
     for (const object of this.objects.values()) fs.writeFileSync(path.join(outdir, object.file), object.zip);
     const artifactId = ros.Stack.of(this).artifactId;
-    fs.writeFileSync(path.join(outdir, codeManifestFile(artifactId)), `${JSON.stringify(this.manifest(), null, 2)}\n`);
+    fs.writeFileSync(path.join(outdir, codeManifestFile(artifactId)), `${JSON.stringify(manifest, null, 2)}\n`);
   }
 }

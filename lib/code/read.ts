@@ -40,8 +40,8 @@ export function readCodeManifest(assemblyDir: string, artifactId: string): CodeM
       Array.isArray(fleet.regions) &&
       fleet.regions.length > 0 &&
       fleet.regions.every((r) => typeof r === 'string' && /^[a-z]{2}(-[a-z0-9]+)+$/.test(r)) &&
-      (fleet.codeBuckets === 'shared' || fleet.codeBuckets === 'per-account');
-    if (!ok) throw bad('"fleet" is not { regions: [region ids], codeBuckets: "shared" | "per-account" }');
+      (fleet.codeSource === 'shared' || fleet.codeSource === 'per-account');
+    if (!ok) throw bad('"fleet" is not { regions: [region ids], codeSource: "shared" | "per-account" }');
   }
   if (!Array.isArray(value.objects)) throw bad('"objects" is not a list');
   value.objects.forEach((o, i) => {

@@ -380,10 +380,10 @@ const fleet = section({
   autoDeployment: boolean(
     'Folders only: deploy to accounts that join a target folder, delete the stacks of accounts that leave.',
   ),
-  codeBuckets: z
-    .enum(['shared', 'per-account'], says('"shared" or "per-account"'))
+  codeSource: z
+    .enum(['inline', 'shared', 'per-account'], says('"inline", "shared" or "per-account"'))
     .describe(
-      "Where member accounts read handler code: shared (the publishing account's cdk-<q>-assets-<region>) or per-account (cdk-<q>-assets-<account id>-<region>).",
+      "Where member accounts get handler code: inline (base64 zips in the template), shared (the publishing account's cdk-<q>-assets-<region>) or per-account (cdk-<q>-assets-<account id>-<region>).",
     ),
 }).partial({
   accountIds: true,
@@ -392,7 +392,7 @@ const fleet = section({
   failureToleranceCount: true,
   canaryRegion: true,
   autoDeployment: true,
-  codeBuckets: true,
+  codeSource: true,
 });
 
 /** The app-wide keys. */
@@ -473,8 +473,8 @@ export interface RegionConfig extends RegionSettings {
   readonly namePrefix: string;
 }
 
-/** Where member accounts read the handlers' code (`fleet.codeBuckets`). */
-export type FleetCodeBuckets = 'shared' | 'per-account';
+/** Where member accounts get the handlers' code (`fleet.codeSource`). */
+export type FleetCodeSource = 'inline' | 'shared' | 'per-account';
 
 /** The stack group's targets: accounts (self-managed permissions) or Resource Directory folders (service-managed). */
 export type FleetTargets =
@@ -492,8 +492,8 @@ export interface FleetConfig {
   readonly failureToleranceCount: number;
   /** @default - the first of `fleet.regions` */
   readonly canaryRegion: string;
-  /** @default 'shared' */
-  readonly codeBuckets: FleetCodeBuckets;
+  /** @default 'inline' */
+  readonly codeSource: FleetCodeSource;
   /** The settings of the one template the group deploys (every fleet region has the same, checked by loadConfig). */
   readonly template: RegionConfig;
   /** Each fleet region's settings, in the order of `regions`: they differ only in FLEET_PARAMETER_SETTINGS. */
@@ -511,7 +511,7 @@ export const DEFAULT_FLEET = {
   maxConcurrentPercentage: 25,
   failureToleranceCount: 0,
   autoDeployment: true,
-  codeBuckets: 'shared',
+  codeSource: 'inline',
 } as const satisfies Partial<Record<keyof FleetConfig | 'autoDeployment', unknown>>;
 
 /** The whole validated configuration. */

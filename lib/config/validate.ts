@@ -13,7 +13,7 @@ import {
   DEFAULT_NAME_PREFIX,
   DEFAULT_SETTINGS,
   FLEET_PARAMETER_SETTINGS,
-  type FleetCodeBuckets,
+  type FleetCodeSource,
   type FleetConfig,
   GLOBAL_KEYS,
   type RegionConfig,
@@ -183,7 +183,7 @@ interface FleetBlock {
   readonly failureToleranceCount?: number;
   readonly canaryRegion?: string;
   readonly autoDeployment?: boolean;
-  readonly codeBuckets?: FleetCodeBuckets;
+  readonly codeSource?: FleetCodeSource;
 }
 
 /** Where `a` and `b` differ: dotted paths of the differing leaves (objects compared key by key, lists whole). */
@@ -295,7 +295,7 @@ function fleetConfig(
     maxConcurrentPercentage: block.maxConcurrentPercentage ?? DEFAULT_FLEET.maxConcurrentPercentage,
     failureToleranceCount: block.failureToleranceCount ?? DEFAULT_FLEET.failureToleranceCount,
     canaryRegion,
-    codeBuckets: block.codeBuckets ?? DEFAULT_FLEET.codeBuckets,
+    codeSource: block.codeSource ?? DEFAULT_FLEET.codeSource,
     template,
   };
 }

@@ -272,7 +272,10 @@ export class HandlerFunction extends ros.Construct {
       description: props.description,
       runtime: 'nodejs20',
       handler: 'index.handler',
-      code: { ossBucketName: code.bucketName, ossObjectName: code.objectKey },
+      code:
+        code.zipFile !== undefined
+          ? { zipFile: code.zipFile }
+          : { ossBucketName: code.bucketName, ossObjectName: code.objectKey },
       memorySize: memoryMb,
       timeout: timeoutSeconds,
       environmentVariables: props.environment ? { ...props.environment } : undefined,

@@ -66,7 +66,7 @@ export class FleetStack extends ros.Stack {
   readonly stackGroup: rosRos.StackGroup;
   /** The stack instances, one per region, canary region first. */
   readonly instances: readonly rosRos.StackInstances[];
-  /** Size of the group's template, bytes (compact JSON). */
+  /** Size of the group's template, bytes (indented JSON). */
   readonly templateBytes: number;
 
   constructor(scope: ros.Construct, props: FleetStackProps) {
@@ -77,7 +77,7 @@ export class FleetStack extends ros.Stack {
       synthesizer: new TemplateOnlySynthesizer(),
       tags: { 'ecs-event-ops': 'fleet' },
     });
-    const codeProps = { regions: fleet.regions, codeBuckets: fleet.codeBuckets };
+    const codeProps = { regions: fleet.regions, codeSource: fleet.codeSource };
     const code = new HandlerCode(this, { qualifier: props.assetsQualifier, fleet: codeProps });
     const template = buildGroupTemplate({
       config: fleet.template,
@@ -140,7 +140,8 @@ export class FleetStack extends ros.Stack {
   /** Checks the size of this stack's own template, which holds the group's template. */
   override _toRosTemplate(): Record<string, unknown> {
     const template = super._toRosTemplate() as Record<string, unknown>;
-    const bytes = Buffer.byteLength(JSON.stringify(template));
+    // As the stack synthesizer writes it (indented by 2): the template file `ros-cdk deploy` sends.
+    const bytes = Buffer.byteLength(JSON.stringify(template, undefined, 2));
     if (bytes > MAX_TEMPLATE_BYTES) {
       throw new GroupTemplateError(
         `stack ${this.stackName}: its template is ${bytes} bytes (the group's template is ${this.templateBytes}), more ` +

@@ -36,7 +36,7 @@ export interface GroupTemplateProps {
 export interface GroupTemplate {
   /** The template, as synthesized: no literal region or account (pseudo parameters, template parameters). */
   readonly body: Record<string, unknown>;
-  /** Its size as compact JSON, bytes: what ROS counts against {@link MAX_TEMPLATE_BYTES}. */
+  /** Its size as indented JSON, bytes: what is counted against {@link MAX_TEMPLATE_BYTES}. */
   readonly bytes: number;
   /** The template's code objects, for the fleet stack's code manifest (HandlerCode.include). */
   readonly code: HandlerCode;
@@ -64,7 +64,8 @@ export function buildGroupTemplate(props: GroupTemplateProps): GroupTemplate {
     const artifact = assembly.getStackArtifact(stack.artifactId);
     const text = fs.readFileSync(path.join(assembly.directory, artifact.templateFile), 'utf8');
     const body = JSON.parse(text) as Record<string, unknown>;
-    const bytes = Buffer.byteLength(JSON.stringify(body));
+    // As the stack synthesizer writes templates (indented by 2): the larger form, whichever one a client sends.
+    const bytes = Buffer.byteLength(JSON.stringify(body, undefined, 2));
     if (bytes > MAX_TEMPLATE_BYTES) {
       throw new GroupTemplateError(
         `the stack group's template is ${bytes} bytes, more than the ${MAX_TEMPLATE_BYTES} bytes ROS accepts: turn off ` +

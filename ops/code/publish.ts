@@ -45,7 +45,7 @@ export interface PublishOptions {
   readonly endpoint?: string;
   /**
    * The member account whose own code buckets to fill, for the code of a stack group's template with
-   * `fleet.codeBuckets: "per-account"` (`cdk-<qualifier>-assets-<account id>-<region>`); run with that account's
+   * `fleet.codeSource: "per-account"` (`cdk-<qualifier>-assets-<account id>-<region>`); run with that account's
    * credentials (for example the STS credentials of its AliyunROSStackGroupExecutionRole).
    * @default - none: a per-account manifest is refused
    */
@@ -200,9 +200,9 @@ function perBucket(
 ): { stack: string; manifest: CodeManifest }[] {
   const { fleet } = manifest;
   if (fleet === undefined) return [{ stack, manifest }];
-  if (fleet.codeBuckets === 'per-account' && accountId === undefined) {
+  if (fleet.codeSource === 'per-account' && accountId === undefined) {
     throw new PublishError(
-      `stack ${stack}: its code goes to each member account's own buckets (fleet.codeBuckets "per-account"): run ` +
+      `stack ${stack}: its code goes to each member account's own buckets (fleet.codeSource "per-account"): run ` +
         'once per member account, with --account-id <its id> and credentials of that account',
     );
   }
@@ -214,7 +214,7 @@ function perBucket(
     manifest: {
       ...manifest,
       region,
-      bucketName: fleetCodeBucketName(manifest.qualifier, region, fleet.codeBuckets, accountId),
+      bucketName: fleetCodeBucketName(manifest.qualifier, region, fleet.codeSource, accountId),
     },
   }));
 }

@@ -15,6 +15,8 @@ import { formatPath, type LeafChange, type PathSegment, structuralChanges, value
 
 /** The FC function property that names the code object (content-addressed: `ecs-event-ops/<handler>/<sha256>.zip`). */
 const CODE_OBJECT_PATH = ['Properties', 'Code', 'OssObjectName'] as const;
+/** The FC function property that holds the code inline (a stack group's template with `fleet.codeSource` inline). */
+const CODE_ZIP_PATH = ['Properties', 'Code', 'ZipFile'] as const;
 const FC_FUNCTION = 'ALIYUN::FC::Function';
 
 /**
@@ -129,7 +131,9 @@ function compareResource(
   let leaves = structuralChanges(before, after);
   let codeChanged = false;
   if (type === FC_FUNCTION) {
-    const remaining = leaves.filter((leaf) => !samePath(leaf.segments, CODE_OBJECT_PATH));
+    const remaining = leaves.filter(
+      (leaf) => !samePath(leaf.segments, CODE_OBJECT_PATH) && !samePath(leaf.segments, CODE_ZIP_PATH),
+    );
     codeChanged = remaining.length < leaves.length;
     leaves = remaining;
   }

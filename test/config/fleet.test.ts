@@ -25,14 +25,14 @@ describe('loadConfig: the fleet block', () => {
       maxConcurrentPercentage: 25,
       failureToleranceCount: 0,
       autoDeployment: true,
-      codeBuckets: 'shared',
+      codeSource: 'inline',
     });
     assert.equal(fleet.canaryRegion, 'cn-hangzhou');
     assert.deepEqual(fleet.regions, ['cn-hangzhou', 'cn-shanghai']);
     assert.deepEqual(fleet.targets, { kind: 'accounts', accountIds: ACCOUNTS });
     assert.equal(fleet.maxConcurrentPercentage, 25);
     assert.equal(fleet.failureToleranceCount, 0);
-    assert.equal(fleet.codeBuckets, 'shared');
+    assert.equal(fleet.codeSource, 'inline');
     assert.deepEqual(fleet.template, { region: 'cn-hangzhou', namePrefix: 'ecs-event-ops', ...DEFAULT_SETTINGS });
   });
 

@@ -78,27 +78,29 @@ describe('fleet stack', () => {
     const body = fleet.Resources.StackGroup.Properties.TemplateBody as Template;
     const text = JSON.stringify(body);
     assert.ok(ofType(body, 'ALIYUN::FC::Function').length > 0, 'the template has functions');
-    assert.doesNotMatch(text, /\d{12,}/, 'no account id');
+    assert.doesNotMatch(text.replace(/"ZipFile":"[^"]*"/g, ''), /\d{12,}/, 'no account id');
     for (const region of REGION_IDS) assert.ok(!text.includes(region), `no literal region ${region}`);
     assert.equal(body.Parameters?.StackRegion, undefined, 'no region guard');
     for (const [id, fn] of ofType(body, 'ALIYUN::FC::Function')) {
-      assert.deepEqual(
-        (fn.Properties.Code as Record<string, unknown>).OssBucketName,
-        { 'Fn::Join': ['', ['cdk-acme42-assets-', { Ref: 'ALIYUN::Region' }]] },
-        id,
-      );
       assert.deepEqual(fn.Properties.MemorySize, { Ref: 'FunctionMemoryMb' }, id);
+      assert.deepEqual(fn.Properties.Timeout, { Ref: 'FunctionTimeoutSeconds' }, id);
     }
   });
 
-  test('writes a code manifest that lists every fleet region, canary first, with the zips', () => {
-    const manifest = JSON.parse(fs.readFileSync(path.join(dir, `${FLEET}.code.json`), 'utf8'));
-    assert.deepEqual(manifest.fleet, {
-      regions: ['cn-hangzhou', 'cn-shanghai', 'ap-southeast-1'],
-      codeBuckets: 'shared',
-    });
-    assert.ok(manifest.objects.length > 0);
-    for (const object of manifest.objects) assert.ok(fs.existsSync(path.join(dir, object.file)), object.file);
+  test('puts the handler zips inline by default, and writes no code manifest to publish', () => {
+    const body = fleet.Resources.StackGroup.Properties.TemplateBody as Template;
+    for (const [id, fn] of ofType(body, 'ALIYUN::FC::Function')) {
+      const code = fn.Properties.Code as Record<string, unknown>;
+      assert.deepEqual(Object.keys(code), ['ZipFile'], id);
+      assert.equal(
+        Buffer.from(code.ZipFile as string, 'base64')
+          .subarray(0, 4)
+          .toString('hex'),
+        '504b0304',
+        id,
+      );
+    }
+    assert.equal(fs.existsSync(path.join(dir, `${FLEET}.code.json`)), false);
   });
 
   test('synthesizes the same fleet template twice', () => {
@@ -123,9 +125,28 @@ describe('fleet stack for Resource Directory folders', () => {
     }
   });
 
+  test('names the region in the code bucket, and lists every fleet region in the code manifest, with shared buckets', () => {
+    const dir = synthFleet({ ...FLEET_CONTEXT, fleet: { ...FLEET_CONTEXT.fleet, codeSource: 'shared' } });
+    const body = template(dir).Resources.StackGroup.Properties.TemplateBody as Template;
+    for (const [id, fn] of ofType(body, 'ALIYUN::FC::Function')) {
+      assert.deepEqual(
+        (fn.Properties.Code as Record<string, unknown>).OssBucketName,
+        { 'Fn::Join': ['', ['cdk-acme42-assets-', { Ref: 'ALIYUN::Region' }]] },
+        id,
+      );
+    }
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, `${FLEET}.code.json`), 'utf8'));
+    assert.deepEqual(manifest.fleet, {
+      regions: ['cn-hangzhou', 'cn-shanghai', 'ap-southeast-1'],
+      codeSource: 'shared',
+    });
+    assert.ok(manifest.objects.length > 0);
+    for (const object of manifest.objects) assert.ok(fs.existsSync(path.join(dir, object.file)), object.file);
+  });
+
   test('names the member account in the code bucket when each account keeps its own code', () => {
     const fleet = template(
-      synthFleet({ ...FLEET_CONTEXT, fleet: { ...FLEET_CONTEXT.fleet, codeBuckets: 'per-account' } }),
+      synthFleet({ ...FLEET_CONTEXT, fleet: { ...FLEET_CONTEXT.fleet, codeSource: 'per-account' } }),
     );
     const body = fleet.Resources.StackGroup.Properties.TemplateBody as Template;
     const [, fn] = ofType(body, 'ALIYUN::FC::Function')[0];

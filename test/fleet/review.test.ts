@@ -89,6 +89,21 @@ describe("review of the stack group's template", () => {
     assert.match(markdown, new RegExp(`### \`${GROUP_TEMPLATE}\`: changed \\(stack group template`));
   });
 
+  test('the diff shows a changed inline zip as changed code, not as a base64 string', () => {
+    const head = withGroupTemplate(dir, (body) => {
+      const [, fn] = Object.entries(body.Resources).find(([, r]) => r.Type === 'ALIYUN::FC::Function') ?? [];
+      assert.ok(fn);
+      (fn.Properties.Code as Record<string, unknown>).ZipFile = Buffer.from('other zip').toString('base64');
+    });
+    const group = compareAssemblies(readAssembly(dir), readAssembly(head)).report.stacks.find(
+      (s) => s.stack === GROUP_TEMPLATE,
+    );
+    assert.deepEqual(
+      group?.changes.map((c) => [c.type, c.codeChanged, c.paths]),
+      [['ALIYUN::FC::Function', true, []]],
+    );
+  });
+
   test('the diff of an unchanged fleet has no fleet-wide rollout', () => {
     const { report } = compareAssemblies(readAssembly(dir), readAssembly(copyAssembly(dir)));
     assert.equal(report.summary.fleetWideRollout, undefined);
@@ -98,7 +113,7 @@ describe("review of the stack group's template", () => {
 
 describe('npm run assets:publish with a fleet', () => {
   test("uploads the group template's code to the code bucket of a fleet region", async () => {
-    const dir = synthFleet();
+    const dir = synthFleet({ ...FLEET_CONTEXT, fleet: { ...FLEET_CONTEXT.fleet, codeSource: 'shared' } });
     const bucket = 'cdk-acme42-assets-cn-shanghai';
     const host = new FakeOssBucketHost({ bucket, region: 'cn-shanghai', ...CREDENTIALS });
     const endpoint = await host.start();
@@ -121,7 +136,7 @@ describe('npm run assets:publish with a fleet', () => {
   });
 
   test("uploads to a member account's own bucket with per-account code buckets, and refuses without its id", async () => {
-    const dir = synthFleet({ ...FLEET_CONTEXT, fleet: { ...FLEET_CONTEXT.fleet, codeBuckets: 'per-account' } });
+    const dir = synthFleet({ ...FLEET_CONTEXT, fleet: { ...FLEET_CONTEXT.fleet, codeSource: 'per-account' } });
     await assert.rejects(
       publishCode({ assemblyDir: dir, region: 'cn-shanghai', credentials: CREDENTIALS, dryRun: true }),
       (error: unknown) => error instanceof PublishError && /--account-id/.test(error.message),
