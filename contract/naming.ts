@@ -57,17 +57,24 @@ export function archiveBucketName(namePrefix: string, accountId: string, region:
   return [archiveBucketNamePrefix(namePrefix), accountId, region].join('-');
 }
 
-/** The fleet stack (the stack group and its stack instances), deployed once from the management account: `<namePrefix>-fleet`. */
+/** The fleet stack (`fleet` configuration), deployed once from the management or delegated administrator account. */
 export function fleetStackName(namePrefix: string): string {
   return `${namePrefix}-fleet`;
 }
 
 /**
- * The ROS stack group that deploys the region template to every account and region of the fleet: `<namePrefix>-fleet`
- * (unique per region of the administration account; letters, digits, `_` and `-`, at most 255 characters, which a
- * valid `namePrefix` keeps).
- * @see https://www.alibabacloud.com/help/en/ros/developer-reference/aliyun-ros-stackgroup
+ * The ROS stack group the fleet stack declares: `<namePrefix>-fleet` (stack group names allow `[0-9A-Za-z_-]`, at most
+ * 255 characters, https://www.alibabacloud.com/help/en/ros/developer-reference/aliyun-ros-stackgroup). The operator
+ * tools (`npm run fleet`) find the group by this name.
  */
 export function stackGroupName(namePrefix: string): string {
   return `${namePrefix}-fleet`;
+}
+
+/**
+ * The name under which the assembly reader, the diff and the policy report the template a stack group deploys: the
+ * fleet stack's name and `-template` (it is a template of the fleet stack, never a stack of its own).
+ */
+export function groupTemplateName(fleetStack: string): string {
+  return `${fleetStack}-template`;
 }

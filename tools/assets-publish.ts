@@ -17,7 +17,7 @@ export const assetsPublishTool = defineTool({
   summary:
     "Uploads each stack's handler code (cdk.out/<stack>.code.json) to its code bucket cdk-<assetsQualifier>-assets-<region>, " +
     'creating the bucket (private, AES256) when missing; an object already there is left alone, nothing is deleted.',
-  usage: '[--region <id>] [--assembly <dir>] [--dry-run] [--json]',
+  usage: '[--region <id>] [--assembly <dir>] [--account-id <id>] [--dry-run] [--json]',
   examples: ['npm run synth && npm run assets:publish -- --region cn-hangzhou'],
   json: true,
   notes:
@@ -28,21 +28,30 @@ export const assetsPublishTool = defineTool({
     command
       .option('--region <id>', 'publish only the stacks of this region (default: every stack)')
       .option('--assembly <dir>', 'the cloud assembly (default: cdk.out)')
+      .option(
+        '--account-id <id>',
+        "a stack group's member account whose own code buckets to fill (fleet.codeSource per-account)",
+      )
       .option('--dry-run', 'only say what would be created and uploaded'),
   run: async (context) => {
-    const { region, assembly, dryRun } = context.options.parse(
+    const { region, assembly, dryRun, accountId } = context.options.parse(
       z.object({
         region: z
           .string()
           .regex(/^[a-z]{2}(-[a-z0-9]+)+$/, 'is not a region id such as cn-hangzhou')
           .optional(),
         assembly: z.string().prefault('cdk.out'),
+        accountId: z
+          .string()
+          .regex(/^[0-9]{6,20}$/, 'is not an Alibaba Cloud account id (6 to 20 digits)')
+          .optional(),
         dryRun: flagOption,
       }),
     );
     const stacks = await publishCode({
       assemblyDir: path.resolve(assembly),
       region,
+      accountId,
       credentials: credentialsFromEnvironment(context.env),
       // For tests against a loopback fake, under the same rule as the handlers' endpoint overrides.
       endpoint: context.env[ENDPOINT_ENV.oss],

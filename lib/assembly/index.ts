@@ -1,2 +1,10 @@
-export { type Assembly, AssemblyError, type AssemblyStack, readAssembly, STACK_REGION_PARAMETER } from './read';
+export {
+  type Assembly,
+  AssemblyError,
+  type AssemblyStack,
+  type ReadAssemblyOptions,
+  readAssembly,
+  STACK_GROUP_TYPE,
+  STACK_REGION_PARAMETER,
+} from './read';
 export { type RosTemplate, resourceStrings, type TemplateResource } from './template';

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { groupTemplateName } from '../../contract/naming';
 import type { CodeManifest } from '../code/manifest';
 import { readCodeManifest } from '../code/read';
 import type { RosTemplate } from './template';
@@ -29,6 +30,25 @@ export interface AssemblyStack {
   readonly region?: string;
   /** Its code manifest (code objects of its functions); undefined for a stack without functions. */
   readonly code?: CodeManifest;
+  /**
+   * Set when this is not a stack but the template a stack group deploys (the `TemplateBody` of an
+   * `ALIYUN::ROS::StackGroup` of `stack`), read as a stack of its own, named `<stack>-template`
+   * (contract/naming.ts `groupTemplateName`), so that the policy and the diff look inside it. A change to it is a
+   * rollout to every account and region of the group.
+   * @default - a stack of the assembly
+   */
+  readonly groupOf?: { readonly stack: string; readonly logicalId: string };
+}
+
+/** Options of {@link readAssembly}. */
+export interface ReadAssemblyOptions {
+  /**
+   * Also read the template each stack group deploys as a stack of its own, right after the stack that declares the
+   * group ({@link AssemblyStack.groupOf}): for the tools that review templates (policy, diff); a tool that deploys or
+   * replays stacks leaves it out.
+   * @default false
+   */
+  readonly groupTemplates?: boolean;
 }
 
 /** A read cloud assembly. */
@@ -58,13 +78,14 @@ function readJsonFile(file: string, what: string): unknown {
 }
 
 /**
- * Reads every ROS stack of the cloud assembly in `dir`, with its template, region and code manifest.
+ * Reads every ROS stack of the cloud assembly in `dir`, with its template, region and code manifest (and, with
+ * `groupTemplates`, the templates of its stack groups).
  *
  * @throws AssemblyError when the folder, its manifest.json or a template is missing or not valid JSON, or the
  *   manifest lists no stack
  * @example readAssembly('cdk.out').stacks.find((s) => s.region === 'cn-hangzhou')?.template.Resources
  */
-export function readAssembly(dir: string): Assembly {
+export function readAssembly(dir: string, options: ReadAssemblyOptions = {}): Assembly {
   const root = path.resolve(dir);
   const manifestFile = path.join(root, 'manifest.json');
   if (!fs.existsSync(root)) throw new AssemblyError(`no cloud assembly at ${root}: the folder does not exist`);
@@ -94,7 +115,31 @@ export function readAssembly(dir: string): Assembly {
       region,
       code: readCodeManifest(root, name),
     });
+    if (options.groupTemplates === true) stacks.push(...groupTemplates(name, templateFile, template as RosTemplate));
   }
   if (stacks.length === 0) throw new AssemblyError(`cloud assembly ${root} holds no stack (manifest.json lists none)`);
   return { dir: root, stacks };
+}
+
+/** The ROS type of a stack group. */
+export const STACK_GROUP_TYPE = 'ALIYUN::ROS::StackGroup';
+
+/**
+ * The templates the stack groups of a stack deploy (their inline `TemplateBody`), each as a stack of its own: named
+ * `<stack>-template` for the group `StackGroup` (lib/fleet), `<stack>-<logicalId>-template` for any other.
+ */
+function groupTemplates(stack: string, templateFile: string, template: RosTemplate): AssemblyStack[] {
+  const out: AssemblyStack[] = [];
+  for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
+    if (!isRecord(resource) || resource.Type !== STACK_GROUP_TYPE) continue;
+    const body = isRecord(resource.Properties) ? resource.Properties.TemplateBody : undefined;
+    if (!isRecord(body)) continue;
+    out.push({
+      name: groupTemplateName(logicalId === 'StackGroup' ? stack : `${stack}-${logicalId}`),
+      templateFile,
+      template: body as RosTemplate,
+      groupOf: { stack, logicalId },
+    });
+  }
+  return out;
 }

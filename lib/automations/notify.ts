@@ -2,7 +2,6 @@ import { ALERTS_PREFIX, statePrefix } from '../../contract/archive';
 import { formatNotifyEnv } from '../../contract/env/notify';
 import { ECS_SOURCE } from '../../contract/events';
 import { prefixedName } from '../../contract/naming';
-import { KNOWN_REGIONS } from '../config';
 import { ApiDestinationTarget } from '../constructs/api-destination-target';
 import { SecretParameter } from '../constructs/secret-parameter';
 import { snapshotCompleted, systemEvents } from '../events/ecs-patterns';
@@ -95,7 +94,7 @@ export const notify: AutomationUnit = {
       ],
       environment: {
         ...formatNotifyEnv({
-          timeZone: KNOWN_REGIONS[config.region].timeZone,
+          timeZone: region.timeZone,
           groupingWindowSeconds: config.notifications.groupingWindowSeconds,
           eventTypes: {
             dingtalk: filterOf(config.notifications.eventTypes.dingTalk),

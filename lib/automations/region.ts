@@ -2,7 +2,7 @@ import * as ros from '@alicloud/ros-cdk-core';
 import { ARCHIVE_PREFIXES } from '../../contract/archive';
 import { type AlertChannelSecret, formatAlertChannelEnv } from '../../contract/env/secrets';
 import { prefixedName } from '../../contract/naming';
-import type { RegionConfig } from '../config';
+import { KNOWN_REGIONS, type RegionConfig } from '../config';
 import type { EventArchiveBucket } from '../constructs/event-archive-bucket';
 import type { PolicyStatement } from '../constructs/handler-function';
 import { SnapshotPolicy } from '../constructs/snapshot-policy';
@@ -42,6 +42,7 @@ export function regionResources(
   config: RegionConfig,
   archive: EventArchiveBucket,
   planned: () => readonly string[],
+  timeZone: string = KNOWN_REGIONS[config.region].timeZone,
 ): RegionResources {
   let channels: ChannelAccess | undefined;
   let policy: { value: SnapshotPolicy | undefined } | undefined;
@@ -53,6 +54,7 @@ export function regionResources(
     config,
     archive,
     idempotency,
+    timeZone,
     arn: (service, resource) => ros.Fn.join('', [`acs:${service}:`, stack.region, ':', stack.account, `:${resource}`]),
     // One set of NoEcho parameters shared by notify and dlq-check, each kept in the secret store. A function's
     // environment holds the secrets' names only; it reads the values at run time, with a role that may read these

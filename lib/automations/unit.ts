@@ -33,6 +33,11 @@ export interface RegionResources {
   readonly idempotency: readonly PolicyStatement[];
   /** `acs:<service>:<region>:<account>:<resource>`. */
   arn(service: string, resource: string): string;
+  /**
+   * IANA time zone of the region, for alert times: the region's own (lib/config/regions.ts), or a template parameter in
+   * a stack group's template, which has no literal region.
+   */
+  readonly timeZone: string;
   /** The alert channels (DingTalk, webhook), their secrets created when first asked for. */
   alertChannels(): ChannelAccess;
   /** The automatic snapshot policy of `snapshots.policy`, created when first asked for; undefined when not configured. */

@@ -10,6 +10,9 @@ import {
   codeBucketName,
   codeManifestFile,
   codeObjectKey,
+  type FleetCodeBuckets,
+  type FleetCodeSource,
+  fleetCodeBucketName,
 } from './manifest';
 import { zipHandlerCode } from './zip';
 
@@ -17,6 +20,21 @@ import { zipHandlerCode } from './zip';
 export interface HandlerCodeProps {
   /** Names the code bucket `cdk-<qualifier>-assets-<region>` (configuration key `assetsQualifier`). */
   readonly qualifier: string;
+  /**
+   * The code of a template deployed to many accounts and regions (a stack group's): the template names its code
+   * bucket from the `ALIYUN::Region` pseudo parameter (and, with `per-account`, `ALIYUN::AccountId`) instead of a
+   * literal region, and the code manifest lists every region, so that `npm run assets:publish` fills each bucket.
+   * @default - the code bucket of the stack's own, literal region
+   */
+  readonly fleet?: FleetCode;
+}
+
+/** Where the code of a stack group's template lives. */
+export interface FleetCode {
+  /** Every region the template is deployed to. */
+  readonly regions: readonly string[];
+  /** One bucket per region in the publishing account (`shared`), or one per member account and region. */
+  readonly codeSource: FleetCodeSource;
 }
 
 /** Where a function's code is: the `Code` of an `ALIYUN::FC::Function`. */
@@ -25,6 +43,12 @@ export interface CodeLocation {
   readonly bucketName: string;
   /** The object key. */
   readonly objectKey: string;
+  /**
+   * The zip itself, base64, when the code is inline in the template (`ZipFile`, which FC prefers over an OSS
+   * object): a stack group's template with `fleet.codeSource` `inline`. Then `bucketName` and `objectKey` are unused.
+   * @default - the code is the OSS object
+   */
+  readonly zipFile?: string;
 }
 
 const ID = 'HandlerCode';
@@ -62,6 +86,18 @@ export class HandlerCode extends ros.Construct {
     if (!/^[a-z0-9]{2,10}$/.test(props.qualifier)) {
       throw new Error(`HandlerCode: qualifier "${props.qualifier}" is not valid: 2 to 10 lowercase letters and digits`);
     }
+    if (props.fleet !== undefined) {
+      const first = props.fleet.regions[0];
+      if (first === undefined) throw new Error('HandlerCode: fleet.regions is empty: give at least one region');
+      this.region = first;
+      // Pseudo parameters: the same template names the right bucket in every account and region it lands in.
+      this.bucketName = ros.Fn.join('', [
+        `${codeBucketName(props.qualifier, '')}`,
+        ...(props.fleet.codeSource === 'per-account' ? [scope.account, '-'] : []),
+        scope.region,
+      ]);
+      return;
+    }
     const region = scope.region;
     if (ros.Token.isUnresolved(region)) {
       throw new Error(
@@ -72,6 +108,14 @@ export class HandlerCode extends ros.Construct {
     this.bucketName = codeBucketName(props.qualifier, region);
   }
 
+  /**
+   * Takes in the code objects of `other` (the HandlerCode of a stack group's template, synthesized in an app of its
+   * own), so that this stack's synthesizer writes them into this assembly for `npm run assets:publish`.
+   */
+  include(other: HandlerCode): void {
+    for (const [key, object] of other.objects) this.objects.set(key, object);
+  }
+
   /** The location of a handler's code, given its bundled `index.js`. */
   location(handler: string, indexJs: Uint8Array): CodeLocation {
     const zip = zipHandlerCode(indexJs);
@@ -80,19 +124,31 @@ export class HandlerCode extends ros.Construct {
     if (!this.objects.has(key)) {
       this.objects.set(key, { handler, key, file: `${CODE_FOLDER}/${sha256}.zip`, sha256, bytes: zip.length, zip });
     }
-    return { bucketName: this.bucketName, objectKey: key };
+    return {
+      bucketName: this.bucketName,
+      objectKey: key,
+      ...(this.props.fleet?.codeSource === 'inline' ? { zipFile: zip.toString('base64') } : {}),
+    };
   }
 
-  /** The manifest of this stack's code (objects sorted by key). */
-  manifest(): CodeManifest {
+  /** The manifest of this stack's code (objects sorted by key); undefined when the code is inline (nothing to publish). */
+  manifest(): CodeManifest | undefined {
     const objects = [...this.objects.values()]
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
       .map(({ handler, key, file, sha256, bytes }) => ({ handler, key, file, sha256, bytes }));
+    const { fleet } = this.props;
+    if (fleet?.codeSource === 'inline') return undefined;
     return {
       version: CODE_MANIFEST_VERSION,
       qualifier: this.props.qualifier,
       region: this.region,
-      bucketName: this.bucketName,
+      bucketName:
+        fleet === undefined
+          ? this.bucketName
+          : fleetCodeBucketName(this.props.qualifier, this.region, fleet.codeSource as FleetCodeBuckets),
+      ...(fleet === undefined
+        ? {}
+        : { fleet: { regions: [...fleet.regions], codeSource: fleet.codeSource as FleetCodeBuckets } }),
       objects,
     };
   }
@@ -105,9 +161,12 @@ export class HandlerCode extends ros.Construct {
 
   /** Writes the zips and `<stack>.code.json` into the assembly folder (called by the stack's synthesizer). */
   writeTo(outdir: string): void {
+    const manifest = this.manifest();
+    // Inline code is in the template already: no zips, no manifest, nothing for assets:publish.
+    if (manifest === undefined) return;
     fs.mkdirSync(path.join(outdir, CODE_FOLDER), { recursive: true });
     for (const object of this.objects.values()) fs.writeFileSync(path.join(outdir, object.file), object.zip);
     const artifactId = ros.Stack.of(this).artifactId;
-    fs.writeFileSync(path.join(outdir, codeManifestFile(artifactId)), `${JSON.stringify(this.manifest(), null, 2)}\n`);
+    fs.writeFileSync(path.join(outdir, codeManifestFile(artifactId)), `${JSON.stringify(manifest, null, 2)}\n`);
   }
 }

@@ -33,6 +33,16 @@ export function readCodeManifest(assemblyDir: string, artifactId: string): CodeM
   for (const key of ['qualifier', 'region', 'bucketName'] as const) {
     if (typeof value[key] !== 'string') throw bad(`"${key}" is not a string`);
   }
+  if (value.fleet !== undefined) {
+    const fleet = value.fleet;
+    const ok =
+      isRecord(fleet) &&
+      Array.isArray(fleet.regions) &&
+      fleet.regions.length > 0 &&
+      fleet.regions.every((r) => typeof r === 'string' && /^[a-z]{2}(-[a-z0-9]+)+$/.test(r)) &&
+      (fleet.codeSource === 'shared' || fleet.codeSource === 'per-account');
+    if (!ok) throw bad('"fleet" is not { regions: [region ids], codeSource: "shared" | "per-account" }');
+  }
   if (!Array.isArray(value.objects)) throw bad('"objects" is not a list');
   value.objects.forEach((o, i) => {
     const ok =

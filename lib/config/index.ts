@@ -9,6 +9,7 @@ export {
   DEFAULT_ASSETS_QUALIFIER,
   DEFAULT_NAME_PREFIX,
   DEFAULT_SETTINGS,
+  type FleetConfig,
   type FunctionSettings,
   type PolicySuppression,
   type RegionConfig,

@@ -162,6 +162,18 @@ export const RANGES = {
     ros: { package: '@alicloud/ros-cdk-ros', validator: 'RosCustomResourcePropsValidator', property: 'timeout' },
     note: 'the provider answers within its own function timeout (at most 600 s); an hour covers ROS retries',
   },
+  'fleet.maxConcurrentPercentage': {
+    min: 1,
+    max: 100,
+    ros: null,
+    note: 'StackInstances OperationPreferences.MaxConcurrentPercentage, which the ROS CDK does not validate; range of the CreateStackInstances API (@alicloud/ros20190910 CreateStackInstancesRequest)',
+  },
+  'fleet.failureToleranceCount': {
+    min: 0,
+    max: 20,
+    ros: null,
+    note: 'StackInstances OperationPreferences.FailureToleranceCount, which the ROS CDK does not validate; range of the CreateStackInstances API (@alicloud/ros20190910 CreateStackInstancesRequest)',
+  },
   'EventRule.targets': {
     min: 1,
     max: 5,

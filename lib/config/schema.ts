@@ -456,15 +456,64 @@ const suppression = section({
   ),
 });
 
+/** A known region id, with the nearest one suggested. */
+const regionId = z.enum(REGION_IDS as [string, ...string[]], {
+  error: (issue) =>
+    `an Alibaba Cloud region id${typeof issue.input === 'string' ? didYouMean(issue.input, REGION_IDS) : ''}; known: ${REGION_IDS.join(', ')}`,
+});
+
+/**
+ * The most regions, accounts and folders of one stack-group operation: `RegionIds` at most 20, `AccountIds` at most 20
+ * (the ROS resource doc; the CreateStackInstances API allows 50: the narrower bound is kept), `RdFolderIds` at most 20.
+ * @see https://www.alibabacloud.com/help/en/ros/developer-reference/aliyun-ros-stackinstances
+ */
+export const FLEET_LIMITS = { regions: 20, accountIds: 20, folderIds: 20 } as const;
+
+/**
+ * Deploying one template to many accounts and regions through a ROS stack group (lib/fleet/). Exactly one of
+ * `accountIds` (self-managed permissions) and `folderIds` (service-managed, Resource Directory folders) is required;
+ * cross-field rules are in lib/config/validate.ts.
+ */
+const fleet = section({
+  regions: list(regionId, FLEET_LIMITS.regions)
+    .min(1, says('at least one region id'))
+    .describe('Regions the stack group deploys to, in every target account.'),
+  accountIds: list(
+    text(/^[0-9]{6,20}$/, 'an Alibaba Cloud account id (UID): 6 to 20 digits'),
+    FLEET_LIMITS.accountIds,
+  ).describe('Target accounts (self-managed permissions: each has the AliyunROSStackGroupExecutionRole).'),
+  folderIds: list(
+    text(/^fd-[A-Za-z0-9]{1,64}$/, 'a Resource Directory folder id ("fd-" then letters or digits)'),
+    FLEET_LIMITS.folderIds,
+  ).describe('Target Resource Directory folders (service-managed permissions).'),
+  maxConcurrentPercentage: rangedInteger('fleet.maxConcurrentPercentage').describe(
+    'Percentage of target accounts deployed at the same time in a region (OperationPreferences).',
+  ),
+  failureToleranceCount: rangedInteger('fleet.failureToleranceCount').describe(
+    'Failed accounts tolerated in a region before the operation stops (OperationPreferences).',
+  ),
+  canaryRegion: regionId.describe('Region deployed first, alone; one of fleet.regions.'),
+  autoDeployment: boolean(
+    'Folders only: deploy to accounts that join a target folder, delete the stacks of accounts that leave.',
+  ),
+  codeSource: z
+    .enum(['inline', 'shared', 'per-account'], says('"inline", "shared" or "per-account"'))
+    .describe(
+      "Where member accounts get handler code: inline (base64 zips in the template), shared (the publishing account's cdk-<q>-assets-<region>) or per-account (cdk-<q>-assets-<account id>-<region>).",
+    ),
+}).partial({
+  accountIds: true,
+  folderIds: true,
+  maxConcurrentPercentage: true,
+  failureToleranceCount: true,
+  canaryRegion: true,
+  autoDeployment: true,
+  codeSource: true,
+});
+
 /** The app-wide keys. */
 const appShape = {
-  regions: list(
-    z.enum(REGION_IDS as [string, ...string[]], {
-      error: (issue) =>
-        `an Alibaba Cloud region id${typeof issue.input === 'string' ? didYouMean(issue.input, REGION_IDS) : ''}; known: ${REGION_IDS.join(', ')}`,
-    }),
-    REGION_IDS.length,
-  )
+  regions: list(regionId, REGION_IDS.length)
     .min(1, says('at least one region id'))
     .describe('Regions to deploy to, one stack each.'),
   namePrefix: text(
@@ -475,6 +524,7 @@ const appShape = {
     'Qualifier of the asset bucket cdk-<qualifier>-assets-<region> the ROS CDK CLI uploads code to.',
   ),
   policy: section({ suppressions: list(suppression, 100).describe('Suppressed policy findings.') }).partial(),
+  fleet: fleet.describe('Deploy through a ROS stack group to many accounts and regions (lib/fleet/).'),
 };
 
 /** The app-wide keys of the context value. */
@@ -543,8 +593,51 @@ export interface RegionConfig extends RegionSettings {
   readonly namePrefix: string;
 }
 
+/** Where member accounts get the handlers' code (`fleet.codeSource`). */
+export type FleetCodeSource = 'inline' | 'shared' | 'per-account';
+
+/** The stack group's targets: accounts (self-managed permissions) or Resource Directory folders (service-managed). */
+export type FleetTargets =
+  | { readonly kind: 'accounts'; readonly accountIds: readonly string[] }
+  | { readonly kind: 'folders'; readonly folderIds: readonly string[]; readonly autoDeployment: boolean };
+
+/** The validated `fleet` block, defaults applied. */
+export interface FleetConfig {
+  /** The regions, canary region first, then the others in the order written. */
+  readonly regions: readonly string[];
+  readonly targets: FleetTargets;
+  /** @default 25 */
+  readonly maxConcurrentPercentage: number;
+  /** @default 0 */
+  readonly failureToleranceCount: number;
+  /** @default - the first of `fleet.regions` */
+  readonly canaryRegion: string;
+  /** @default 'inline' */
+  readonly codeSource: FleetCodeSource;
+  /** The settings of the one template the group deploys (every fleet region has the same, checked by loadConfig). */
+  readonly template: RegionConfig;
+  /** Each fleet region's settings, in the order of `regions`: they differ only in FLEET_PARAMETER_SETTINGS. */
+  readonly regionConfigs: readonly RegionConfig[];
+}
+
+/**
+ * The settings a fleet region may set differently from the canary region: the stack group's template takes them as
+ * parameters, and the fleet stack passes each region's value as a parameter override of that region's instances.
+ */
+export const FLEET_PARAMETER_SETTINGS = ['functions.memoryMb', 'functions.timeoutSeconds'] as const;
+
+/** Defaults of the `fleet` block. */
+export const DEFAULT_FLEET = {
+  maxConcurrentPercentage: 25,
+  failureToleranceCount: 0,
+  autoDeployment: true,
+  codeSource: 'inline',
+} as const satisfies Partial<Record<keyof FleetConfig | 'autoDeployment', unknown>>;
+
 /** The whole validated configuration. */
 export interface AppConfig {
+  /** The stack group deployment, when the context has a `fleet` block. @default - none */
+  readonly fleet?: FleetConfig;
   /** Suppressed policy findings. @default [] */
   readonly policySuppressions: readonly PolicySuppression[];
   /** One entry per deployed region, in the order of `regions`. */

@@ -188,13 +188,18 @@ export class HandlerFunction extends ros.Construct {
         );
       }
     }
-    if (props.roleName.length > 64 || !/^[a-zA-Z0-9.-]+$/.test(props.roleName)) {
+    // A role name, memory or timeout may be a token in a stack group's template (pseudo parameters, template
+    // parameters): those are checked where their values are known (lib/config, lib/fleet).
+    if (
+      !ros.Token.isUnresolved(props.roleName) &&
+      (props.roleName.length > 64 || !/^[a-zA-Z0-9.-]+$/.test(props.roleName))
+    ) {
       throw new Error(
         `HandlerFunction ${where}: roleName "${props.roleName}" is not valid: at most 64 letters, digits, "." or "-"`,
       );
     }
     const memory = RANGES['functions.memoryMb'];
-    if (!inRange(memoryMb, memory) || memoryMb % 64 !== 0) {
+    if (!ros.Token.isUnresolved(memoryMb) && (!inRange(memoryMb, memory) || memoryMb % 64 !== 0)) {
       throw new Error(
         `HandlerFunction ${where}: memoryMb ${memoryMb} is not valid: ${memory.min} to ${memory.max}, a multiple of 64`,
       );
@@ -203,7 +208,7 @@ export class HandlerFunction extends ros.Construct {
       ['timeoutSeconds', timeoutSeconds, RANGES['functions.timeoutSeconds']],
       ['asyncRetryAttempts', asyncRetryAttempts, RANGES['functions.asyncRetryAttempts']],
     ] as const) {
-      if (!inRange(value, range)) {
+      if (!ros.Token.isUnresolved(value) && !inRange(value, range)) {
         throw new Error(
           `HandlerFunction ${where}: ${key} ${value} is not valid: an integer from ${range.min} to ${range.max}`,
         );
@@ -238,7 +243,9 @@ export class HandlerFunction extends ros.Construct {
       },
       policies: [
         {
-          policyName: `${props.roleName}-policy`.slice(0, 128),
+          policyName: ros.Token.isUnresolved(props.roleName)
+            ? `${props.roleName}-policy`
+            : `${props.roleName}-policy`.slice(0, 128),
           policyDocument: {
             version: '1',
             statement: statements.map((s) => ({
@@ -265,7 +272,10 @@ export class HandlerFunction extends ros.Construct {
       description: props.description,
       runtime: 'nodejs20',
       handler: 'index.handler',
-      code: { ossBucketName: code.bucketName, ossObjectName: code.objectKey },
+      code:
+        code.zipFile !== undefined
+          ? { zipFile: code.zipFile }
+          : { ossBucketName: code.bucketName, ossObjectName: code.objectKey },
       memorySize: memoryMb,
       timeout: timeoutSeconds,
       environmentVariables: props.environment ? { ...props.environment } : undefined,

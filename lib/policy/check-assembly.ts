@@ -8,6 +8,8 @@ import { checkStacks, type PolicyReport, type Suppression } from './index';
 export interface PolicyConfig {
   readonly regions: readonly { readonly region: string; readonly functions: { readonly bundleBudgetKb: number } }[];
   readonly policySuppressions: readonly Suppression[];
+  /** The settings of a stack group's template (the `fleet` block), for its bundle budget. @default - none */
+  readonly fleet?: { readonly template: { readonly functions: { readonly bundleBudgetKb: number } } };
 }
 
 /** The bundle budget of a stack whose region has no configuration block (the configuration's own default). */
@@ -19,10 +21,16 @@ const FALLBACK_BUNDLE_BUDGET_KB = 350;
  */
 export function checkAssembly(dir: string, config: PolicyConfig): PolicyReport {
   const budgets = new Map(config.regions.map((r) => [r.region, r.functions.bundleBudgetKb]));
-  const stacks = readAssembly(dir).stacks.map((stack) => ({
+  // The template of a stack group is checked like a stack: it is deployed to every target account and region.
+  const stacks = readAssembly(dir, { groupTemplates: true }).stacks.map((stack) => ({
     stack: stack.name,
     template: stack.template,
-    bundleBudgetKb: (stack.region === undefined ? undefined : budgets.get(stack.region)) ?? FALLBACK_BUNDLE_BUDGET_KB,
+    bundleBudgetKb:
+      (stack.groupOf !== undefined
+        ? config.fleet?.template.functions.bundleBudgetKb
+        : stack.region === undefined
+          ? undefined
+          : budgets.get(stack.region)) ?? FALLBACK_BUNDLE_BUDGET_KB,
   }));
   return checkStacks(stacks, dir, config.policySuppressions);
 }

@@ -27,6 +27,21 @@ export function isIntrinsic(value: unknown): boolean {
   return isRecord(value) && Object.keys(value).length === 1 && /^(Ref|Fn::)/.test(Object.keys(value)[0]);
 }
 
+/**
+ * The least number `value` can be at deploy time: the number itself, or for a `Ref` to a template parameter (a stack
+ * group's template takes per-region settings as parameters) the parameter's `MinValue`, else the least of its
+ * `AllowedValues`; undefined when it cannot be known.
+ */
+export function leastNumber(template: RosTemplate, value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (!isRecord(value) || typeof value.Ref !== 'string') return undefined;
+  const parameter = template.Parameters?.[value.Ref];
+  if (!isRecord(parameter)) return undefined;
+  if (typeof parameter.MinValue === 'number') return parameter.MinValue;
+  const allowed = Array.isArray(parameter.AllowedValues) ? parameter.AllowedValues.map(Number) : [];
+  return allowed.length > 0 && allowed.every(Number.isFinite) ? Math.min(...allowed) : undefined;
+}
+
 /** The statements of every inline policy of a RAM role resource. */
 export function roleStatements(
   role: TemplateResource,

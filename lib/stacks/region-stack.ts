@@ -19,9 +19,11 @@ import {
 } from '../automations';
 import { declaredFeeds, deployDeclaredRules } from '../automations/declared-rules';
 import { regionResources } from '../automations/region';
-import { HandlerCode } from '../code/handler-code';
+import { type FleetCode, HandlerCode } from '../code/handler-code';
 import { TemplateOnlySynthesizer } from '../code/template-only-synthesizer';
 import type { RegionConfig } from '../config';
+import { RANGES } from '../config/ranges';
+import { KNOWN_REGIONS } from '../config/regions';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue';
 import { EventArchiveBucket } from '../constructs/event-archive-bucket';
 import { EventRule } from '../constructs/event-rule';
@@ -47,12 +49,39 @@ export interface RegionStackProps {
    */
   readonly regionGuard?: boolean;
   /**
+   * Build the one template of a ROS stack group (lib/fleet/) instead of a region's stack: it names no literal region or
+   * account (pseudo parameters `ALIYUN::Region` and `ALIYUN::AccountId`), has no region guard, and takes the settings
+   * that may differ per region as template parameters ({@link FLEET_TEMPLATE_PARAMETERS}), whose defaults are
+   * `config`'s values. `config` is the canary region's settings (lib/config checks that every fleet region has the
+   * same, but for those parameters).
+   * @default - a stack for `config.region`
+   */
+  readonly fleet?: RegionTemplateFleet;
+  /**
    * The units to assemble, in deployment order.
    * @default UNITS (lib/automations/index.ts: the built-in units and those of custom/index.ts); `unitsWith(custom)`
    * gives the built-in units with other units of your own in their place
    */
   readonly units?: readonly Unit[];
 }
+
+/** What makes a region stack the template of a stack group. */
+export interface RegionTemplateFleet {
+  /** The construct id (and artifact id) of the template's stack. */
+  readonly stackId: string;
+  /** Where member accounts read the handlers' code; the manifest lists every region for `npm run assets:publish`. */
+  readonly code: FleetCode;
+}
+
+/**
+ * The parameters of a stack group's template: what may differ per region (fleet regions' settings, and the region's
+ * alert time zone), set per region by the fleet stack's `ParameterOverrides`.
+ */
+export const FLEET_TEMPLATE_PARAMETERS = {
+  memoryMb: 'FunctionMemoryMb',
+  timeoutSeconds: 'FunctionTimeoutSeconds',
+  timeZone: 'AlertTimeZone',
+} as const;
 
 /** A deployed automation: its function, its dead-letter queue and its rules. */
 export interface DeployedAutomation {
@@ -79,17 +108,32 @@ export class RegionStack extends ros.Stack {
   readonly insights: LogInsights;
 
   constructor(scope: ros.Construct, props: RegionStackProps) {
-    const { config } = props;
-    super(scope, `${config.namePrefix}-${config.region}`, {
-      env: { region: config.region },
-      description: `ecs-event-ops automations for ECS events in ${config.region}`,
-      // No asset manifest for the ros-cdk CLI to publish or delete: the code goes through HandlerCode.
-      synthesizer: new TemplateOnlySynthesizer(),
-      tags: { 'ecs-event-ops': config.region },
-    });
-    new HandlerCode(this, { qualifier: props.assetsQualifier });
+    const { config, fleet } = props;
+    super(
+      scope,
+      fleet?.stackId ?? `${config.namePrefix}-${config.region}`,
+      fleet === undefined
+        ? {
+            env: { region: config.region },
+            description: `ecs-event-ops automations for ECS events in ${config.region}`,
+            // No asset manifest for the ros-cdk CLI to publish or delete: the code goes through HandlerCode.
+            synthesizer: new TemplateOnlySynthesizer(),
+            tags: { 'ecs-event-ops': config.region },
+          }
+        : {
+            // No env: the stack's region and account are the pseudo parameters, resolved in each member stack.
+            description:
+              'ecs-event-ops automations for ECS events (template of a ROS stack group: every account and region)',
+            synthesizer: new TemplateOnlySynthesizer(),
+            tags: { 'ecs-event-ops': 'fleet' },
+          },
+    );
+    new HandlerCode(this, { qualifier: props.assetsQualifier, fleet: fleet?.code });
     const guard =
-      (props.regionGuard ?? true) ? new RegionGuard(this, 'RegionGuard', { region: config.region }) : undefined;
+      fleet === undefined && (props.regionGuard ?? true)
+        ? new RegionGuard(this, 'RegionGuard', { region: config.region })
+        : undefined;
+    const parameters = fleet === undefined ? undefined : templateParameters(this, config);
     const services = config.activateServices
       ? // EventBridge cannot be activated by ROS (not an AutoEnableService value): activate it once in the console.
         ['FC', 'MNS', 'SLS', 'OSS'].map(
@@ -136,7 +180,13 @@ export class RegionStack extends ros.Stack {
 
     // Plan every unit in registry order (units create the shared resources they need as they plan), then deploy.
     const plans: { unit: AutomationUnit; plan: AutomationPlan }[] = [];
-    const region = regionResources(this, config, this.archive, () => plans.map((p) => p.unit.name));
+    const region = regionResources(
+      this,
+      config,
+      this.archive,
+      () => plans.map((p) => p.unit.name),
+      parameters?.timeZone,
+    );
     const fed = new Map<string, RuleSpec[]>();
     const declared = declaredFeeds(config);
     for (const unit of props.units ?? UNITS) {
@@ -158,7 +208,7 @@ export class RegionStack extends ros.Stack {
         entry: unit.entry,
         serviceName: automationResourceName(config.namePrefix, unit.name),
         functionName: unit.name,
-        roleName: functionRoleName(config.namePrefix, unit.name, config.region),
+        roleName: functionRoleName(config.namePrefix, unit.name, fleet === undefined ? config.region : this.region),
         description: plan.description,
         deadLetterQueue,
         logs,
@@ -170,8 +220,13 @@ export class RegionStack extends ros.Stack {
           }),
           ...plan.environment,
         },
-        memoryMb: config.functions.memoryMb,
-        timeoutSeconds: Math.max(config.functions.timeoutSeconds, plan.minTimeoutSeconds ?? 0),
+        memoryMb: parameters?.memoryMb ?? config.functions.memoryMb,
+        // An automation with a minimum timeout (spot-drain: drainSeconds + 30 s) gets a fixed timeout, also in a stack
+        // group's template: a parameter could be overridden below the minimum per region.
+        timeoutSeconds:
+          plan.minTimeoutSeconds === undefined
+            ? (parameters?.timeoutSeconds ?? config.functions.timeoutSeconds)
+            : Math.max(config.functions.timeoutSeconds, plan.minTimeoutSeconds),
         asyncRetryAttempts: config.functions.asyncRetryAttempts,
         bundleBudgetKb: config.functions.bundleBudgetKb,
       });
@@ -198,4 +253,39 @@ export class RegionStack extends ros.Stack {
     this.automations = automations;
     guard?.protect();
   }
+}
+
+/** The parameters of a stack group's template ({@link FLEET_TEMPLATE_PARAMETERS}), defaults from `config`. */
+function templateParameters(
+  stack: ros.Stack,
+  config: RegionConfig,
+): { memoryMb: number; timeoutSeconds: number; timeZone: string } {
+  const memory = RANGES['functions.memoryMb'];
+  const timeout = RANGES['functions.timeoutSeconds'];
+  const memoryMb = new ros.RosParameter(stack, FLEET_TEMPLATE_PARAMETERS.memoryMb, {
+    type: ros.RosParameterType.NUMBER,
+    defaultValue: config.functions.memoryMb,
+    minValue: memory.min,
+    maxValue: memory.max,
+    description: `Memory of every function, MB: a multiple of 64 (configuration key functions.memoryMb).`,
+  });
+  const timeoutSeconds = new ros.RosParameter(stack, FLEET_TEMPLATE_PARAMETERS.timeoutSeconds, {
+    type: ros.RosParameterType.NUMBER,
+    defaultValue: config.functions.timeoutSeconds,
+    minValue: timeout.min,
+    maxValue: timeout.max,
+    description: 'Timeout of every function, seconds (configuration key functions.timeoutSeconds).',
+  });
+  const zones = [...new Set(Object.values(KNOWN_REGIONS).map((r) => r.timeZone))].sort();
+  const timeZone = new ros.RosParameter(stack, FLEET_TEMPLATE_PARAMETERS.timeZone, {
+    type: ros.RosParameterType.STRING,
+    defaultValue: KNOWN_REGIONS[config.region].timeZone,
+    allowedValues: zones,
+    description: "IANA time zone of alert times: the region's own, set per region by the fleet stack.",
+  });
+  return {
+    memoryMb: ros.Token.asNumber(memoryMb.value),
+    timeoutSeconds: ros.Token.asNumber(timeoutSeconds.value),
+    timeZone: timeZone.valueAsString,
+  };
 }

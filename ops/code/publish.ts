@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import OSS from 'ali-oss';
 import { ENDPOINT_ALLOWED, parseEndpoint } from '../../contract/endpoints';
 import { type Assembly, AssemblyError, readAssembly } from '../../lib/assembly';
-import type { CodeManifest } from '../../lib/code/manifest';
+import { type CodeManifest, fleetCodeBucketName } from '../../lib/code/manifest';
 import { readCodeZip } from '../../lib/code/read';
 import { DEFAULT_ASSETS_QUALIFIER } from '../../lib/config';
 
@@ -43,6 +43,13 @@ export interface PublishOptions {
    * @default - `https://oss-<region>.aliyuncs.com`
    */
   readonly endpoint?: string;
+  /**
+   * The member account whose own code buckets to fill, for the code of a stack group's template with
+   * `fleet.codeSource: "per-account"` (`cdk-<qualifier>-assets-<account id>-<region>`); run with that account's
+   * credentials (for example the STS credentials of its AliyunROSStackGroupExecutionRole).
+   * @default - none: a per-account manifest is refused
+   */
+  readonly accountId?: string;
   /** Report only what would be created and uploaded. @default false */
   readonly dryRun?: boolean;
   /** Progress lines (to stderr in the CLI). @default - none */
@@ -182,6 +189,37 @@ async function isPresent(oss: OSS, key: string, sha256: string): Promise<boolean
 }
 
 /**
+ * One manifest per code bucket: a stack's own, or for the code of a stack group's template (`fleet`), one per fleet
+ * region: the publishing account's bucket of that region (`shared`: member accounts read it, see README "Running in
+ * many accounts"), or the member account's own (`per-account`, which needs `accountId`).
+ */
+function perBucket(
+  stack: string,
+  manifest: CodeManifest,
+  accountId: string | undefined,
+): { stack: string; manifest: CodeManifest }[] {
+  const { fleet } = manifest;
+  if (fleet === undefined) return [{ stack, manifest }];
+  if (fleet.codeSource === 'per-account' && accountId === undefined) {
+    throw new PublishError(
+      `stack ${stack}: its code goes to each member account's own buckets (fleet.codeSource "per-account"): run ` +
+        'once per member account, with --account-id <its id> and credentials of that account',
+    );
+  }
+  if (accountId !== undefined && !/^[0-9]{6,20}$/.test(accountId)) {
+    throw new PublishError(`--account-id "${accountId}" is not an Alibaba Cloud account id (6 to 20 digits)`);
+  }
+  return fleet.regions.map((region) => ({
+    stack,
+    manifest: {
+      ...manifest,
+      region,
+      bucketName: fleetCodeBucketName(manifest.qualifier, region, fleet.codeSource, accountId),
+    },
+  }));
+}
+
+/**
  * Publishes the code of every stack of the assembly (or of one region).
  *
  * @throws PublishError with a message that says what to do.
@@ -198,6 +236,7 @@ export async function publishCode(options: PublishOptions): Promise<PublishedSta
   const published: PublishedStack[] = [];
   const manifests = stackCode(options.assemblyDir)
     .filter((s): s is { stack: string; manifest: CodeManifest } => s.manifest !== undefined)
+    .flatMap((s) => perBucket(s.stack, s.manifest, options.accountId))
     .filter((s) => options.region === undefined || s.manifest.region === options.region);
   if (options.region !== undefined && manifests.length === 0) {
     throw new PublishError(`the assembly has no stack with code in ${options.region}`);

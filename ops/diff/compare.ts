@@ -1,4 +1,4 @@
-import type { AssemblyTemplates, Template } from './assembly';
+import { type AssemblyTemplates, groupTemplateNames, type Template } from './assembly';
 import type {
   ChangeAction,
   DiffReport,
@@ -15,6 +15,8 @@ import { formatPath, type LeafChange, type PathSegment, structuralChanges, value
 
 /** The FC function property that names the code object (content-addressed: `ecs-event-ops/<handler>/<sha256>.zip`). */
 const CODE_OBJECT_PATH = ['Properties', 'Code', 'OssObjectName'] as const;
+/** The FC function property that holds the code inline (a stack group's template with `fleet.codeSource` inline). */
+const CODE_ZIP_PATH = ['Properties', 'Code', 'ZipFile'] as const;
 const FC_FUNCTION = 'ALIYUN::FC::Function';
 
 /**
@@ -60,7 +62,11 @@ type Entries = Readonly<Record<string, unknown>>;
 export function compareAssemblies(base: AssemblyTemplates, head: AssemblyTemplates): Comparison {
   const details = new Map<ResourceChange, ChangeDetail>();
   const names = [...new Set([...base.keys(), ...head.keys()])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const stacks = names.map((name) => compareStack(name, base.get(name), head.get(name), details));
+  const groups = new Set([...groupTemplateNames(base), ...groupTemplateNames(head)]);
+  const stacks = names.map((name) => {
+    const diff = compareStack(name, base.get(name), head.get(name), details);
+    return groups.has(name) ? { ...diff, fleetWide: true as const } : diff;
+  });
   return { report: { stacks, summary: summarize(stacks) }, details };
 }
 
@@ -125,7 +131,9 @@ function compareResource(
   let leaves = structuralChanges(before, after);
   let codeChanged = false;
   if (type === FC_FUNCTION) {
-    const remaining = leaves.filter((leaf) => !samePath(leaf.segments, CODE_OBJECT_PATH));
+    const remaining = leaves.filter(
+      (leaf) => !samePath(leaf.segments, CODE_OBJECT_PATH) && !samePath(leaf.segments, CODE_ZIP_PATH),
+    );
     codeChanged = remaining.length < leaves.length;
     leaves = remaining;
   }
@@ -261,7 +269,8 @@ function summarize(stacks: readonly StackDiff[]): DiffSummary {
       }
     }
   }
-  return { add, remove, update, replace, statefulAtRisk };
+  const fleetWideRollout = stacks.filter((s) => s.fleetWide === true && s.status !== 'unchanged').map((s) => s.stack);
+  return { add, remove, update, replace, statefulAtRisk, ...(fleetWideRollout.length > 0 ? { fleetWideRollout } : {}) };
 }
 
 function section(template: Template | undefined, name: string): Entries {

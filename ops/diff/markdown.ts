@@ -20,6 +20,15 @@ export function renderMarkdown({ report, details }: Comparison): string {
   if (changed.length === 0) return `${NO_CHANGES}\n`;
   const out: string[] = [];
   const { summary } = report;
+  if (summary.fleetWideRollout !== undefined) {
+    out.push(
+      '> [!WARNING]',
+      '> **Fleet-wide rollout**: the template of a ROS stack group changed; deploying it updates the stack in **every ' +
+        'target account and region** of the group (canary region first):',
+      ...summary.fleetWideRollout.map((name) => `> - ${code(name)}`),
+      '',
+    );
+  }
   if (summary.statefulAtRisk.length > 0) {
     out.push(
       '> [!CAUTION]',
@@ -46,7 +55,10 @@ export function renderMarkdown({ report, details }: Comparison): string {
 }
 
 function renderStack(stack: StackDiff, details: ReadonlyMap<ResourceChange, ChangeDetail>): string[] {
-  const out = [`### ${code(stack.stack)}: ${stack.status}`, ''];
+  const out = [
+    `### ${code(stack.stack)}: ${stack.status}${stack.fleetWide === true ? ' (stack group template: every account and region)' : ''}`,
+    '',
+  ];
   if (stack.status === 'removed') {
     out.push(
       `This stack is no longer in the app. \`ros-cdk deploy\` does not delete a stack: its resources keep running ` +

@@ -57,6 +57,11 @@ export interface StackDiff {
   readonly stack: string;
   readonly status: StackStatus;
   readonly changes: readonly ResourceChange[];
+  /**
+   * Present (and `true`) when this is not a stack but the template a stack group deploys (`<fleet stack>-template`):
+   * deploying its changes updates the stacks of every target account and region of the group.
+   */
+  readonly fleetWide?: true;
 }
 
 /**
@@ -107,6 +112,11 @@ export interface DiffSummary {
   readonly replace: number;
   /** Stateful resources (`STATEFUL_TYPES`) whose risk is `replace` or `delete`, in report order. */
   readonly statefulAtRisk: readonly StatefulAtRisk[];
+  /**
+   * The stack-group templates that changed (each a rollout to every target account and region), by name; left out
+   * when none did.
+   */
+  readonly fleetWideRollout?: readonly string[];
 }
 
 /** A stateful resource that a deploy would replace or delete. */

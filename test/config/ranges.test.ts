@@ -141,6 +141,9 @@ function configWith(key: RangeKey, value: number): Record<string, unknown> {
       return { snapshots: { policy: { ...policy, repeatWeekdays: [value] } } };
     case 'snapshots.policy.retentionDays':
       return { snapshots: { policy: { ...policy, retentionDays: value } } };
+    case 'fleet.maxConcurrentPercentage':
+    case 'fleet.failureToleranceCount':
+      return { fleet: { regions: ['cn-hangzhou'], accountIds: ['1234567890123456'], [key.split('.')[1]]: value } };
     default: {
       const [section, setting] = key.split('.');
       return { [section]: { [setting]: value } };

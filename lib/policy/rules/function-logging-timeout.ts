@@ -1,4 +1,4 @@
-import { isRecord, referencedIds, resourcesOfType } from '../template';
+import { isRecord, leastNumber, referencedIds, resourcesOfType } from '../template';
 import type { Finding, PolicyRule } from '../types';
 
 /** FC 2.0's default timeout, seconds: too short for a handler that calls cloud APIs. */
@@ -12,12 +12,16 @@ export const functionLoggingTimeout: PolicyRule = {
     const findings: Finding[] = [];
     for (const [id, fn] of resourcesOfType(template, 'ALIYUN::FC::Function')) {
       const timeout = fn.Properties?.Timeout;
-      if (typeof timeout !== 'number' || timeout <= PLATFORM_DEFAULT_TIMEOUT) {
+      // A stack group's template takes the timeout as a parameter: its least allowed value is what must pass.
+      const least = leastNumber(template, timeout);
+      if (least === undefined || least <= PLATFORM_DEFAULT_TIMEOUT) {
+        const shown =
+          typeof timeout === 'object' && timeout !== null ? JSON.stringify(timeout) : String(timeout ?? 'the default');
         findings.push({
           rule: this.id,
           stack,
           resource: id,
-          message: `Timeout is ${String(timeout ?? 'the default')}; set more than ${PLATFORM_DEFAULT_TIMEOUT} s`,
+          message: `Timeout is ${shown}${least !== undefined && least !== timeout ? ` (as low as ${least})` : ''}; set more than ${PLATFORM_DEFAULT_TIMEOUT} s`,
         });
       }
       const [serviceId] = referencedIds(fn.Properties?.ServiceName);

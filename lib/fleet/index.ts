@@ -1,0 +1,8 @@
+export { FleetStack, type FleetStackProps, SELF_MANAGED_ROLES } from './fleet-stack';
+export {
+  buildGroupTemplate,
+  type GroupTemplate,
+  GroupTemplateError,
+  type GroupTemplateProps,
+  MAX_TEMPLATE_BYTES,
+} from './group-template';
