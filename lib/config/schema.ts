@@ -196,6 +196,25 @@ const autoScaling = section({
     .nullable()
     .describe('Instances joining a group with this tag are protected from scale-in; null turns it off.'),
   applySnapshotPolicy: boolean('Apply snapshots.policy to every disk of the instances that join a group.'),
+  scaleInHook: section({
+    enabled: boolean('Declare an ESS scale-in lifecycle hook on the groups; its handler drains and snapshots.'),
+    scalingGroupIds: list(idSchema('scalingGroup'), 10)
+      .nullable()
+      .describe('Groups (asg-…, among scalingGroups) that get the hook; null for every configured group.'),
+    heartbeatTimeoutSeconds: rangedInteger('autoScaling.scaleInHook.heartbeatTimeoutSeconds').describe(
+      'HeartbeatTimeout of the hook and of each heartbeat, seconds.',
+    ),
+    defaultResult: z
+      .enum(['CONTINUE', 'ABANDON'], says('"CONTINUE" or "ABANDON"'))
+      .describe('Result on timeout, and what the handler completes with when the drain or a snapshot fails.'),
+    snapshotDataDisks: boolean('Snapshot the data disks of the instance before it is released.'),
+    snapshotRetentionDays: rangedInteger('autoScaling.scaleInHook.snapshotRetentionDays', { nullable: true })
+      .nullable()
+      .describe('Days the snapshots are kept (CreateSnapshot RetentionDays); null keeps them until deleted.'),
+    maxWaitMinutes: rangedInteger('autoScaling.scaleInHook.maxWaitMinutes').describe(
+      'Longest the handler holds an instance for its snapshots before completing with defaultResult.',
+    ),
+  }),
 });
 
 /** The longest `namePrefix`. */
@@ -410,6 +429,8 @@ export type SnapshotPolicySettings = NonNullable<SnapshotSettings['policy']>;
 export type AutoScalingSettings = RegionSettings['autoScaling'];
 /** A scaling group and the instances to protect from scale-in. */
 export type ScalingGroupSettings = AutoScalingSettings['scalingGroups'][number];
+/** The scale-in lifecycle hook of `autoScaling.scaleInHook`. */
+export type ScaleInHookSettings = AutoScalingSettings['scaleInHook'];
 /** A rule users declare (`rules[]`). */
 export type DeclaredRuleSettings = RegionSettings['rules'][number];
 /** A deliberate exception to a synth-time policy rule. */
@@ -452,7 +473,20 @@ export const DEFAULT_SETTINGS: RegionSettings = {
   deadLetterCheck: { enabled: true, intervalMinutes: 15 },
   audit: { enabled: true },
   snapshots: { enabled: true, monitoringEndpoint: null, policy: null },
-  autoScaling: { scalingGroups: [], protectTag: { key: 'protect', value: 'true' }, applySnapshotPolicy: false },
+  autoScaling: {
+    scalingGroups: [],
+    protectTag: { key: 'protect', value: 'true' },
+    applySnapshotPolicy: false,
+    scaleInHook: {
+      enabled: false,
+      scalingGroupIds: null,
+      heartbeatTimeoutSeconds: 600,
+      defaultResult: 'CONTINUE',
+      snapshotDataDisks: true,
+      snapshotRetentionDays: 30,
+      maxWaitMinutes: 120,
+    },
+  },
   rules: [],
   activateServices: false,
 };
