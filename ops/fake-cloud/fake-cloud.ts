@@ -9,6 +9,7 @@ import { FakeMns } from './mns';
 import { ECS_ACTIONS, FakeApiError, PRODUCT_BY_VERSION, type RpcAction, SLB_ACTIONS } from './rpc-actions';
 import { ECS_DISK_ACTIONS } from './rpc-actions-ecs-disks';
 import { ESS_ACTIONS } from './rpc-actions-ess';
+import { ECS_SNAPSHOT_ACTIONS, ESS_LIFECYCLE_ACTIONS } from './rpc-actions-lifecycle';
 import { FakeSecrets } from './secrets';
 import { verifyAcs3, verifyOssV1 } from './signatures';
 import { FakeSimulatedEvents } from './simulated-events';
@@ -291,13 +292,13 @@ export class FakeCloud {
     }
     const actions: Readonly<Record<string, RpcAction>> | undefined =
       service === 'ecs'
-        ? { ...ECS_ACTIONS, ...ECS_DISK_ACTIONS, ...this.systemEvents.actions }
+        ? { ...ECS_ACTIONS, ...ECS_DISK_ACTIONS, ...ECS_SNAPSHOT_ACTIONS, ...this.systemEvents.actions }
         : service === 'slb'
           ? SLB_ACTIONS
           : service === 'sts'
             ? STS_ACTIONS
             : service === 'ess'
-              ? ESS_ACTIONS
+              ? { ...ESS_ACTIONS, ...ESS_LIFECYCLE_ACTIONS }
               : service === 'oos'
                 ? this.secrets.oosActions
                 : service === 'kms'

@@ -19,8 +19,10 @@ export {
   type WorldBackendServer,
   WorldFileError,
   type WorldInstance,
+  type WorldLifecycleAction,
   type WorldLoadBalancer,
   type WorldScalingActivity,
   type WorldScalingGroup,
+  type WorldSnapshot,
   type WorldVServerGroup,
 } from './world';
