@@ -1,9 +1,9 @@
 /** The environment of the scale-in-hook handler. */
 export const SCALE_IN_HOOK_ENV = {
   /** Comma-separated scaling group ids whose scale-in hook notifications the handler acts on. */
-  scalingGroupIds: 'SCALING_GROUP_IDS',
+  scalingGroupIds: 'HOOK_SCALING_GROUP_IDS',
   /** `CONTINUE` or `ABANDON`: the result on a failed drain or snapshot (and the hook's own DefaultResult). */
-  defaultResult: 'DEFAULT_RESULT',
+  defaultResult: 'HOOK_DEFAULT_RESULT',
   /** Seconds each RecordLifecycleActionHeartbeat extends the wait by (30 to 21600). */
   heartbeatTimeoutSeconds: 'HEARTBEAT_TIMEOUT_SECONDS',
   /** `true` or `false`: snapshot the data disks before release. */

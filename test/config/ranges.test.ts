@@ -142,8 +142,11 @@ function configWith(key: RangeKey, value: number): Record<string, unknown> {
     case 'snapshots.policy.retentionDays':
       return { snapshots: { policy: { ...policy, retentionDays: value } } };
     default: {
-      const [section, setting] = key.split('.');
-      return { [section]: { [setting]: value } };
+      // `section.setting` or `section.subsection.setting`, nested.
+      return key.split('.').reduceRight<unknown>((inner, part) => ({ [part]: inner }), value) as Record<
+        string,
+        unknown
+      >;
     }
   }
 }

@@ -41,7 +41,20 @@ describe('loadConfig', () => {
       deadLetterCheck: { enabled: true, intervalMinutes: 15 },
       audit: { enabled: true },
       snapshots: { enabled: true, monitoringEndpoint: null, policy: null },
-      autoScaling: { scalingGroups: [], protectTag: { key: 'protect', value: 'true' }, applySnapshotPolicy: false },
+      autoScaling: {
+        scalingGroups: [],
+        protectTag: { key: 'protect', value: 'true' },
+        applySnapshotPolicy: false,
+        scaleInHook: {
+          enabled: false,
+          scalingGroupIds: null,
+          heartbeatTimeoutSeconds: 600,
+          defaultResult: 'CONTINUE',
+          snapshotDataDisks: true,
+          snapshotRetentionDays: 30,
+          maxWaitMinutes: 120,
+        },
+      },
       rules: [],
       activateServices: false,
     });

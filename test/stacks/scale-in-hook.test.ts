@@ -50,7 +50,7 @@ describe('scale-in-hook stack', () => {
       unknown
     >;
     assert.match(JSON.stringify(fn.AsyncConfiguration), /ScaleInHookDeadLetterQueue/);
-    assert.equal((fn.EnvironmentVariables as Record<string, string>).SCALING_GROUP_IDS, GROUP);
+    assert.equal((fn.EnvironmentVariables as Record<string, string>).HOOK_SCALING_GROUP_IDS, GROUP);
     assert.ok(resourcesOfType(template, 'ALIYUN::MNS::Queue').ScaleInHookDeadLetterQueue);
   });
 
