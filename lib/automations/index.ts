@@ -5,6 +5,7 @@ import { dlqCheck } from './dlq-check';
 import { lifecycleAudit } from './lifecycle-audit';
 import { protectInstances } from './protect-instances';
 import { unitsWith } from './registry';
+import { scaleInHook } from './scale-in-hook';
 import { scaleOut } from './scale-out';
 import { snapshotResults } from './snapshot-results';
 import { spotDrain } from './spot-drain';
@@ -42,6 +43,7 @@ export const NOT_DECLARABLE: readonly string[] = [
   snapshotResults,
   audit,
   scaleOut,
+  scaleInHook,
   protectInstances,
   dlqCheck,
 ].map((u) => u.name);

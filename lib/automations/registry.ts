@@ -5,6 +5,7 @@ import { eventArchive } from './event-archive';
 import { lifecycleAudit } from './lifecycle-audit';
 import { notify } from './notify';
 import { protectInstances } from './protect-instances';
+import { scaleInHook } from './scale-in-hook';
 import { scaleOut } from './scale-out';
 import { snapshotResults } from './snapshot-results';
 import { spotDrain } from './spot-drain';
@@ -41,6 +42,7 @@ export function unitsWith(custom: readonly Unit[]): readonly Unit[] {
     audit,
     eventArchive,
     scaleOut,
+    scaleInHook,
     protectInstances,
     ...custom,
     dlqCheck,

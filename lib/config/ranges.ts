@@ -156,6 +156,26 @@ export const RANGES = {
     },
     note: 'or -1 for ever; 0 is not a retention',
   },
+  // ALIYUN::ESS::LifecycleHook is declared through ros.RosResource (@alicloud/ros-cdk-ess is not installed), so no
+  // generated validator checks these; the ranges are those of the ROS and ESS documentation.
+  'autoScaling.scaleInHook.heartbeatTimeoutSeconds': {
+    min: 30,
+    max: 21600,
+    ros: null,
+    note: 'HeartbeatTimeout of ALIYUN::ESS::LifecycleHook and heartbeatTimeout of RecordLifecycleActionHeartbeat: 30 to 21600 s (https://help.aliyun.com/zh/ros/developer-reference/aliyun-ess-lifecyclehook)',
+  },
+  'autoScaling.scaleInHook.maxWaitMinutes': {
+    min: 5,
+    max: 1440,
+    ros: null,
+    note: 'our bound on how long the handler holds an instance for its snapshots before completing with defaultResult; no ROS property',
+  },
+  'autoScaling.scaleInHook.snapshotRetentionDays': {
+    min: 1,
+    max: 65536,
+    ros: null,
+    note: 'RetentionDays of ECS CreateSnapshot, 1 to 65536 (https://www.alibabacloud.com/help/en/ecs/api-createsnapshot); no ROS property',
+  },
   'InstanceProtection.timeoutSeconds': {
     min: 60,
     max: 3600,

@@ -302,6 +302,27 @@ const scalingGroup = section({
     .describe('Instances (i-…) protected from scale-in at deploy, unprotected when removed.'),
 });
 
+/** The scale-in lifecycle hook (scale-in-hook automation). */
+const scaleInHook = section({
+  enabled: boolean('Declare an ESS scale-in lifecycle hook on the groups; its handler drains and snapshots.'),
+  scalingGroupIds: list(idSchema('scalingGroup'), 10)
+    .nullable()
+    .describe('Groups (asg-…, among scalingGroups) that get the hook; null for every configured group.'),
+  heartbeatTimeoutSeconds: rangedInteger('autoScaling.scaleInHook.heartbeatTimeoutSeconds').describe(
+    'HeartbeatTimeout of the hook and of each heartbeat, seconds.',
+  ),
+  defaultResult: z
+    .enum(['CONTINUE', 'ABANDON'], says('"CONTINUE" or "ABANDON"'))
+    .describe('Result on timeout, and what the handler completes with when the drain or a snapshot fails.'),
+  snapshotDataDisks: boolean('Snapshot the data disks of the instance before it is released.'),
+  snapshotRetentionDays: rangedInteger('autoScaling.scaleInHook.snapshotRetentionDays', { nullable: true })
+    .nullable()
+    .describe('Days the snapshots are kept (CreateSnapshot RetentionDays); null keeps them until deleted.'),
+  maxWaitMinutes: rangedInteger('autoScaling.scaleInHook.maxWaitMinutes').describe(
+    'Longest the handler holds an instance for its snapshots before completing with defaultResult.',
+  ),
+});
+
 /** Auto Scaling: instance protection and backups of the instances that join. */
 const autoScaling = section({
   scalingGroups: list(scalingGroup, 10).describe('Existing scaling groups of the region.'),
@@ -310,6 +331,7 @@ const autoScaling = section({
     .describe('Instances joining a group with this tag are protected from scale-in; null turns it off.'),
   applySnapshotPolicy: boolean('Apply snapshots.policy to every disk of the instances that join a group.'),
   ...safetyShape('autoScaling', 'scale-out'),
+  scaleInHook,
 });
 
 /** The longest `namePrefix`. */
@@ -428,7 +450,10 @@ export const settingsBlockSchema = z.strictObject(
   Object.fromEntries(
     Object.entries(regionSettingsSchema.shape).map(([key, schema]) => [
       key,
-      (schema instanceof z.ZodObject ? schema.partial() : schema).optional(),
+      // autoScaling.scaleInHook is the one nested section with defaults of its own: a block may set some of its keys.
+      key === 'autoScaling'
+        ? autoScaling.extend({ scaleInHook: scaleInHook.partial() }).partial().optional()
+        : (schema instanceof z.ZodObject ? schema.partial() : schema).optional(),
     ]),
   ) as {
     [K in keyof typeof regionSettingsSchema.shape]: z.ZodOptional<
@@ -580,6 +605,8 @@ export type SnapshotPolicySettings = NonNullable<SnapshotSettings['policy']>;
 export type AutoScalingSettings = RegionSettings['autoScaling'];
 /** A scaling group and the instances to protect from scale-in. */
 export type ScalingGroupSettings = AutoScalingSettings['scalingGroups'][number];
+/** The scale-in lifecycle hook of `autoScaling.scaleInHook`. */
+export type ScaleInHookSettings = AutoScalingSettings['scaleInHook'];
 /** A rule users declare (`rules[]`). */
 export type DeclaredRuleSettings = RegionSettings['rules'][number];
 /** A deliberate exception to a synth-time policy rule. */
@@ -688,6 +715,15 @@ export const DEFAULT_SETTINGS: RegionSettings = {
     protectTag: { key: 'protect', value: 'true' },
     applySnapshotPolicy: false,
     ...SAFETY_DEFAULTS.autoScaling,
+    scaleInHook: {
+      enabled: false,
+      scalingGroupIds: null,
+      heartbeatTimeoutSeconds: 600,
+      defaultResult: 'CONTINUE',
+      snapshotDataDisks: true,
+      snapshotRetentionDays: 30,
+      maxWaitMinutes: 120,
+    },
   },
   rules: [],
   activateServices: false,

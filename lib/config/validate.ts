@@ -73,6 +73,23 @@ function checkRegion(settings: RegionSettings, path: string, problems: ConfigPro
     });
   }
   const groups = settings.autoScaling.scalingGroups.map((g) => g.id);
+  const hook = settings.autoScaling.scaleInHook;
+  if (hook.enabled && groups.length === 0) {
+    problems.push({
+      path: `${path}.autoScaling.scalingGroups`,
+      received: '[]',
+      allowed: 'at least one scaling group: autoScaling.scaleInHook is on',
+    });
+  }
+  (hook.scalingGroupIds ?? []).forEach((id, i) => {
+    if (!groups.includes(id)) {
+      problems.push({
+        path: `${path}.autoScaling.scaleInHook.scalingGroupIds[${i}]`,
+        received: render(id),
+        allowed: `a group of autoScaling.scalingGroups (${groups.join(', ') || 'none configured'})`,
+      });
+    }
+  });
   groups.forEach((group, i) => {
     if (groups.indexOf(group) !== i) {
       problems.push({

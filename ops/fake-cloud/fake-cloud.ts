@@ -11,6 +11,7 @@ import { ECS_ACTIONS, FakeApiError, PRODUCT_BY_VERSION, type RpcAction, SLB_ACTI
 import { ECS_DISK_ACTIONS } from './rpc-actions-ecs-disks';
 import { ESS_ACTIONS } from './rpc-actions-ess';
 import { ALB_ACTIONS, NLB_ACTIONS } from './rpc-actions-lb';
+import { ECS_SNAPSHOT_ACTIONS, ESS_LIFECYCLE_ACTIONS } from './rpc-actions-lifecycle';
 import { FakeSecrets } from './secrets';
 import { verifyAcs3, verifyOssV1 } from './signatures';
 import { FakeSimulatedEvents } from './simulated-events';
@@ -347,7 +348,7 @@ export class FakeCloud {
     }
     const actions: Readonly<Record<string, RpcAction>> | undefined =
       service === 'ecs'
-        ? { ...ECS_ACTIONS, ...ECS_DISK_ACTIONS, ...this.systemEvents.actions }
+        ? { ...ECS_ACTIONS, ...ECS_DISK_ACTIONS, ...ECS_SNAPSHOT_ACTIONS, ...this.systemEvents.actions }
         : service === 'slb'
           ? SLB_ACTIONS
           : service === 'alb'
@@ -357,7 +358,7 @@ export class FakeCloud {
               : service === 'sts'
                 ? STS_ACTIONS
                 : service === 'ess'
-                  ? ESS_ACTIONS
+                  ? { ...ESS_ACTIONS, ...ESS_LIFECYCLE_ACTIONS }
                   : service === 'oos'
                     ? this.secrets.oosActions
                     : service === 'kms'

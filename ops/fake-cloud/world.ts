@@ -224,6 +224,45 @@ const stackGroupSchema = object({
   operations: listOf(stackGroupOperationSchema).default(() => []),
   /** A drift detection answers RUNNING this many times before it completes. @default 1 */
   driftPollsUntilDone: integer(0, 1000).optional(),
+/** Lifecycle action statuses (`LifecycleActionStatus` of DescribeLifecycleActions). */
+export const LIFECYCLE_ACTION_STATUSES = ['Pending', 'Timeout', 'Completed'] as const;
+
+/** A pending lifecycle action of a hook (RecordLifecycleActionHeartbeat, CompleteLifecycleAction). */
+const lifecycleActionSchema = object({
+  lifecycleHookId: text,
+  token: text,
+  instanceIds: listOf(text).default(() => []),
+  /** @default Pending */
+  status: oneOf('lifecycle action status', LIFECYCLE_ACTION_STATUSES).optional(),
+  /** Set by CompleteLifecycleAction: `CONTINUE`, `ABANDON` or `ROLLBACK`. */
+  result: text.optional(),
+  /** The ClientToken of the completing call, so that a repeated call is answered like the first. */
+  completedWith: text.optional(),
+  /** The `heartbeatTimeout` of each RecordLifecycleActionHeartbeat, in order. */
+  heartbeats: listOf(integer(30, 21600)).optional(),
+});
+
+/** ECS snapshot statuses (`Status` of DescribeSnapshots). */
+export const SNAPSHOT_STATUSES = ['progressing', 'accomplished', 'failed'] as const;
+
+/** A snapshot (CreateSnapshot adds them; DescribeSnapshots advances them). */
+const snapshotSchema = object({
+  id: text,
+  diskId: text,
+  status: oneOf('snapshot status', SNAPSHOT_STATUSES),
+  /** DescribeSnapshots calls that still see it `progressing` before it reaches `finalStatus`. */
+  remainingDescribes: integer(0, 1000).default(0),
+  /** @default accomplished */
+  finalStatus: oneOf('snapshot status', SNAPSHOT_STATUSES).optional(),
+  clientToken: text.optional(),
+  retentionDays: integer(1, 65536).optional(),
+  tags: tags.default(() => ({})),
+});
+
+/** How CreateSnapshot behaves: how long new snapshots progress, and which disks' snapshots fail. */
+const snapshotBehaviourSchema = object({
+  describesUntilDone: integer(0, 1000).default(0),
+  failingDiskIds: listOf(text).default(() => []),
 });
 
 /** The whole world file. */
@@ -241,6 +280,12 @@ const worldSchema = object({
   albServerGroups: listOf(serverGroupSchema).optional(),
   /** NLB server groups (2022-04-30 ListServerGroups & co.). */
   nlbServerGroups: listOf(serverGroupSchema).optional(),
+  /** Pending lifecycle actions of scale-in hooks (optional). */
+  lifecycleActions: listOf(lifecycleActionSchema).optional(),
+  /** Snapshots (optional; CreateSnapshot adds them). */
+  snapshots: listOf(snapshotSchema).optional(),
+  /** How new snapshots progress (optional). @default done at once, none failing */
+  snapshotBehaviour: snapshotBehaviourSchema.optional(),
 });
 
 /** The state the fake cloud serves (see the example at the top of this file). */
@@ -267,6 +312,10 @@ export type WorldStackGroup = z.output<typeof stackGroupSchema>;
 export type WorldStackInstance = z.output<typeof stackInstanceSchema>;
 /** A stack group operation. */
 export type WorldStackGroupOperation = z.output<typeof stackGroupOperationSchema>;
+/** A lifecycle action of a hook. */
+export type WorldLifecycleAction = z.output<typeof lifecycleActionSchema>;
+/** A snapshot. */
+export type WorldSnapshot = z.output<typeof snapshotSchema>;
 /** An automatic snapshot policy. */
 export type WorldAutoSnapshotPolicy = z.output<typeof autoSnapshotPolicySchema>;
 

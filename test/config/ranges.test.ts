@@ -145,8 +145,11 @@ function configWith(key: RangeKey, value: number): Record<string, unknown> {
     case 'fleet.failureToleranceCount':
       return { fleet: { regions: ['cn-hangzhou'], accountIds: ['1234567890123456'], [key.split('.')[1]]: value } };
     default: {
-      const [section, setting] = key.split('.');
-      return { [section]: { [setting]: value } };
+      // `section.setting` or `section.subsection.setting`, nested.
+      return key.split('.').reduceRight<unknown>((inner, part) => ({ [part]: inner }), value) as Record<
+        string,
+        unknown
+      >;
     }
   }
 }

@@ -1,0 +1,230 @@
+import { LIFECYCLE_RESULTS, type LifecycleResult, SCALE_IN_HOOK_ENV } from '../contract/env/scale-in-hook';
+import { idPattern } from '../contract/ids';
+import { formatLedgerLine } from '../contract/ledger';
+import { recordActions } from './commons/actions';
+import { type CommonConfig, type Env, loadCommonConfig, readInteger } from './commons/config';
+import type { FcContext, HandlerResult } from './commons/context';
+import { ecsApiFor } from './commons/ecs-api';
+import { ConfigurationError, ForeignEventError, PermanentError } from './commons/errors';
+import {
+  type BaseDeps,
+  errorFields,
+  type FcHandler,
+  type HandlerOptions,
+  ledgerRecord,
+  loadAtContainerStart,
+  logOutcome,
+} from './commons/handler';
+import { consoleSink, writeLog } from './commons/logger';
+import { createRpcClient, ECS, ESS, SLB } from './commons/openapi';
+import { createOssClient } from './commons/oss';
+import { DISCOVERY_CONCURRENCY, mapPool } from './commons/pool';
+import { DEFAULT_RETRY_SCOPE, deadlineOf, type RetryScope, withRetryScope } from './commons/retry';
+import { MAX_BACKENDS_PER_CALL, type SlbApi, slbApi } from './commons/slb-api';
+import { lifecycleApi, snapshotApi } from './scale-in-hook/cloud';
+import { type DrainReport, handle, type ScaleInHookDeps, type ScaleInHookSettings } from './scale-in-hook/core';
+import { type LifecycleNotice, parseNotification } from './scale-in-hook/notification';
+
+/**
+ * scale-in-hook: the handler of the ESS scale-in lifecycle hook. ESS publishes the hook's notification to an MNS
+ * topic; the function's MNS topic trigger invokes it with that message (see ./scale-in-hook/notification.ts). The
+ * core (./scale-in-hook/core.ts) drains the instance, snapshots its data disks, keeps the hook alive with heartbeats
+ * and completes the lifecycle action.
+ *
+ * This adapter follows the conventions of `createFcHandler` (configuration checked at container start, events of
+ * another account or region refused before any call, one log line and one ledger record per invocation, typed errors
+ * rethrown), for a payload that is not an EventBridge event. Idempotency is the core's own, by lifecycle action (its
+ * state object), not by event id: a notification must be handled again until its action completes.
+ */
+
+/** Settings of this function. */
+export interface ScaleInHookConfig extends CommonConfig {
+  readonly hook: ScaleInHookSettings;
+}
+
+const SCALING_GROUP_ID = idPattern('scalingGroup');
+const ENV = SCALE_IN_HOOK_ENV;
+
+/** Reads the environment of this function. */
+export function loadConfig(env: Env): ScaleInHookConfig {
+  const raw = env[ENV.scalingGroupIds] ?? '';
+  const ids = [
+    ...new Set(
+      raw
+        .split(',')
+        .map((id) => id.trim())
+        .filter((id) => id !== ''),
+    ),
+  ];
+  if (ids.length === 0 || ids.some((id) => !SCALING_GROUP_ID.test(id))) {
+    throw new ConfigurationError(
+      `environment variable "${ENV.scalingGroupIds}": "${raw}" is not a comma-separated list of scaling group ids (asg-…); it must name the groups whose hook this function serves`,
+    );
+  }
+  const result = env[ENV.defaultResult] ?? 'CONTINUE';
+  if (!(LIFECYCLE_RESULTS as readonly string[]).includes(result)) {
+    throw new ConfigurationError(
+      `environment variable "${ENV.defaultResult}": "${result}" is not allowed; expected ${LIFECYCLE_RESULTS.join(' or ')}`,
+    );
+  }
+  const disks = env[ENV.snapshotDataDisks] ?? 'true';
+  if (disks !== 'true' && disks !== 'false') {
+    throw new ConfigurationError(`environment variable "${ENV.snapshotDataDisks}": "${disks}" is not true or false`);
+  }
+  const retention = env[ENV.snapshotRetentionDays];
+  return {
+    ...loadCommonConfig(env),
+    hook: {
+      scalingGroupIds: ids,
+      defaultResult: result as LifecycleResult,
+      heartbeatTimeoutSeconds: readInteger(env, ENV.heartbeatTimeoutSeconds, 600, { min: 30, max: 21600 }),
+      snapshotDataDisks: disks === 'true',
+      snapshotRetentionDays:
+        retention === undefined || retention === ''
+          ? undefined
+          : readInteger(env, ENV.snapshotRetentionDays, 30, { min: 1, max: 65536 }),
+      maxWaitMinutes: readInteger(env, ENV.maxWaitMinutes, 120, { min: 5, max: 1440 }),
+    },
+  };
+}
+
+/**
+ * The drain wired for now: removal from every classic SLB vServer group that holds the instance (spot-drain's
+ * discovery and removal: DescribeLoadBalancers by ServerId, DescribeVServerGroups, DescribeVServerGroupAttribute,
+ * RemoveVServerGroupBackendServers). RemoveVServerGroupBackendServers ignores servers that are not in the group
+ * (https://api.alibabacloud.com/document/Slb/2014-05-15/RemoveVServerGroupBackendServers), so a group ESS already
+ * detached the instance from is harmless. To be replaced by the shared `drainInstance` (weight 0, wait, remove; CLB,
+ * ALB and NLB) of lambda-src/commons/drain.ts.
+ */
+export function clbRemoval(slb: SlbApi, actions: BaseDeps['actions']): (instanceId: string) => Promise<DrainReport> {
+  return async (instanceId) => {
+    const loadBalancerIds = await slb.loadBalancersWithServer(instanceId);
+    const groups = [
+      ...new Set((await mapPool(loadBalancerIds, DISCOVERY_CONCURRENCY, (id) => slb.vServerGroupIds(id))).flat()),
+    ];
+    const removedFrom: string[] = [];
+    for (const groupId of groups) {
+      const mine = (await slb.vServerGroupBackends(groupId)).filter((s) => s.serverId === instanceId);
+      for (let i = 0; i < mine.length; i += MAX_BACKENDS_PER_CALL) {
+        await actions.mutate('RemoveVServerGroupBackendServers', `${groupId}/${instanceId}`, () =>
+          slb.removeVServerGroupBackends(groupId, mine.slice(i, i + MAX_BACKENDS_PER_CALL)),
+        );
+      }
+      if (mine.length > 0) removedFrom.push(groupId);
+    }
+    return { removedFrom };
+  };
+}
+
+/** Builds the core's dependencies from the function's context. */
+export function buildDeps(
+  config: ScaleInHookConfig,
+  context: FcContext,
+  base: BaseDeps,
+  extra: { readonly deadline: number; readonly sleep: (ms: number) => Promise<void>; readonly pollIntervalMs?: number },
+): ScaleInHookDeps {
+  const rpc = (product: typeof ECS, endpoint: URL | undefined) =>
+    createRpcClient({ product, credentials: context.credentials, region: context.region, endpoint });
+  const ecs = ecsApiFor(context, config.endpoints.ecs);
+  return {
+    ...base,
+    ...extra,
+    settings: config.hook,
+    lifecycle: lifecycleApi(rpc(ESS, config.endpoints.ess), context.region),
+    snapshots: snapshotApi(rpc(ECS, config.endpoints.ecs), context.region),
+    disksOf: (instanceId) => ecs.disksOf(instanceId),
+    drain: clbRemoval(slbApi(rpc(SLB, config.endpoints.slb), context.region), base.actions),
+  };
+}
+
+/** Test seams of {@link createScaleInHookHandler}. */
+export interface ScaleInHookOptions extends HandlerOptions {
+  /** Waits between snapshot polls. @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** @default 15000 */
+  readonly pollIntervalMs?: number;
+}
+
+const NAME = 'scale-in-hook';
+
+/** Refuses a notification of another account or region, before any call. */
+function assertOwn(notice: LifecycleNotice, context: FcContext): void {
+  for (const [field, account] of [
+    ['TopicOwner', notice.topicOwner],
+    ['Message.userId', notice.accountId],
+  ] as const) {
+    if (account !== undefined && account !== context.accountId) {
+      throw new ForeignEventError(
+        `handler "${NAME}": notification ${notice.deliveryId} field "${field}" names account "${account}", but this function belongs to account ${context.accountId}; it only acts on its own account`,
+      );
+    }
+  }
+  if (notice.regionId !== undefined && notice.regionId !== context.region) {
+    throw new PermanentError(
+      `notification ${notice.deliveryId} comes from region "${notice.regionId}" but this function runs in "${context.region}"; it only acts on its own region`,
+    );
+  }
+}
+
+/** Assembles the FC handler (see the module comment). */
+export function createScaleInHookHandler(env: Env, options: ScaleInHookOptions = {}): FcHandler {
+  const sink = options.log ?? consoleSink;
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const { config, configError } = loadAtContainerStart(NAME, () => loadConfig(env), sink);
+
+  return (payload, context) => {
+    const started = now();
+    const deadline = deadlineOf(started, context.function.timeout);
+    const scope: RetryScope = { ...DEFAULT_RETRY_SCOPE, now, ...options.retry, deadline };
+    return withRetryScope(scope, () => invoke(payload, context, started, deadline));
+  };
+
+  async function invoke(
+    payload: Buffer,
+    context: FcContext,
+    started: number,
+    deadline: number | undefined,
+  ): Promise<HandlerResult> {
+    let notice: LifecycleNotice | undefined;
+    const actions = recordActions();
+    const fields = () => ({
+      handler: NAME,
+      requestId: context.requestId,
+      eventId: notice?.deliveryId,
+      type: 'ess:LifecycleHook:ScaleIn (MNS)',
+      instanceId: notice?.instanceIds.join(','),
+      region: context.region,
+    });
+    try {
+      if (config === undefined) throw configError ?? new ConfigurationError('configuration missing');
+      notice = parseNotification(payload);
+      assertOwn(notice, context);
+      const store = createOssClient({
+        bucket: config.archiveBucket,
+        region: context.region,
+        credentials: context.credentials,
+        endpoint: config.endpoints.oss,
+      });
+      const deps = buildDeps(
+        config,
+        context,
+        { store, now, region: context.region, actions },
+        // Without a timeout in the context (tests), one minute: the default function timeout.
+        { deadline: deadline ?? started + 60_000, sleep, pollIntervalMs: options.pollIntervalMs },
+      );
+      const result = await handle(notice, deps);
+      const level = result.warning === undefined ? ('info' as const) : ('warn' as const);
+      logOutcome(sink, { level, ...fields(), outcome: result.outcome, durationMs: now() - started }, result);
+      sink(formatLedgerLine(ledgerRecord(NAME, notice.deliveryId, actions, result, now() - started)));
+      return result;
+    } catch (error) {
+      writeLog(sink, { level: 'error', ...fields(), durationMs: now() - started, ...errorFields(error) });
+      sink(formatLedgerLine(ledgerRecord(NAME, notice?.deliveryId ?? '-', actions, error, now() - started)));
+      throw error;
+    }
+  }
+}
+
+/** FC entry point (`index.handler`). */
+export const handler = createScaleInHookHandler(process.env);
