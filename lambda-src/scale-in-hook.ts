@@ -2,8 +2,10 @@ import { LIFECYCLE_RESULTS, type LifecycleResult, SCALE_IN_HOOK_ENV } from '../c
 import { idPattern } from '../contract/ids';
 import { formatLedgerLine } from '../contract/ledger';
 import { recordActions } from './commons/actions';
+import { systemClock } from './commons/clock';
 import { type CommonConfig, type Env, loadCommonConfig, readInteger } from './commons/config';
 import type { FcContext, HandlerResult } from './commons/context';
+import { type DrainDeps, type DrainSettings, drainInstance, loadDrainSettings } from './commons/drain';
 import { ecsApiFor } from './commons/ecs-api';
 import { ConfigurationError, ForeignEventError, PermanentError } from './commons/errors';
 import {
@@ -16,11 +18,11 @@ import {
   logOutcome,
 } from './commons/handler';
 import { consoleSink, writeLog } from './commons/logger';
-import { createRpcClient, ECS, ESS, SLB } from './commons/openapi';
+import { ALB, createRpcClient, ECS, ESS, NLB, SLB } from './commons/openapi';
 import { createOssClient } from './commons/oss';
-import { DISCOVERY_CONCURRENCY, mapPool } from './commons/pool';
 import { DEFAULT_RETRY_SCOPE, deadlineOf, type RetryScope, withRetryScope } from './commons/retry';
-import { MAX_BACKENDS_PER_CALL, type SlbApi, slbApi } from './commons/slb-api';
+import { serverGroupApi } from './commons/server-group-api';
+import { slbApi } from './commons/slb-api';
 import { lifecycleApi, snapshotApi } from './scale-in-hook/cloud';
 import { type DrainReport, handle, type ScaleInHookDeps, type ScaleInHookSettings } from './scale-in-hook/core';
 import { type LifecycleNotice, parseNotification } from './scale-in-hook/notification';
@@ -40,6 +42,8 @@ import { type LifecycleNotice, parseNotification } from './scale-in-hook/notific
 /** Settings of this function. */
 export interface ScaleInHookConfig extends CommonConfig {
   readonly hook: ScaleInHookSettings;
+  /** How the instance is drained: spot-drain's settings (`spotDrain.*`), passed through the same variables. */
+  readonly drain: DrainSettings;
 }
 
 const SCALING_GROUP_ID = idPattern('scalingGroup');
@@ -74,6 +78,7 @@ export function loadConfig(env: Env): ScaleInHookConfig {
   const retention = env[ENV.snapshotRetentionDays];
   return {
     ...loadCommonConfig(env),
+    drain: loadDrainSettings(env),
     hook: {
       scalingGroupIds: ids,
       defaultResult: result as LifecycleResult,
@@ -89,30 +94,24 @@ export function loadConfig(env: Env): ScaleInHookConfig {
 }
 
 /**
- * The drain wired for now: removal from every classic SLB vServer group that holds the instance (spot-drain's
- * discovery and removal: DescribeLoadBalancers by ServerId, DescribeVServerGroups, DescribeVServerGroupAttribute,
- * RemoveVServerGroupBackendServers). RemoveVServerGroupBackendServers ignores servers that are not in the group
- * (https://api.alibabacloud.com/document/Slb/2014-05-15/RemoveVServerGroupBackendServers), so a group ESS already
- * detached the instance from is harmless. To be replaced by the shared `drainInstance` (weight 0, wait, remove; CLB,
- * ALB and NLB) of lambda-src/commons/drain.ts.
+ * The drain of the instance: the shared graceful drain (commons/drain.ts: weight 0 in every CLB, ALB and NLB group
+ * that holds it, one wait of `spotDrain.drainSeconds`, removal), with spot-drain's group restrictions. ESS detaches the
+ * instance from the groups attached to the scaling group itself; the drain tolerates an instance already gone there.
  */
-export function clbRemoval(slb: SlbApi, actions: BaseDeps['actions']): (instanceId: string) => Promise<DrainReport> {
+export function hookDrain(deps: DrainDeps, settings: DrainSettings): (instanceId: string) => Promise<DrainReport> {
   return async (instanceId) => {
-    const loadBalancerIds = await slb.loadBalancersWithServer(instanceId);
-    const groups = [
-      ...new Set((await mapPool(loadBalancerIds, DISCOVERY_CONCURRENCY, (id) => slb.vServerGroupIds(id))).flat()),
-    ];
-    const removedFrom: string[] = [];
-    for (const groupId of groups) {
-      const mine = (await slb.vServerGroupBackends(groupId)).filter((s) => s.serverId === instanceId);
-      for (let i = 0; i < mine.length; i += MAX_BACKENDS_PER_CALL) {
-        await actions.mutate('RemoveVServerGroupBackendServers', `${groupId}/${instanceId}`, () =>
-          slb.removeVServerGroupBackends(groupId, mine.slice(i, i + MAX_BACKENDS_PER_CALL)),
-        );
-      }
-      if (mine.length > 0) removedFrom.push(groupId);
-    }
-    return { removedFrom };
+    const report = await drainInstance(instanceId, deps, {
+      drainSeconds: settings.drainSeconds,
+      restrict: {
+        vServerGroupIds: settings.vServerGroupIds,
+        albServerGroupIds: settings.albServerGroupIds,
+        nlbServerGroupIds: settings.nlbServerGroupIds,
+      },
+    });
+    return {
+      drainedFrom: report.groups.map((group) => `${group.kind}:${group.id}`),
+      waitedMs: report.waitedMs,
+    };
   };
 }
 
@@ -133,13 +132,23 @@ export function buildDeps(
     lifecycle: lifecycleApi(rpc(ESS, config.endpoints.ess), context.region),
     snapshots: snapshotApi(rpc(ECS, config.endpoints.ecs), context.region),
     disksOf: (instanceId) => ecs.disksOf(instanceId),
-    drain: clbRemoval(slbApi(rpc(SLB, config.endpoints.slb), context.region), base.actions),
+    drain: hookDrain(
+      {
+        slb: slbApi(rpc(SLB, config.endpoints.slb), context.region),
+        alb: serverGroupApi('alb', rpc(ALB, config.endpoints.alb), context.region),
+        nlb: serverGroupApi('nlb', rpc(NLB, config.endpoints.nlb), context.region),
+        actions: base.actions,
+        sleep: extra.sleep,
+        now: base.now,
+      },
+      config.drain,
+    ),
   };
 }
 
 /** Test seams of {@link createScaleInHookHandler}. */
 export interface ScaleInHookOptions extends HandlerOptions {
-  /** Waits between snapshot polls. @default setTimeout */
+  /** Waits (the drain, between snapshot polls). @default the system clock's sleep (commons/clock.ts) */
   readonly sleep?: (ms: number) => Promise<void>;
   /** @default 15000 */
   readonly pollIntervalMs?: number;
@@ -170,7 +179,8 @@ function assertOwn(notice: LifecycleNotice, context: FcContext): void {
 export function createScaleInHookHandler(env: Env, options: ScaleInHookOptions = {}): FcHandler {
   const sink = options.log ?? consoleSink;
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  // The system clock: a real wait in FC, a simulated one when replay installed it (commons/clock.ts).
+  const sleep = options.sleep ?? systemClock.sleep;
   const { config, configError } = loadAtContainerStart(NAME, () => loadConfig(env), sink);
 
   return (payload, context) => {

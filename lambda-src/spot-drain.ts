@@ -1,11 +1,8 @@
-import { DRAIN_SECONDS, SPOT_DRAIN_ENV } from '../contract/env/spot-drain';
-import { type IdKind, idPattern } from '../contract/ids';
 import { systemClock } from './commons/clock';
-import { type CommonConfig, type Env, loadCommonConfig, readInteger } from './commons/config';
+import { type CommonConfig, type Env, loadCommonConfig } from './commons/config';
 import type { HandlerResult, JsonValue } from './commons/context';
-import { type DrainDeps, drainInstance } from './commons/drain';
+import { type DrainDeps, type DrainSettings, drainInstance, loadDrainSettings } from './commons/drain';
 import type { PreemptibleInstanceInterruptionEvent } from './commons/envelope';
-import { ConfigurationError } from './commons/errors';
 import { type BaseDeps, createFcHandler, type HandlerSpec } from './commons/handler';
 import { ALB, createRpcClient, NLB, SLB } from './commons/openapi';
 import { serverGroupApi } from './commons/server-group-api';
@@ -18,17 +15,8 @@ import { slbApi } from './commons/slb-api';
  * flight can finish (seed scenario 3).
  */
 
-/** Settings of this function. */
-export interface SpotDrainConfig extends CommonConfig {
-  /** `SPOT_DRAIN_ENV.vServerGroupIds`; empty = discover the CLB groups (vServer and default). */
-  readonly vServerGroupIds: readonly string[];
-  /** `SPOT_DRAIN_ENV.albServerGroupIds`; empty = every ALB server group of the region. */
-  readonly albServerGroupIds: readonly string[];
-  /** `SPOT_DRAIN_ENV.nlbServerGroupIds`; empty = every NLB server group of the region. */
-  readonly nlbServerGroupIds: readonly string[];
-  /** `SPOT_DRAIN_ENV.drainSeconds`. @default 60 */
-  readonly drainSeconds: number;
-}
+/** Settings of this function: the common ones and the drain's (commons/drain.ts). */
+export interface SpotDrainConfig extends CommonConfig, DrainSettings {}
 
 /** Dependencies of {@link handle}. */
 export interface SpotDrainDeps extends BaseDeps, DrainDeps {
@@ -38,39 +26,9 @@ export interface SpotDrainDeps extends BaseDeps, DrainDeps {
   readonly drainSeconds: number;
 }
 
-function readIds(env: Env, name: string, kind: IdKind, example: string): string[] {
-  const raw = env[name] ?? '';
-  const ids = [
-    ...new Set(
-      raw
-        .split(',')
-        .map((id) => id.trim())
-        .filter((id) => id !== ''),
-    ),
-  ];
-  const pattern = idPattern(kind);
-  const bad = ids.find((id) => !pattern.test(id));
-  if (bad !== undefined) {
-    throw new ConfigurationError(
-      `environment variable "${name}": "${raw}" contains "${bad}", which is not ${kind === 'vServerGroup' ? 'a vServer group id' : 'a server group id'}; expected comma-separated ids like ${example}, or empty to discover groups`,
-    );
-  }
-  return ids;
-}
-
 /** Reads the environment of this function. */
 export function loadConfig(env: Env): SpotDrainConfig {
-  return {
-    ...loadCommonConfig(env),
-    vServerGroupIds: readIds(env, SPOT_DRAIN_ENV.vServerGroupIds, 'vServerGroup', 'rsp-bp1abc'),
-    albServerGroupIds: readIds(env, SPOT_DRAIN_ENV.albServerGroupIds, 'serverGroup', 'sgp-bp1abc'),
-    nlbServerGroupIds: readIds(env, SPOT_DRAIN_ENV.nlbServerGroupIds, 'serverGroup', 'sgp-bp1abc'),
-    drainSeconds: readInteger(env, SPOT_DRAIN_ENV.drainSeconds, DRAIN_SECONDS.default, {
-      min: DRAIN_SECONDS.min,
-      max: DRAIN_SECONDS.max,
-      why: 'the wait must end well within the ~5-minute notice before the instance is released',
-    }),
-  };
+  return { ...loadCommonConfig(env), ...loadDrainSettings(env) };
 }
 
 /** Core. */

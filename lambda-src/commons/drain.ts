@@ -1,4 +1,8 @@
+import { DRAIN_SECONDS, SPOT_DRAIN_ENV } from '../../contract/env/spot-drain';
+import { type IdKind, idPattern } from '../../contract/ids';
 import type { Actions } from './actions';
+import { type Env, readInteger } from './config';
+import { ConfigurationError } from './errors';
 import { DISCOVERY_CONCURRENCY, mapPool } from './pool';
 import { type RetryPolicy, retryScope, withBackoff } from './retry';
 import { type GroupServer, MAX_SERVERS_PER_UPDATE, type ServerGroupApi } from './server-group-api';
@@ -307,4 +311,50 @@ async function remove(instanceId: string, m: Membership, actions: Actions, slb: 
     }
   }
   return jobs;
+}
+
+/** The drain's settings, read from `SPOT_DRAIN_ENV` (contract/env/spot-drain.ts) by spot-drain and scale-in-hook. */
+export interface DrainSettings {
+  /** `SPOT_DRAIN_ENV.vServerGroupIds`; empty = discover the CLB groups (vServer and default). */
+  readonly vServerGroupIds: readonly string[];
+  /** `SPOT_DRAIN_ENV.albServerGroupIds`; empty = every ALB server group of the region. */
+  readonly albServerGroupIds: readonly string[];
+  /** `SPOT_DRAIN_ENV.nlbServerGroupIds`; empty = every NLB server group of the region. */
+  readonly nlbServerGroupIds: readonly string[];
+  /** `SPOT_DRAIN_ENV.drainSeconds`. @default 60 */
+  readonly drainSeconds: number;
+}
+
+function readIds(env: Env, name: string, kind: IdKind, example: string): string[] {
+  const raw = env[name] ?? '';
+  const ids = [
+    ...new Set(
+      raw
+        .split(',')
+        .map((id) => id.trim())
+        .filter((id) => id !== ''),
+    ),
+  ];
+  const pattern = idPattern(kind);
+  const bad = ids.find((id) => !pattern.test(id));
+  if (bad !== undefined) {
+    throw new ConfigurationError(
+      `environment variable "${name}": "${raw}" contains "${bad}", which is not ${kind === 'vServerGroup' ? 'a vServer group id' : 'a server group id'}; expected comma-separated ids like ${example}, or empty to discover groups`,
+    );
+  }
+  return ids;
+}
+
+/** Reads the drain's settings; throws a ConfigurationError naming the variable. */
+export function loadDrainSettings(env: Env): DrainSettings {
+  return {
+    vServerGroupIds: readIds(env, SPOT_DRAIN_ENV.vServerGroupIds, 'vServerGroup', 'rsp-bp1abc'),
+    albServerGroupIds: readIds(env, SPOT_DRAIN_ENV.albServerGroupIds, 'serverGroup', 'sgp-bp1abc'),
+    nlbServerGroupIds: readIds(env, SPOT_DRAIN_ENV.nlbServerGroupIds, 'serverGroup', 'sgp-bp1abc'),
+    drainSeconds: readInteger(env, SPOT_DRAIN_ENV.drainSeconds, DRAIN_SECONDS.default, {
+      min: DRAIN_SECONDS.min,
+      max: DRAIN_SECONDS.max,
+      why: 'the wait must end well within the ~5-minute notice before the instance is released',
+    }),
+  };
 }

@@ -1,9 +1,11 @@
 import { statePrefix } from '../../contract/archive';
 import { formatScaleInHookEnv } from '../../contract/env/scale-in-hook';
+import { formatSpotDrainEnv, SPOT_DRAIN_TIMEOUT_MARGIN_SECONDS } from '../../contract/env/spot-drain';
 import { prefixedName } from '../../contract/naming';
 import { ScaleInLifecycleHook } from '../constructs/lifecycle-hook';
 import { MnsTopic } from '../constructs/mns-topic';
 import { MnsTopicTrigger } from '../constructs/mns-topic-trigger';
+import { drainStatements } from './spot-drain';
 import type { AutomationUnit } from './unit';
 
 /**
@@ -19,7 +21,7 @@ export const scaleInHook: AutomationUnit = {
   kind: 'automation',
   name: 'scale-in-hook',
   id: 'ScaleInHook',
-  settings: ['autoScaling'],
+  settings: ['autoScaling', 'spotDrain'],
   plan: (region, feed) => {
     const { config } = region;
     const hook = config.autoScaling.scaleInHook;
@@ -37,21 +39,13 @@ export const scaleInHook: AutomationUnit = {
         },
         // Reads without resource-level permission.
         {
-          actions: [
-            'ecs:DescribeDisks',
-            'ecs:DescribeSnapshots',
-            'slb:DescribeLoadBalancers',
-            'slb:DescribeVServerGroups',
-            'slb:DescribeVServerGroupAttribute',
-          ],
+          actions: ['ecs:DescribeDisks', 'ecs:DescribeSnapshots'],
           resources: ['*'],
         },
         // CreateSnapshot is authorized on the disk and the new snapshot (ECS RAM reference).
         { actions: ['ecs:CreateSnapshot'], resources: [region.arn('ecs', 'disk/*'), region.arn('ecs', 'snapshot/*')] },
-        {
-          actions: ['slb:RemoveVServerGroupBackendServers'],
-          resources: [region.arn('slb', 'loadbalancer/*'), region.arn('ecs', 'instance/*')],
-        },
+        // The drain is spot-drain's (weight 0, wait, removal on CLB, ALB and NLB), with its settings.
+        ...drainStatements(region),
         // The resource type ESS authorizes the lifecycle action calls on is not documented (UNCONFIRMED; its docs
         // grant them on "*"): every ESS resource of this account in this region, not "*".
         {
@@ -59,14 +53,18 @@ export const scaleInHook: AutomationUnit = {
           resources: [region.arn('ess', '*')],
         },
       ],
-      environment: formatScaleInHookEnv({
-        scalingGroupIds: groupIds,
-        defaultResult: hook.defaultResult,
-        heartbeatTimeoutSeconds: hook.heartbeatTimeoutSeconds,
-        snapshotDataDisks: hook.snapshotDataDisks,
-        snapshotRetentionDays: hook.snapshotRetentionDays,
-        maxWaitMinutes: hook.maxWaitMinutes,
-      }),
+      environment: {
+        ...formatSpotDrainEnv(config.spotDrain),
+        ...formatScaleInHookEnv({
+          scalingGroupIds: groupIds,
+          defaultResult: hook.defaultResult,
+          heartbeatTimeoutSeconds: hook.heartbeatTimeoutSeconds,
+          snapshotDataDisks: hook.snapshotDataDisks,
+          snapshotRetentionDays: hook.snapshotRetentionDays,
+          maxWaitMinutes: hook.maxWaitMinutes,
+        }),
+      },
+      minTimeoutSeconds: config.spotDrain.drainSeconds + SPOT_DRAIN_TIMEOUT_MARGIN_SECONDS,
       afterDeploy: (handler) => {
         const { stack } = region;
         const topic = new MnsTopic(stack, 'ScaleInHookTopic', {

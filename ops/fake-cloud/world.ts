@@ -224,6 +224,8 @@ const stackGroupSchema = object({
   operations: listOf(stackGroupOperationSchema).default(() => []),
   /** A drift detection answers RUNNING this many times before it completes. @default 1 */
   driftPollsUntilDone: integer(0, 1000).optional(),
+});
+
 /** Lifecycle action statuses (`LifecycleActionStatus` of DescribeLifecycleActions). */
 export const LIFECYCLE_ACTION_STATUSES = ['Pending', 'Timeout', 'Completed'] as const;
 

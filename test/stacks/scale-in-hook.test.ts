@@ -51,6 +51,9 @@ describe('scale-in-hook stack', () => {
     >;
     assert.match(JSON.stringify(fn.AsyncConfiguration), /ScaleInHookDeadLetterQueue/);
     assert.equal((fn.EnvironmentVariables as Record<string, string>).HOOK_SCALING_GROUP_IDS, GROUP);
+    // The drain is spot-drain's, with its settings: drainSeconds 60 by default, so the timeout is at least 90 s.
+    assert.equal((fn.EnvironmentVariables as Record<string, string>).DRAIN_SECONDS, '60');
+    assert.ok((fn.Timeout as number) >= 90);
     assert.ok(resourcesOfType(template, 'ALIYUN::MNS::Queue').ScaleInHookDeadLetterQueue);
   });
 
@@ -61,6 +64,13 @@ describe('scale-in-hook stack', () => {
 
     assert.match(text('ScaleInHookFunctionRole'), /ess:CompleteLifecycleAction/);
     assert.match(text('ScaleInHookFunctionRole'), /ecs:CreateSnapshot/);
+    for (const action of [
+      'slb:SetVServerGroupAttribute',
+      'alb:UpdateServerGroupServersAttribute',
+      'nlb:RemoveServersFromServerGroup',
+    ]) {
+      assert.match(text('ScaleInHookFunctionRole'), new RegExp(action));
+    }
     const invoker = text('ScaleInHookTriggerRole');
     assert.match(invoker, /mns\.aliyuncs\.com/);
     assert.match(invoker, /"fc:InvokeFunction"\]/);
