@@ -9,9 +9,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AssemblyError, readAssembly } from '../lib/assembly';
 import { routingMermaidMarkdown } from '../lib/patterns/mermaid';
-import { type ReportStack, routedTypes, rulesReport } from '../lib/patterns/routing';
+import { namePrefix, type ReportStack, routedTypes, rulesReport } from '../lib/patterns/routing';
 import { reportStackOf } from '../lib/patterns/routing-graph';
 import { defineTool, runMain, ToolFailure, UsageError } from '../ops/cli';
+
+/** Re-exported: the prefix cut from rule names in the report (lib/patterns/routing). */
+export { namePrefix };
 
 /**
  * The rules of every stack of the assembly in `dir`, read with the one assembly reader (lib/assembly).
@@ -23,14 +26,6 @@ export function readRules(dir: string): ReportStack[] {
     throw new ToolFailure(`no cloud assembly in ${dir}: run "npm run synth" first, or pass --assembly <dir>`);
   }
   return readAssembly(dir).stacks.map((stack) => reportStackOf(stack.name, stack.template));
-}
-
-/** The longest common prefix of the names that ends with "-" (empty for fewer than two names). */
-export function namePrefix(names: readonly string[]): string {
-  if (names.length < 2) return '';
-  let prefix = names[0];
-  for (const name of names) while (!name.startsWith(prefix)) prefix = prefix.slice(0, -1);
-  return prefix.slice(0, prefix.lastIndexOf('-') + 1);
 }
 
 /** The `--json` output: per stack, per rule, the catalogue types it routes and the fields it further filters on. */

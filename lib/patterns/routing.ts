@@ -112,3 +112,11 @@ export function rulesReport(stacks: readonly ReportStack[], commonPrefix = ''): 
   }
   return lines.join('\n');
 }
+
+/** The longest common prefix of the names that ends with "-" (empty for fewer than two names). */
+export function namePrefix(names: readonly string[]): string {
+  if (names.length < 2) return '';
+  let prefix = names[0];
+  for (const name of names) while (!name.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  return prefix.slice(0, prefix.lastIndexOf('-') + 1);
+}
