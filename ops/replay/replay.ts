@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { PatternIndex } from '../../lib/patterns/matcher';
 import { FakeCloud, type World } from '../fake-cloud';
 import type { AssemblyRule, AssemblyStack, AssemblyTarget } from './assembly';
+import { deadLetterOf, enqueueDeadLetter } from './dead-letters';
 import { EventFileError } from './errors';
 import { parseEventText } from './event-format';
 import type { EventInput } from './inputs';
@@ -233,6 +234,10 @@ async function deliver(
   } else {
     result = await invokeFunction(fn, target, stack, eventJson, cloud, containers);
     logHandlerLines(cloud, stack, target.functionName ?? name, result.logs);
+  }
+  if (result.outcome === 'dead-lettered') {
+    const letter = deadLetterOf(stack, target, fn, eventJson, { ...result, accountId: cloud.world.accountId });
+    if (letter !== undefined) enqueueDeadLetter(cloud, letter);
   }
   return { report: { ...base, target: { type: target.type, function: name }, ...pick(result) }, result };
 }
