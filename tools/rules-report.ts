@@ -7,10 +7,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AssemblyError, readAssembly } from '../lib/assembly';
+import { AssemblyError, readAssembly, reportStackOf } from '../lib/assembly';
 import { routingMermaidMarkdown } from '../lib/patterns/mermaid';
 import { namePrefix, type ReportStack, routedTypes, rulesReport } from '../lib/patterns/routing';
-import { reportStackOf } from '../lib/patterns/routing-graph';
 import { defineTool, runMain, ToolFailure, UsageError } from '../ops/cli';
 
 /** Re-exported: the prefix cut from rule names in the report (lib/patterns/routing). */

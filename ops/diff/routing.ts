@@ -1,6 +1,6 @@
+import { reportStackOf } from '../../lib/assembly';
 import { routingKey, routingMermaidMarkdown } from '../../lib/patterns/mermaid';
 import { namePrefix } from '../../lib/patterns/routing';
-import { reportStackOf } from '../../lib/patterns/routing-graph';
 import type { AssemblyTemplates } from './assembly';
 
 /**

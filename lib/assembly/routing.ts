@@ -1,6 +1,6 @@
-import type { RosTemplate, TemplateResource } from '../assembly/template';
 import { UNCATALOGUED_METADATA_KEY } from '../constructs/event-rule';
-import type { ReportStack, ReportTarget } from './routing';
+import type { ReportStack, ReportTarget } from '../patterns/routing';
+import type { RosTemplate, TemplateResource } from './template';
 
 /**
  * Reads the routing of one synthesized region template: its `ALIYUN::EventBridge::Rule`s with their patterns and
