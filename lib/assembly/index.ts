@@ -7,4 +7,5 @@ export {
   STACK_GROUP_TYPE,
   STACK_REGION_PARAMETER,
 } from './read';
+export { reportStackOf } from './routing';
 export { type RosTemplate, resourceStrings, type TemplateResource } from './template';

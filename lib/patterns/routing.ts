@@ -44,12 +44,24 @@ export function routedTypes(pattern: unknown): TypeRoute[] {
   return [...routed.values()];
 }
 
+/** One target of a rule, as the routing picture needs it. */
+export interface ReportTarget {
+  /** The target `Type`: `acs.fc.function`, `acs.mns.queue`, `acs.sls`, … */
+  readonly type: string;
+  /** The function name (the automation) of an `acs.fc.function` target. */
+  readonly automation?: string;
+  /** The name of the target's dead-letter queue, when it has one. */
+  readonly deadLetterQueue?: string;
+}
+
 /** One rule of one region stack, as the report needs it. */
 export interface ReportRule {
   readonly name: string;
   readonly pattern: unknown;
   /** Uncatalogued types the rule accepts through the escape hatch. */
   readonly uncatalogued?: readonly string[];
+  /** Its targets; the Markdown matrix ignores them, the Mermaid picture draws them. @default - none */
+  readonly targets?: readonly ReportTarget[];
 }
 
 /** One region stack. */
@@ -99,4 +111,12 @@ export function rulesReport(stacks: readonly ReportStack[], commonPrefix = ''): 
     );
   }
   return lines.join('\n');
+}
+
+/** The longest common prefix of the names that ends with "-" (empty for fewer than two names). */
+export function namePrefix(names: readonly string[]): string {
+  if (names.length < 2) return '';
+  let prefix = names[0];
+  for (const name of names) while (!name.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  return prefix.slice(0, prefix.lastIndexOf('-') + 1);
 }

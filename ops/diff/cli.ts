@@ -4,6 +4,7 @@ import { AssemblyError, readAssembly } from './assembly';
 import { compareAssemblies } from './compare';
 import { FAIL_EXIT_CODE, FAIL_ON_VALUES, type FailOn, failingChanges } from './fail-on';
 import { renderMarkdown } from './markdown';
+import { changedRouting } from './routing';
 
 /**
  * The npm script that runs this CLI, as package.json declares it (`"diff": "tsx tools/diff.ts"`). The workflow
@@ -12,11 +13,11 @@ import { renderMarkdown } from './markdown';
 export const DIFF_SCRIPT = { name: 'diff', command: 'tsx tools/diff.ts' } as const;
 
 /** The report formats of `--format`. */
-export const FORMATS = ['markdown', 'json'] as const;
+export const FORMATS = ['markdown', 'json', 'routing'] as const;
 
 /** Usage of `npm run diff`, after `npm run diff --`. */
 export const USAGE =
-  '--base <cdk.out> [--head <cdk.out>] [--format markdown|json | --json] [--fail-on replace|delete|any|never]';
+  '--base <cdk.out> [--head <cdk.out>] [--format markdown|json|routing | --json] [--fail-on replace|delete|any|never]';
 
 /** What the diff tool needs besides the command line, so that tests run it in-process. */
 export interface DiffDeps {
@@ -56,6 +57,7 @@ export function createDiffTool(deps: DiffDeps): ToolSpec {
       'npm run diff -- --base cdk.out.base',
       'npm run diff -- --base cdk.out.base --head cdk.out --format json',
       'npm run diff -- --base cdk.out.base --head cdk.out --fail-on replace',
+      'npm run diff -- --base cdk.out.base --head cdk.out --format routing',
     ],
     json: true,
     notes:
@@ -65,7 +67,11 @@ export function createDiffTool(deps: DiffDeps): ToolSpec {
       command
         .option('--base <dir>', 'the cloud assembly before the change (required)')
         .option('--head <dir>', 'the cloud assembly after the change (default: synthesize the working tree)')
-        .option('--format <format>', 'markdown or json (default: markdown)')
+        .option(
+          '--format <format>',
+          'markdown, json, or routing (the Mermaid pictures of the regions whose routing changed; nothing when none ' +
+            'did) (default: markdown)',
+        )
         .option(
           '--fail-on <what>',
           'replace, delete, any or never: exit 2 when a change is that risky (default: never)',
@@ -86,6 +92,7 @@ export function createDiffTool(deps: DiffDeps): ToolSpec {
       const head = readAssembly(options.head === undefined ? deps.synthHead() : path.resolve(cwd, options.head));
       const comparison = compareAssemblies(base, head);
       if (options.format === 'json') context.printJson(comparison.report);
+      else if (options.format === 'routing') context.io.stdout(changedRouting(base, head));
       else context.io.stdout(renderMarkdown(comparison));
       const failing = failingChanges(comparison.report, options.failOn);
       if (failing.length === 0) return 0;

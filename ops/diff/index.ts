@@ -25,5 +25,6 @@ export type {
   StatefulAtRisk,
 } from './model';
 export { REPLACEMENT_PROPERTIES, replacementSource } from './replacement-properties';
+export { changedRouting } from './routing';
 export { STATEFUL_TYPES } from './stateful-types';
 export { displayLines, unifiedDiff } from './unified';

@@ -66,6 +66,11 @@ export class FakeMns implements FakeHttpService {
     return messageId;
   }
 
+  /** The names of the queues, sorted (the replay store keeps their messages). */
+  queueNames(): string[] {
+    return [...this.queues.keys()].sort();
+  }
+
   /** The bodies still in a queue, visible or not (tests). */
   bodies(queueName: string): string[] {
     return this.queue(queueName).messages.map((m) => m.body);

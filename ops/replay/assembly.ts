@@ -32,6 +32,8 @@ export interface AssemblyTarget {
   /** `EXPONENTIAL_DECAY_RETRY` | `BACKOFF_RETRY` | undefined. */
   readonly pushRetryStrategy?: string;
   readonly hasDeadLetterQueue: boolean;
+  /** `QueueName` of the target's dead-letter queue, when it is a queue of the stack (or a literal ARN). */
+  readonly deadLetterQueue?: string;
 }
 
 /** An `ALIYUN::EventBridge::Rule` of the default bus. */
@@ -56,6 +58,8 @@ export interface AssemblyFunction {
   readonly maxAsyncRetryAttempts?: number;
   /** `AsyncConfiguration.Destination.OnFailure` is set. */
   readonly hasFailureDestination: boolean;
+  /** `QueueName` of the MNS queue `OnFailure` points at, when it is a queue of the stack. */
+  readonly failureQueue?: string;
 }
 
 /** One region stack, as replay interprets it. */
@@ -122,7 +126,7 @@ function interpretStack(stack: CloudAssemblyStack, codeFolder: CodeFolder): Asse
     if (resource.Type === 'ALIYUN::EventBridge::Rule') {
       // Only the default bus receives the events ECS publishes; a disabled rule matches nothing.
       if ((props.EventBusName ?? 'default') !== 'default' || props.Status === 'DISABLE') continue;
-      rules.push(readRule(logicalId, props, where));
+      rules.push(readRule(logicalId, props, where, resources));
     } else if (resource.Type === 'ALIYUN::FC::Function') {
       functions.push(readFunction(props, where, codeFolder, (id) => typeOf(id) === 'ALIYUN::FC::Service', resources));
     }
@@ -130,7 +134,35 @@ function interpretStack(stack: CloudAssemblyStack, codeFolder: CodeFolder): Asse
   return { name, region, rules, functions, resources };
 }
 
-function readRule(logicalId: string, props: Json, where: string): AssemblyRule {
+/**
+ * The `QueueName` of the `ALIYUN::MNS::Queue` an ARN value refers to: a `Fn::GetAtt` of the queue, possibly inside a
+ * `Fn::Join` (FC's destination form `<queue ARN>/messages`), or the name in a literal `…/queues/<name>[/messages]`.
+ */
+export function queueNameOf(value: unknown, resources: Readonly<Record<string, TemplateResource>>): string | undefined {
+  if (typeof value === 'string') return /\/queues\/([^/]+)/.exec(value)?.[1];
+  if (!isRecord(value)) return undefined;
+  const getAtt = value['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') {
+    const queue = resources[getAtt[0]];
+    const name = queue?.Type === 'ALIYUN::MNS::Queue' ? queue.Properties?.QueueName : undefined;
+    return typeof name === 'string' ? name : undefined;
+  }
+  const join = value['Fn::Join'];
+  if (Array.isArray(join) && Array.isArray(join[1])) {
+    for (const part of join[1] as unknown[]) {
+      const name = typeof part === 'string' ? undefined : queueNameOf(part, resources);
+      if (name !== undefined) return name;
+    }
+  }
+  return undefined;
+}
+
+function readRule(
+  logicalId: string,
+  props: Json,
+  where: string,
+  resources: Readonly<Record<string, TemplateResource>>,
+): AssemblyRule {
   if (typeof props.RuleName !== 'string') throw new AssemblyError(`${where}: RuleName is not a string`);
   let pattern = props.FilterPattern;
   if (typeof pattern === 'string') {
@@ -157,6 +189,7 @@ function readRule(logicalId: string, props: Json, where: string): AssemblyRule {
       bodyForm: typeof form === 'string' ? form : undefined,
       pushRetryStrategy: typeof t.PushRetryStrategy === 'string' ? t.PushRetryStrategy : undefined,
       hasDeadLetterQueue: isRecord(t.DeadLetterQueue) && t.DeadLetterQueue.Arn !== undefined,
+      deadLetterQueue: isRecord(t.DeadLetterQueue) ? queueNameOf(t.DeadLetterQueue.Arn, resources) : undefined,
     };
   });
   return { logicalId, ruleName: props.RuleName, pattern, targets };
@@ -206,6 +239,7 @@ function readFunction(
     environment: isRecord(props.EnvironmentVariables) ? props.EnvironmentVariables : {},
     maxAsyncRetryAttempts: typeof async?.MaxAsyncRetryAttempts === 'number' ? async.MaxAsyncRetryAttempts : undefined,
     hasFailureDestination: destination?.OnFailure !== undefined,
+    failureQueue: queueNameOf(destination?.OnFailure, resources),
   };
 }
 

@@ -199,7 +199,8 @@ export function createReplayTool(options: { readonly cwd?: string } = {}): ToolS
     notes:
       'Folders are read recursively (*.json, following symbolic links). A list file holds one path per line (blank ' +
       'lines and # comments skipped), relative to the current folder.\n' +
-      'The fake SLS logs (events and handler lines, ledger records included) and archive bucket are left in --store ' +
+      'The fake SLS logs (events and handler lines, ledger records included), archive bucket and dead letters are ' +
+      'left in --store ' +
       'for npm run trace -- --store <dir>.\n' +
       'Exit codes: 0 every event replayed and every delivery ok; 1 an event file or a delivery failed, or the ' +
       'assembly or world file cannot be used; 2 a usage error.',

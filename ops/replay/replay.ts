@@ -3,6 +3,7 @@ import { type LedgerRecord, parseLedgerLine } from '../../contract/ledger';
 import { PatternIndex } from '../../lib/patterns/matcher';
 import { FakeCloud, type FakeThrottle, type World } from '../fake-cloud';
 import type { AssemblyRule, AssemblyStack, AssemblyTarget } from './assembly';
+import { deadLetterOf, enqueueDeadLetter } from './dead-letters';
 import { EventFileError } from './errors';
 import { parseEventText } from './event-format';
 import type { EventInput } from './inputs';
@@ -251,6 +252,10 @@ async function deliver(
   } else {
     result = await invokeFunction(fn, target, stack, eventJson, cloud, containers, clock);
     logHandlerLines(cloud, stack, target.functionName ?? name, result.logs);
+  }
+  if (result.outcome === 'dead-lettered') {
+    const letter = deadLetterOf(stack, target, fn, eventJson, { ...result, accountId: cloud.world.accountId });
+    if (letter !== undefined) enqueueDeadLetter(cloud, letter);
   }
   return { report: { ...base, target: { type: target.type, function: name }, ...pick(result) }, result };
 }

@@ -31,6 +31,11 @@ export interface ReplayStoreFile {
   readonly sls: FakeSlsState;
   /** The archive bucket's objects, key -> body. */
   readonly archive: Readonly<Record<string, string>>;
+  /**
+   * The bodies left in the region's dead-letter queues (fake MNS), queue name -> bodies, oldest first.
+   * @default - none (a store written before dead letters were kept)
+   */
+  readonly deadLetters?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** The default folder: `<assembly>/replay-store`. */
@@ -102,6 +107,10 @@ export function writeReplayStore(
     const project = replayProject(stack, cloud.world.accountId);
     const archiveBucket = replayArchiveBucket(stack);
     const state = cloud.sls.state();
+    const queueNames = new Set<string>([
+      ...stack.rules.flatMap((r) => r.targets.flatMap((t) => t.deadLetterQueue ?? [])),
+      ...stack.functions.flatMap((f) => f.failureQueue ?? []),
+    ]);
     const file: ReplayStoreFile = {
       stack: stack.name,
       region: stack.region,
@@ -113,6 +122,12 @@ export function writeReplayStore(
       },
       archive: Object.fromEntries(
         cloud.listKeys(archiveBucket).map((key) => [key, cloud.getObject(archiveBucket, key) ?? '']),
+      ),
+      deadLetters: Object.fromEntries(
+        cloud.mns
+          .queueNames()
+          .filter((queue) => queueNames.has(queue))
+          .map((queue) => [queue, cloud.mns.bodies(queue)]),
       ),
     };
     fs.writeFileSync(path.join(dir, `${stack.name}.json`), `${JSON.stringify(file)}\n`);
@@ -155,7 +170,8 @@ export function readReplayStore(dir: string): ReplayStoreFile[] {
       typeof v.archiveBucket !== 'string' ||
       typeof v.accountId !== 'string' ||
       typeof v.sls?.logstores !== 'object' ||
-      typeof v.archive !== 'object'
+      typeof v.archive !== 'object' ||
+      (v.deadLetters !== undefined && (typeof v.deadLetters !== 'object' || v.deadLetters === null))
     ) {
       throw new ReplayStoreError(
         `replay store file ${file} is not one replay writes (needs stack, region, accountId, project, archiveBucket, sls, archive)`,

@@ -25,9 +25,41 @@ import {
   staticCredentials,
 } from '../drill/cloud';
 import { FakeCloud, TEST_CREDENTIALS } from '../fake-cloud';
+import { createDeadLetterQueue, QueueError } from '../redrive/clients';
+import { queueNameOf } from '../replay/assembly';
 import { ReplayStoreError, readReplayStore } from '../replay/store';
 import { createSlsReader, LogQueryError } from './sls-client';
-import { formatTimeline, type Timeline, type TimelineEvent, type TraceSubject, traceTimeline } from './trace';
+import {
+  DEAD_LETTER_PEEK_LIMIT,
+  formatTimeline,
+  type Timeline,
+  type TimelineEvent,
+  type TraceSubject,
+  traceTimeline,
+} from './trace';
+
+/**
+ * The names of the dead-letter queues of a stack: each rule target's `DeadLetterQueue.Arn` and each function's
+ * asynchronous `OnFailure` destination that is a queue of the stack, sorted.
+ */
+export function deadLetterQueueNames(template: RosTemplate): string[] {
+  const resources = template.Resources ?? {};
+  const names = new Set<string>();
+  for (const resource of Object.values(resources)) {
+    const props = resource.Properties ?? {};
+    if (resource.Type === 'ALIYUN::EventBridge::Rule' && Array.isArray(props.Targets)) {
+      for (const target of props.Targets as { DeadLetterQueue?: { Arn?: unknown } }[]) {
+        const name = queueNameOf(target?.DeadLetterQueue?.Arn, resources);
+        if (name !== undefined) names.add(name);
+      }
+    } else if (resource.Type === 'ALIYUN::FC::Function') {
+      const async = props.AsyncConfiguration as { Destination?: { OnFailure?: unknown } } | undefined;
+      const name = queueNameOf(async?.Destination?.OnFailure, resources);
+      if (name !== undefined) names.add(name);
+    }
+  }
+  return [...names].sort();
+}
 
 /** A duration such as `90s`, `30m`, `1h`, `7d`, in milliseconds; undefined when it is not one. */
 export function parseDuration(text: string): number | undefined {
@@ -84,7 +116,8 @@ export function createTraceTool(options: { readonly cwd?: string; readonly now?:
     name: 'trace',
     summary:
       'Prints one timeline of an event or an instance: the events (SLS events logstore, else the OSS archive), the ' +
-      'rules of the synthesized assembly that matched each, and each automation’s ledger record and outcome.',
+      'rules of the synthesized assembly that matched each, each automation’s ledger record and outcome, and any ' +
+      'dead-lettered copy in the dead-letter queues (peeked, not consumed).',
     usage:
       '(--event-id <id> | --instance <i-…>) [--since 24h] [--until <duration|ISO>] [--region R] [--store dir] [--json]',
     examples: [
@@ -94,9 +127,10 @@ export function createTraceTool(options: { readonly cwd?: string; readonly now?:
     json: true,
     notes:
       'Without --store, reads the cloud with the standard credential chain; the account id comes from STS unless ' +
-      `--account-id is given. ${ENDPOINT_ENV.sls} and ${ENDPOINT_ENV.oss} override the endpoints.\n` +
+      `--account-id is given. ${ENDPOINT_ENV.sls}, ${ENDPOINT_ENV.oss} and ${ENDPOINT_ENV.mns} override the endpoints.\n` +
+      `Dead letters: the first ${DEAD_LETTER_PEEK_LIMIT} messages of each dead-letter queue of the stack (MNS peek cannot page).\n` +
       'Exit codes: 0 a timeline was printed (possibly empty); 1 the assembly, store or cloud cannot be read; 2 a usage error.',
-    failures: [AssemblyError, ReplayStoreError, LogQueryError],
+    failures: [AssemblyError, ReplayStoreError, LogQueryError, QueueError],
     configure: (command) =>
       command
         .option('--event-id <id>', 'the event to trace (CloudEvent id)')
@@ -160,15 +194,29 @@ async function traceStore(
     try {
       cloud.sls.load(file.sls);
       for (const [key, body] of Object.entries(file.archive)) cloud.putObject(file.archiveBucket, key, body);
+      const template = templateOf(file.stack);
+      const queueNames = deadLetterQueueNames(template);
+      for (const name of queueNames) {
+        cloud.mns.createQueue(name);
+        for (const body of file.deadLetters?.[name] ?? []) cloud.mns.sendMessage(name, body);
+      }
       const credentials = staticCredentials(TEST_CREDENTIALS);
       const endpoint = new URL(cloud.url);
+      const clientOptions = { accountId: file.accountId, region: file.region, credentials, endpoint };
       const timeline = await traceTimeline(subject, {
         ...range,
-        template: templateOf(file.stack),
+        template,
         sources: {
           project: file.project,
           logs: createSlsReader({ region: file.region, credentials, endpoint }),
           archive: createArchiveReader({ bucket: file.archiveBucket, region: file.region, credentials, endpoint }),
+          // Through the same MNS client as against the cloud, so the local path tests the real one.
+          deadLetterQueues: await Promise.all(
+            queueNames.map(async (name) => ({
+              name,
+              queue: await createDeadLetterQueue({ ...clientOptions, queueName: name }),
+            })),
+          ),
         },
       });
       events.push(...timeline.events);
@@ -192,10 +240,18 @@ async function traceCloud(
   const accountId =
     args.accountId ??
     (await callerAccountId(createRpcCaller({ product: STS, region, credentials, endpoint: endpoints.sts })));
+  const template = templateOf(stackName(args.namePrefix, region));
+  const queueOptions = { accountId, region, credentials, endpoint: endpoints.mns };
   return traceTimeline(subject, {
     ...range,
-    template: templateOf(stackName(args.namePrefix, region)),
+    template,
     sources: {
+      deadLetterQueues: await Promise.all(
+        deadLetterQueueNames(template).map(async (name) => ({
+          name,
+          queue: await createDeadLetterQueue({ ...queueOptions, queueName: name }),
+        })),
+      ),
       project: logProjectName(args.namePrefix, accountId, region),
       logs: createSlsReader({ region, credentials, endpoint: endpoints.sls }),
       archive: createArchiveReader({

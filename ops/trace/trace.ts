@@ -10,14 +10,20 @@ import type { RosTemplate } from '../../lib/assembly';
 import { eventByIdQuery, eventLedgerQuery, instanceEventsQuery } from '../../lib/observability/queries';
 import { compilePattern } from '../../lib/patterns/matcher';
 import type { ArchiveReader } from '../drill/archive-reader';
+import type { DeadLetterQueue } from '../redrive/clients';
+import { parseDeadLetter } from '../redrive/dead-letter';
 import type { LogEntry, LogReader } from './sls-client';
 
 /**
  * The core of `npm run trace`: one timeline of what happened to an event or an instance. The events come from the
  * region's `events` logstore (or, where SLS has nothing, from the OSS archive); the rules that matched each event are
  * computed from the synthesized template with the local pattern matcher; each automation's ledger record comes from
- * the `functions` logstore (contract/ledger.ts).
+ * the `functions` logstore (contract/ledger.ts); dead-lettered copies of each event are peeked, without consuming
+ * them, from the automations' dead-letter queues (parsed as `npm run redrive` parses them).
  */
+
+/** MNS peeks at most 16 messages of a queue and cannot page (the same first ones come back each time). */
+export const DEAD_LETTER_PEEK_LIMIT = 16;
 
 /** What to trace: one event by id, or every event of one instance, in a time range. */
 export type TraceSubject = { readonly eventId: string } | { readonly instanceId: string };
@@ -29,6 +35,20 @@ export interface TraceSources {
   readonly project: string;
   /** The archive bucket, for events SLS has none of. @default - no fallback */
   readonly archive?: ArchiveReader;
+  /** The dead-letter queues to peek at, by name. @default - none */
+  readonly deadLetterQueues?: readonly { readonly name: string; readonly queue: Pick<DeadLetterQueue, 'peek'> }[];
+}
+
+/** A dead-lettered copy of an event, peeked at in a dead-letter queue (still there: nothing is consumed). */
+export interface TimelineDeadLetter {
+  readonly queue: string;
+  readonly messageId: string;
+  /** Who wrote it: `eventbridge` (a failed push) or `fc-failure` (the function failed after its retries). */
+  readonly kind: 'eventbridge' | 'fc-failure';
+  /** Why it failed, when the message says. */
+  readonly why?: string;
+  /** ISO time it was enqueued, when MNS says. */
+  readonly enqueuedAt?: string;
 }
 
 /** One automation's ledger record of an event. */
@@ -51,6 +71,8 @@ export interface TimelineEvent {
   readonly rules: readonly string[];
   /** Ledger records of the event, oldest first. */
   readonly actions: readonly TimelineAction[];
+  /** Its dead-lettered copies, by queue name then enqueue time. */
+  readonly deadLetters: readonly TimelineDeadLetter[];
 }
 
 /** The `--json` output. */
@@ -138,6 +160,7 @@ export async function traceTimeline(
     }
   }
   const rules = templateRules(options.template);
+  const deadLetters = await peekDeadLetters(sources.deadLetterQueues ?? []);
   const events: TimelineEvent[] = [];
   for (const { event, foundIn } of found) {
     const id = event.id as string;
@@ -161,10 +184,37 @@ export async function traceTimeline(
       foundIn,
       rules: rules.filter((rule) => rule.matches(event)).map((rule) => rule.name),
       actions,
+      deadLetters: deadLetters.get(id) ?? [],
     });
   }
   events.sort((a, b) => (a.time ?? '').localeCompare(b.time ?? ''));
   return { subject, from: options.from.toISOString(), to: options.to.toISOString(), events };
+}
+
+/** The dead letters of every queue, by event id; messages that name no event id are left out. */
+async function peekDeadLetters(
+  queues: NonNullable<TraceSources['deadLetterQueues']>,
+): Promise<Map<string, TimelineDeadLetter[]>> {
+  const byEvent = new Map<string, TimelineDeadLetter[]>();
+  for (const { name, queue } of [...queues].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const messages = await queue.peek(DEAD_LETTER_PEEK_LIMIT);
+    messages.sort((a, b) => (a.enqueueTime ?? 0) - (b.enqueueTime ?? 0));
+    for (const message of messages) {
+      const letter = parseDeadLetter(message.body);
+      const eventId = letter.summary.eventId;
+      if (letter.kind === 'unknown' || eventId === undefined) continue;
+      const list = byEvent.get(eventId) ?? [];
+      list.push({
+        queue: name,
+        messageId: message.messageId,
+        kind: letter.kind,
+        ...(letter.summary.why === undefined ? {} : { why: letter.summary.why }),
+        ...(message.enqueueTime === undefined ? {} : { enqueuedAt: new Date(message.enqueueTime).toISOString() }),
+      });
+      byEvent.set(eventId, list);
+    }
+  }
+  return byEvent;
 }
 
 /** The human timeline. */
@@ -184,6 +234,12 @@ export function formatTimeline(timeline: Timeline): string {
         `  ${action.automation}: ${action.decision} (${action.reason})${action.dryRun ? ' dry run' : ''}, ${action.durationMs} ms`,
       );
       for (const call of action.calls) lines.push(`    ${call.api} ${call.target}: ${call.result}`);
+    }
+    for (const letter of event.deadLetters) {
+      lines.push(
+        `  dead-lettered in ${letter.queue}: ${letter.kind} message ${letter.messageId}` +
+          `${letter.enqueuedAt === undefined ? '' : ` at ${letter.enqueuedAt}`}${letter.why === undefined ? '' : ` (${letter.why})`}`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;

@@ -68,7 +68,7 @@ describe('rulesReport', () => {
 });
 
 describe('readRules', () => {
-  test('reads the rules and their escape-hatch types from a synthesized assembly', () => {
+  test('reads the rules, their escape-hatch types and their targets with dead-letter queues from an assembly', () => {
     const app = testApp();
     const stack = new ros.Stack(app, 'ops-cn-hangzhou', {
       synthesizer: new ros.DefaultStackSynthesizer({ qualifier: 'test' }),
@@ -95,6 +95,7 @@ describe('readRules', () => {
         name: 'ops-new',
         pattern: { source: ['acs.ecs'], type: ['ecs:Instance:BrandNew'] },
         uncatalogued: ['ecs:Instance:BrandNew'],
+        targets: [{ type: 'https', deadLetterQueue: 'ops-new-dlq' }],
       },
     ]);
     assert.match(rulesReport([read]), /Uncatalogued types accepted: `ecs:Instance:BrandNew` \(ops-new\)\./);

@@ -189,6 +189,54 @@ describe('pull-request.yml', () => {
     assert.match(script, /createComment/);
   });
 
+  describe('routing pictures in the comment', () => {
+    const job = parsed.jobs.diff;
+    const routing = stepNamed(job, 'Routing pictures').run ?? '';
+    const body = stepNamed(job, 'Comment body').run ?? '';
+
+    /** Runs the Comment body step in a folder holding `files`; returns the comment it wrote. */
+    function comment(files: Record<string, string>): string {
+      const work = fs.mkdtempSync(path.join(os.tmpdir(), 'eeo-pr-comment-'));
+      for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(work, name), text);
+      const env = {
+        BASE_SHA: 'a'.repeat(40),
+        GITHUB_SHA: 'b'.repeat(40),
+        FAIL_ON: 'replace',
+        GITHUB_OUTPUT: path.join(work, 'output'),
+        GITHUB_STEP_SUMMARY: path.join(work, 'summary'),
+      };
+      const result = bash(body, work, env);
+      assert.equal(result.status, 0, result.output);
+      return fs.readFileSync(path.join(work, 'comment.md'), 'utf8');
+    }
+
+    test('writes the routing pictures with the diff tool after the diff, into routing.md', () => {
+      const steps = job.steps.map((s) => s.name);
+      assert.equal(
+        routing,
+        'npm run --silent diff -- --base cdk.out.base --head cdk.out --format routing > routing.md',
+      );
+      assert.ok(steps.indexOf('Routing pictures') > steps.indexOf('Diff'), JSON.stringify(steps));
+      assert.ok(steps.indexOf('Routing pictures') < steps.indexOf('Comment body'), JSON.stringify(steps));
+    });
+
+    test('puts the pictures into the comment ahead of the diff, where the 60000-character cut cannot drop them', () => {
+      const picture = '## Routing changed\n\n### s\n\n```mermaid\nflowchart LR\n```\n';
+
+      const text = comment({ 'routing.md': picture, 'diff.md': `${'x'.repeat(70000)}\n` });
+
+      assert.ok(text.includes(picture), text.slice(0, 500));
+      assert.ok(text.indexOf(picture) < text.indexOf('xxx'));
+    });
+
+    test('adds nothing about routing when routing.md is empty (the routing did not change)', () => {
+      const text = comment({ 'routing.md': '', 'diff.md': 'No changes.\n' });
+
+      assert.doesNotMatch(text, /mermaid|Routing/);
+      assert.match(text, /No changes\.\n$/);
+    });
+  });
+
   test('uses Node 20 with the npm cache', () => {
     for (const job of Object.values(parsed.jobs)) {
       for (const step of job.steps.filter((s) => s.uses?.startsWith('actions/setup-node@'))) {
