@@ -495,6 +495,28 @@ describe('redrive and the age limit', () => {
   });
 });
 
+describe('a redriven message that failed again', () => {
+  it("is judged by the event inside the old override, and re-wrapped only with this run's --max-age-hours", async () => {
+    const fake = await start();
+    const original = event('ev-old', new Date(Date.now() - 72 * HOUR_MS).toISOString());
+    fake.mns.sendMessage(
+      QUEUE,
+      failureRecord(JSON.stringify({ [REDRIVE_OVERRIDE_FIELD]: { maxEventAgeHours: 96 }, event: original })),
+    );
+
+    const listing = await run(fake, ['--dry-run', '--json']);
+    const { code } = await run(fake, ['--max-age-hours', '80']);
+
+    const [message] = (JSON.parse(listing.out) as RedriveReport).messages;
+    assert.deepEqual([message.eventId, message.stale, message.eventAgeHours], ['ev-old', true, 72]);
+    assert.equal(code, 0);
+    assert.deepEqual(JSON.parse(fake.functionCompute.invocations[0].payload), {
+      [REDRIVE_OVERRIDE_FIELD]: { maxEventAgeHours: 80 },
+      event: original,
+    });
+  });
+});
+
 describe('readAgeLimits', () => {
   it('reads the limit synth gives each function of the region, and none for automations without one', () => {
     const config = loadConfig({ regions: ['cn-hangzhou'], autoRestart: { maxEventAgeHours: 48 } });
