@@ -1,8 +1,10 @@
 import * as path from 'node:path';
 import { z } from 'zod';
+import { MAX_EVENT_AGE_HOURS } from '../../contract/env/safety';
 import { AssemblyError } from '../../lib/assembly';
 import { ConfigError } from '../../lib/config';
 import { ContextSourceError } from '../../lib/config/context';
+import { loadProjectConfig } from '../../lib/config/project';
 import { didYouMean } from '../../lib/private/did-you-mean';
 import { readAppFacts } from '../app-config';
 import {
@@ -34,6 +36,7 @@ import {
   resolveCredentials,
   STS,
 } from '../drill/cloud';
+import { type AgeLimits, readAgeLimits } from './age-limits';
 import { createDeadLetterQueue, createEventPublisher, createFunctionInvoker, QueueError } from './clients';
 import {
   DEFAULT_DESTINATION,
@@ -48,7 +51,7 @@ import {
 /** Usage, after `npm run redrive --`. */
 export const REDRIVE_USAGE =
   '--region R --queue <dlq> [--max N] [--to target|eventbridge] [--bus default] [--account-id N] ' +
-  '[--name-prefix P] [--dry-run] [--json]';
+  '[--name-prefix P] [--max-age-hours H] [--dry-run] [--json]';
 
 /** The checked command line. */
 export interface RedriveArgs {
@@ -61,9 +64,15 @@ export interface RedriveArgs {
   readonly namePrefix: string;
   /** The dead-letter queues of the region's stack in the synthesized assembly (empty without one). */
   readonly knownQueues: readonly string[];
+  /** The age limit of each automation of the region, from the configuration. */
+  readonly ageLimits: AgeLimits;
+  /** `--max-age-hours`: act on older events deliberately (see `RedriveRequest.maxAgeHours`). */
+  readonly maxAgeHours?: number;
   readonly dryRun: boolean;
   readonly json: boolean;
 }
+
+const MAX_AGE_ALLOWED = `must be a whole number of hours from 1 to ${MAX_EVENT_AGE_HOURS} (the dead-letter retention)`;
 
 /** The options of redrive, given the dead-letter queues the app has (for the messages); types inferred. */
 export function redriveOptionsSchema(knownQueues: readonly string[]) {
@@ -95,6 +104,12 @@ export function redriveOptionsSchema(knownQueues: readonly string[]) {
       .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,126}$/, 'is not an event bus name')
       .prefault('default'),
     namePrefix: z.string().regex(NAME_PREFIX, NAME_PREFIX_ALLOWED).optional(),
+    maxAgeHours: z
+      .string()
+      .regex(/^\d+$/, MAX_AGE_ALLOWED)
+      .transform(Number)
+      .pipe(z.number().min(1, MAX_AGE_ALLOWED).max(MAX_EVENT_AGE_HOURS, MAX_AGE_ALLOWED))
+      .optional(),
     accountId: accountIdOption,
     assembly: z.string().optional(),
     context: repeatableOption,
@@ -126,6 +141,14 @@ export function checkRedriveArgs(
   const parsed = options.parse(redriveOptionsSchema(known));
   const namePrefix = parsed.namePrefix ?? facts.namePrefix;
   if (!NAME_PREFIX.test(namePrefix)) throw new UsageError(`--name-prefix "${namePrefix}" ${NAME_PREFIX_ALLOWED}`);
+  if (parsed.maxAgeHours !== undefined && parsed.to === 'eventbridge') {
+    throw new UsageError(
+      `--max-age-hours ${parsed.maxAgeHours} is not allowed with --to eventbridge: handlers accept an age override only from a direct invocation (--to target, the default)`,
+    );
+  }
+  // The limits as synth computes them for this region's functions; a region without a block has none we know of.
+  const config = loadProjectConfig(projectRoot, parseContextPairs(options.strings('context')));
+  const regionConfig = config.regions.find((r) => r.region === parsed.region);
   return {
     region: parsed.region,
     queue: parsed.queue,
@@ -135,6 +158,8 @@ export function checkRedriveArgs(
     accountId: parsed.accountId,
     namePrefix,
     knownQueues: known,
+    ageLimits: regionConfig === undefined ? {} : readAgeLimits(regionConfig),
+    maxAgeHours: parsed.maxAgeHours,
     dryRun: parsed.dryRun,
     json,
   };
@@ -178,6 +203,7 @@ export function createRedriveTool(environment: RedriveEnvironment = {}): ToolSpe
     examples: [
       'npm run redrive -- --region cn-hangzhou --queue ecs-event-ops-auto-restart-dlq --dry-run',
       'npm run redrive -- --region cn-hangzhou --queue ecs-event-ops-auto-restart-dlq --max 50',
+      'npm run redrive -- --region cn-hangzhou --queue ecs-event-ops-auto-restart-dlq --max-age-hours 96',
       'npm run redrive -- --region cn-hangzhou --queue ecs-event-ops-notify-dlq --to eventbridge --json',
     ],
     json: true,
@@ -185,7 +211,12 @@ export function createRedriveTool(environment: RedriveEnvironment = {}): ToolSpe
     notes:
       '--to target (the default) re-invokes the function that failed; --to eventbridge re-publishes the event to the ' +
       'bus, where every matching rule acts on it again.\n' +
-      'Exit codes: 0 all re-delivered and deleted (or a dry run); 1 a message was kept or a call failed; 2 usage.',
+      "Age limit: a message whose event is older than its automation's maxEventAgeHours (configuration, per region) " +
+      'is stale: it is listed and kept in the queue, not re-delivered. --max-age-hours H acts on events up to H hours ' +
+      'old deliberately (the function gets the override, its ledger records ageOverrideHours). notify and ' +
+      'event-archive have no age limit: their messages are re-delivered whatever their age.\n' +
+      'Exit codes: 0 all re-delivered and deleted (or a dry run); 1 a message was kept (stale, or its re-delivery ' +
+      'failed) or a call failed; 2 usage.',
     configure: (command) =>
       command
         .option('--region <region>', 'the region of the queue (required)')
@@ -195,6 +226,10 @@ export function createRedriveTool(environment: RedriveEnvironment = {}): ToolSpe
         .option('--bus <name>', 'the event bus for --to eventbridge (default: default)')
         .option('--account-id <id>', 'the account id of the endpoints (default: asked from STS)')
         .option('--name-prefix <prefix>', "the stack's namePrefix (default: the configuration's, as synth reads it)")
+        .option(
+          '--max-age-hours <h>',
+          `act on events up to this many hours old, 1 to ${MAX_EVENT_AGE_HOURS} (default: each automation's maxEventAgeHours)`,
+        )
         .option('--dry-run', 'list (peek at) the messages; nothing is received, re-delivered or deleted')
         .option('--assembly <dir>', 'the synthesized cloud assembly that lists the queues (default: cdk.out)')
         .addOption(contextOption()),
@@ -264,7 +299,13 @@ export function formatSummary(args: RedriveArgs, report: RedriveReport): string 
   else if (!report.dryRun) {
     lines.push(
       `${args.queue}: ${report.redelivered} re-delivered (--to ${report.to}), ${report.deleted} deleted, ${report.kept} kept` +
+        (report.stale > 0 ? ` (${report.stale} stale)` : '') +
         (report.kept > 0 ? " (kept messages are visible again after the queue's visibility timeout)" : ''),
+    );
+  }
+  if (report.stale > 0 && args.maxAgeHours === undefined) {
+    lines.push(
+      `${report.stale} stale message${report.stale === 1 ? '' : 's'} ${report.dryRun ? 'would be' : 'were'} left in the queue: older than the age limit of their automation; to act on them deliberately, add --max-age-hours <h>`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -1,3 +1,5 @@
+import { REDRIVE_OVERRIDE_FIELD } from '../../contract/env/safety';
+
 /**
  * Reading dead-letter messages. Two producers write to an automation's queue (`<namePrefix>-<automation>-dlq`):
  *
@@ -40,7 +42,7 @@ export interface FunctionTarget {
 /** A Function Compute asynchronous-invocation failure record. */
 export interface FunctionFailureDeadLetter {
   readonly kind: 'fc-failure';
-  /** The original payload, exactly as FC received it. */
+  /** The original payload, exactly as FC received it (the event inside it for a payload a redrive wrapped). */
   readonly payload: string;
   /** The payload as an object, when it is JSON. */
   readonly event?: Readonly<Record<string, unknown>>;
@@ -88,13 +90,19 @@ function functionFailure(json: Record<string, unknown>, base64: boolean): Functi
   const context = isRecord(json.requestContext) ? json.requestContext : {};
   const response = isRecord(json.responseContext) ? json.responseContext : {};
   const raw = json.requestPayload;
-  const payload = typeof raw === 'string' ? raw : JSON.stringify(raw);
+  let payload = typeof raw === 'string' ? raw : JSON.stringify(raw);
   let event: Record<string, unknown> | undefined;
   try {
     const parsed: unknown = typeof raw === 'string' ? JSON.parse(raw) : raw;
     event = isRecord(parsed) ? parsed : undefined;
   } catch {
     event = undefined;
+  }
+  if (event !== undefined && REDRIVE_OVERRIDE_FIELD in event && isRecord(event.event)) {
+    // A redrive with --max-age-hours that failed again: the original event is inside. The old override is dropped;
+    // each redrive decides its own (contract/env/safety.ts, wrapRedrivePayload).
+    event = event.event;
+    payload = JSON.stringify(event);
   }
   const functionArn = typeof context.functionArn === 'string' ? context.functionArn : undefined;
   const why = [

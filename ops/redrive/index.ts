@@ -1,3 +1,4 @@
+export { type AgeLimits, readAgeLimits } from './age-limits';
 export {
   checkRedriveArgs,
   createRedriveTool,
@@ -42,4 +43,5 @@ export {
   type RedriveRequest,
   redrive,
   redriveExitCode,
+  STALE_MARGIN_MS,
 } from './redrive';

@@ -4,6 +4,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
+import { REDRIVE_OVERRIDE_FIELD } from '../../contract/env/safety';
+import { spec as autoRestartSpec } from '../../lambda-src/auto-restart';
+import { createFcHandler } from '../../lambda-src/commons/handler';
+import { loadConfig } from '../../lib/config';
 import { bufferIo } from '../../ops/cli';
 import { staticCredentials } from '../../ops/drill';
 import { FakeCloud, TEST_CREDENTIALS } from '../../ops/fake-cloud';
@@ -12,10 +16,11 @@ import {
   parseDeadLetter,
   parseFunctionArn,
   type RedriveReport,
+  readAgeLimits,
   runRedriveCli,
 } from '../../ops/redrive';
 import { synthAssembly } from '../diff/assemblies';
-import { fixture, world } from '../support/harness';
+import { BUCKET, context, fixture, logCapture, world } from '../support/harness';
 
 const QUEUE = 'ecs-event-ops-auto-restart-dlq';
 const ROOT = join(__dirname, '..', '..');
@@ -28,9 +33,13 @@ afterEach(async () => {
   cloud = undefined;
 });
 
-/** The original event of a dead letter, with its own id. */
-function event(id: string): Record<string, unknown> {
-  return { ...fixture('acs.ecs', 'instance-statechange-stopped'), id };
+/** A minute ago: fresh for every age limit (the fixtures' own 2024 times are stale now). */
+const FRESH = new Date(Date.now() - 60_000).toISOString();
+const HOUR_MS = 3_600_000;
+
+/** The original event of a dead letter, with its own id and a fresh `time` unless given. */
+function event(id: string, time: string = FRESH): Record<string, unknown> {
+  return { ...fixture('acs.ecs', 'instance-statechange-stopped'), id, time };
 }
 
 /** An FC asynchronous-invocation failure record (UNCONFIRMED shape, see lib/redrive/dead-letter.ts). */
@@ -354,6 +363,169 @@ describe('redrive', () => {
     assert.equal(run.stderr.split('\n').length, 2, run.stderr);
     assert.doesNotMatch(run.stderr, /undefined|network error/);
     assert.deepEqual(fake.calls(), []);
+  });
+});
+
+describe('redrive and the age limit', () => {
+  const threeDaysAgo = () => new Date(Date.now() - 72 * HOUR_MS).toISOString();
+
+  it('lists a 3-day-old message as stale and leaves it in the queue by default', async () => {
+    const fake = await start();
+    const old = JSON.stringify(event('ev-old', threeDaysAgo()));
+    fake.mns.sendMessage(QUEUE, old);
+    fake.mns.sendMessage(QUEUE, JSON.stringify(event('ev-fresh')));
+
+    const listing = await run(fake, ['--dry-run']);
+    const { code, out } = await run(fake, ['--json']);
+
+    assert.equal(listing.code, 0);
+    assert.match(
+      listing.out,
+      /ev-old on i-\w+\n {2}would keep: stale: the event is 72 h old, older than the age limit of auto-restart \(24 h, maxEventAgeHours\); to act on it deliberately, redrive with --max-age-hours 73/,
+    );
+    assert.match(listing.out, /ev-fresh .*\n {2}would re-deliver to fc .* \(event 0 h old; age limit 24 h\)/);
+    assert.match(listing.out, /1 stale message would be left in the queue/);
+    const report = JSON.parse(out) as RedriveReport;
+    assert.equal(code, 1);
+    assert.equal(report.stale, 1);
+    assert.deepEqual(
+      report.messages.map((m) => [m.eventId, m.result, m.stale, m.eventAgeHours, m.maxEventAgeHours, m.deleted]),
+      [
+        ['ev-old', 'kept', true, 72, 24, false],
+        ['ev-fresh', 'redelivered', false, 0, 24, true],
+      ],
+    );
+    assert.deepEqual(
+      fake.functionCompute.invocations.map((i) => JSON.parse(i.payload).id),
+      ['ev-fresh'],
+    );
+    assert.deepEqual(fake.mns.bodies(QUEUE), [old]);
+  });
+
+  it('with --max-age-hours 96 re-invokes the function with the override, and the handler acts and records it in the ledger', async () => {
+    const fake = await start();
+    fake.mns.sendMessage(QUEUE, failureRecord(event('ev-old', threeDaysAgo())));
+
+    const { code, out } = await run(fake, ['--max-age-hours', '96', '--json']);
+    const [invocation] = fake.functionCompute.invocations;
+    const logs = logCapture();
+    const handler = createFcHandler(
+      autoRestartSpec,
+      { ARCHIVE_BUCKET: BUCKET, ...fake.endpointEnv(), SAFETY_MAX_EVENT_AGE_HOURS: '24' },
+      { log: logs.sink },
+    );
+    const result = await handler(Buffer.from(invocation.payload), context('auto-restart'));
+
+    const report = JSON.parse(out) as RedriveReport;
+    assert.equal(code, 0);
+    assert.deepEqual(
+      report.messages.map((m) => [m.result, m.stale, m.maxEventAgeHours, m.ageOverrideHours]),
+      [['redelivered', false, 96, 96]],
+    );
+    assert.deepEqual(JSON.parse(invocation.payload)[REDRIVE_OVERRIDE_FIELD], { maxEventAgeHours: 96 });
+    assert.equal(result.outcome, 'ok');
+    assert.deepEqual(
+      fake.calls('ecs').map((c) => c.action),
+      ['DescribeInstances', 'StartInstance'],
+    );
+    assert.equal(fake.world.instances[0].status, 'Running');
+    assert.deepEqual(
+      [logs.ledger[0].eventId, logs.ledger[0].decision, logs.ledger[0].ageOverrideHours],
+      ['ev-old', 'acted', 96],
+    );
+    assert.deepEqual(fake.mns.bodies(QUEUE), []);
+  });
+
+  it('keeps a message older than --max-age-hours too', async () => {
+    const fake = await start();
+    fake.mns.sendMessage(QUEUE, JSON.stringify(event('ev-old', threeDaysAgo())));
+
+    const { code, out } = await run(fake, ['--max-age-hours', '48']);
+
+    assert.equal(code, 1);
+    assert.match(out, /KEPT: stale: the event is 72 h old, older than --max-age-hours 48\n/);
+    assert.deepEqual(fake.functionCompute.invocations, []);
+    assert.equal(fake.mns.bodies(QUEUE).length, 1);
+  });
+
+  it('refuses --max-age-hours 500 with exit 2, naming the flag, the value and what is allowed', async () => {
+    const fake = await start();
+    fake.mns.sendMessage(QUEUE, JSON.stringify(event('ev-old', threeDaysAgo())));
+
+    const { code, err } = await run(fake, ['--max-age-hours', '500']);
+
+    assert.equal(code, 2);
+    assert.match(
+      err,
+      /^error: --max-age-hours "500" must be a whole number of hours from 1 to 168 \(the dead-letter retention\)/,
+    );
+    assert.deepEqual(fake.calls(), []);
+  });
+
+  it('refuses --max-age-hours with --to eventbridge, where no handler would see the override', async () => {
+    const fake = await start();
+
+    const { code, err } = await run(fake, ['--max-age-hours', '96', '--to', 'eventbridge']);
+
+    assert.equal(code, 2);
+    assert.match(err, /--max-age-hours 96 is not allowed with --to eventbridge/);
+    assert.deepEqual(fake.calls(), []);
+  });
+
+  it('re-delivers a 3-day-old message of notify, which has no age limit, as it is', async () => {
+    const fake = await start();
+    fake.mns.createQueue('ecs-event-ops-notify-dlq');
+    fake.functionCompute.functions.add('ecs-event-ops-notify/notify');
+    const old = JSON.stringify(event('ev-old', threeDaysAgo()));
+    fake.mns.sendMessage('ecs-event-ops-notify-dlq', old);
+
+    const { code, out } = await run(fake, ['--queue', 'ecs-event-ops-notify-dlq', '--dry-run']);
+    const live = await run(fake, ['--queue', 'ecs-event-ops-notify-dlq', '--max-age-hours', '24', '--json']);
+
+    assert.equal(code, 0);
+    assert.match(
+      out,
+      /would re-deliver to fc ecs-event-ops-notify\/notify\.LATEST \(event 72 h old; notify has no age limit\)/,
+    );
+    assert.equal(live.code, 0);
+    assert.deepEqual(
+      fake.functionCompute.invocations.map((i) => i.payload),
+      [old],
+    );
+  });
+});
+
+describe('a redriven message that failed again', () => {
+  it("is judged by the event inside the old override, and re-wrapped only with this run's --max-age-hours", async () => {
+    const fake = await start();
+    const original = event('ev-old', new Date(Date.now() - 72 * HOUR_MS).toISOString());
+    fake.mns.sendMessage(
+      QUEUE,
+      failureRecord(JSON.stringify({ [REDRIVE_OVERRIDE_FIELD]: { maxEventAgeHours: 96 }, event: original })),
+    );
+
+    const listing = await run(fake, ['--dry-run', '--json']);
+    const { code } = await run(fake, ['--max-age-hours', '80']);
+
+    const [message] = (JSON.parse(listing.out) as RedriveReport).messages;
+    assert.deepEqual([message.eventId, message.stale, message.eventAgeHours], ['ev-old', true, 72]);
+    assert.equal(code, 0);
+    assert.deepEqual(JSON.parse(fake.functionCompute.invocations[0].payload), {
+      [REDRIVE_OVERRIDE_FIELD]: { maxEventAgeHours: 80 },
+      event: original,
+    });
+  });
+});
+
+describe('readAgeLimits', () => {
+  it('reads the limit synth gives each function of the region, and none for automations without one', () => {
+    const config = loadConfig({ regions: ['cn-hangzhou'], autoRestart: { maxEventAgeHours: 48 } });
+
+    const limits = readAgeLimits(config.regions[0]);
+
+    assert.equal(limits['auto-restart'], 48);
+    assert.equal(limits['spot-drain'], 24);
+    assert.equal(limits.notify, null);
   });
 });
 
