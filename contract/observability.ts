@@ -93,6 +93,15 @@ export const SLS_ALERT_TYPE = 'sls.alert';
  */
 export const SLS_ALERT_SOURCES: readonly string[] = ['acs.sls', 'acs:sls'];
 
+/**
+ * `data.status` of an SLS alert event: `firing` when the rule's condition holds, `resolved` when it no longer does
+ * (sent only by rules with `sendResolved`).
+ * @see https://www.alibabacloud.com/help/en/sls/variables-in-new-alert-templates
+ */
+export const SLS_ALERT_STATUSES = ['firing', 'resolved'] as const;
+/** One of {@link SLS_ALERT_STATUSES}. */
+export type SlsAlertStatus = (typeof SLS_ALERT_STATUSES)[number];
+
 /** The label every alert of this project carries, so that notify can tell them from other SLS alerts. */
 export const SLS_ALERT_LABEL = { key: 'app', value: 'ecs-event-ops' } as const;
 

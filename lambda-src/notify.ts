@@ -2,6 +2,7 @@ import { ALERTS_FOLDER, statePrefix } from '../contract/archive';
 import { NOTIFY_ENV } from '../contract/env/notify';
 import { zoneParts } from '../contract/event-time';
 import { ECS_SOURCE, ESS_SOURCE } from '../contract/events';
+import { SLS_ALERT_LABEL, SLS_ALERT_SOURCES } from '../contract/observability';
 import { archiveKey, putArchive } from './commons/archive';
 import {
   type Channel,
@@ -21,10 +22,11 @@ import type {
   OtherEvent,
   PreemptibleInstanceInterruptionEvent,
   ScalingActivityEvent,
+  SlsAlertEvent,
   SnapshotCompletedEvent,
   SystemEventEvent,
 } from './commons/envelope';
-import { ConfigurationError, HandlerError } from './commons/errors';
+import { ConfigurationError, HandlerError, PermanentError } from './commons/errors';
 import { type BaseDeps, createFcHandler, type HandlerSpec } from './commons/handler';
 import { eventDigest } from './commons/idempotency';
 import { retryScope } from './commons/retry';
@@ -71,8 +73,16 @@ import {
  * | `Instance:PerformanceModeChange` | | | always |
  * | `Snapshot:CreateSnapshotCompleted`, result `failed` | always (a backup is missing) | | |
  * | any other event (sent by a rule declared in the configuration, `rules`) | | always | |
+ * | `sls.alert` (an SLS alert of this project, commons/sls-alert.ts), firing | SLS severity 8, 10 | 4, 6 | 2 |
+ * | `sls.alert`, resolved | | | always |
  * A platform failure stays critical when Executed: the instance was restarted, redeployed or stopped unplanned,
  * and the application needs a look.
+ *
+ * An SLS alert (routed SLS -> EventBridge -> notify by the rule `<namePrefix>-sls-alerts`) is one alert per incident
+ * and status: its identity is the rule (`data.project`, `data.alert_id`), its first firing (`data.fire_time`) and its
+ * labels, so SLS's repeated notifications of a firing alert are `already-alerted` and its resolution is an update of
+ * the first alert. It names the alert, its status, severity and annotations (the query result summary). Only alerts
+ * with the label `app=ecs-event-ops` are taken.
  *
  * Any other catalogue event (a rule declared in the configuration may send one) gets a generic alert: its source,
  * type, subject, the resource ids it names, its time and its top-level `data` fields, every value escaped.
@@ -114,13 +124,33 @@ export interface Alert {
   readonly threadKey: string;
   /** When an earlier status of the same underlying event was alerted: that first alert. */
   readonly updateOf: { readonly title: string; readonly status: string | null; readonly sentAt: string } | null;
+  /** What an SLS alert says (SLS alerts only; null otherwise). */
+  readonly sls: SlsAlertDetails | null;
+}
+
+/** The SLS side of an alert routed SLS -> EventBridge -> notify (commons/sls-alert.ts). */
+export interface SlsAlertDetails {
+  readonly project: string;
+  readonly alertId: string;
+  readonly alertName: string;
+  /** SLS severity: 2 report, 4 low, 6 medium, 8 high, 10 critical. */
+  readonly slsSeverity: number;
+  /** ISO 8601 UTC. */
+  readonly firedAt: string;
+  /** ISO 8601 UTC; null while firing. */
+  readonly resolvedAt: string | null;
+  readonly labels: Readonly<Record<string, string>>;
+  /** The query result summary: `title`, `desc` and the rule's own annotations. */
+  readonly annotations: Readonly<Record<string, string>>;
+  /** The link to the alert's query in the SLS console, when the event carried one. */
+  readonly queryUrl: string | null;
 }
 
 /** The events this function alerts on. */
 export type AlertEvent = SpecificEvent | GenericEvent;
 
 /** The events with their own alert. */
-type SpecificEvent = SystemEventEvent | InstanceNoticeEvent | DiskNoticeEvent | SnapshotCompletedEvent;
+type SpecificEvent = SystemEventEvent | InstanceNoticeEvent | DiskNoticeEvent | SnapshotCompletedEvent | SlsAlertEvent;
 
 /** Events alerted generically: they reach notify only through a rule declared in the configuration. */
 export type GenericEvent =
@@ -129,7 +159,13 @@ export type GenericEvent =
   | ScalingActivityEvent
   | OtherEvent;
 
-const SPECIFIC_KINDS: readonly string[] = ['SystemEvent', 'InstanceNotice', 'DiskNotice', 'SnapshotCompleted'];
+const SPECIFIC_KINDS: readonly string[] = [
+  'SystemEvent',
+  'InstanceNotice',
+  'DiskNotice',
+  'SnapshotCompleted',
+  'SlsAlert',
+];
 
 function isGeneric(event: AlertEvent): event is GenericEvent {
   return !SPECIFIC_KINDS.includes(event.kind);
@@ -218,7 +254,19 @@ export function severityOf(event: AlertEvent): Severity {
       return event.notice === 'ErrorDetected' ? 'critical' : 'warning';
     case 'SnapshotCompleted':
       return 'critical';
+    case 'SlsAlert':
+      return slsSeverityOf(event);
   }
+}
+
+/**
+ * An SLS alert's severity: 10 (critical) and 8 (high) are critical, 6 (medium) and 4 (low) warnings, 2 (report)
+ * info; a resolved alert is info whatever its severity.
+ * @see https://www.alibabacloud.com/help/en/sls/variables-in-new-alert-templates (`severity`)
+ */
+function slsSeverityOf(event: SlsAlertEvent): Severity {
+  if (event.status === 'resolved' || event.severity <= 2) return 'info';
+  return event.severity >= 8 ? 'critical' : 'warning';
 }
 
 /** What an operator should do, in one sentence. `notBefore` is the formatted time, or undefined. */
@@ -246,6 +294,10 @@ export function recommendedActionOf(event: AlertEvent, notBefore: string | undef
         : `check the I/O load of disk ${event.diskId} and the application; consider a disk category with more performance`;
     case 'SnapshotCompleted':
       return `check the disk ${event.diskId} and retry CreateSnapshot`;
+    case 'SlsAlert':
+      return event.status === 'resolved'
+        ? 'no action needed: the condition of the alert no longer holds'
+        : `run the alert's query in SLS project ${event.project} (or the saved searches of "Finding out what happened"), then follow the event with npm run trace`;
   }
 }
 
@@ -314,6 +366,9 @@ function eventName(event: AlertEvent): string {
       return `Disk:${event.notice}`;
     case 'SnapshotCompleted':
       return 'Snapshot:CreateSnapshotCompleted';
+    case 'SlsAlert':
+      // The rule's id, not its display name: stable, and what a channel's include/exclude list names.
+      return event.alertId;
   }
 }
 
@@ -329,6 +384,8 @@ function statusOf(event: AlertEvent): string | null {
       return null;
     case 'SnapshotCompleted':
       return event.result;
+    case 'SlsAlert':
+      return event.status;
   }
 }
 
@@ -379,7 +436,31 @@ export function buildAlert(
     fields: generic ? fieldsOf(event.data) : null,
     threadKey: alertIdentity(event, options.region),
     updateOf: options.updateOf ?? null,
+    sls: event.kind === 'SlsAlert' ? slsDetailsOf(event) : null,
   };
+}
+
+function slsDetailsOf(event: SlsAlertEvent): SlsAlertDetails {
+  return {
+    project: event.project,
+    alertId: event.alertId,
+    alertName: event.alertName,
+    slsSeverity: event.severity,
+    firedAt: new Date(event.fireTime * 1000).toISOString(),
+    resolvedAt: event.resolveTime === undefined ? null : new Date(event.resolveTime * 1000).toISOString(),
+    labels: event.labels,
+    annotations: event.annotations,
+    queryUrl: event.queryUrl ?? null,
+  };
+}
+
+/** A stable text of a string map, for identities. */
+function mapKey(map: Readonly<Record<string, string>>): string {
+  return JSON.stringify(
+    Object.keys(map)
+      .sort()
+      .map((key) => [key, map[key]]),
+  );
 }
 
 /**
@@ -389,6 +470,11 @@ export function buildAlert(
  * threads are per identity.
  */
 export function alertIdentity(event: AlertEvent, region: string): string {
+  if (event.kind === 'SlsAlert') {
+    // One incident of one alert: its rule, its first firing (its resolution carries the same fire_time, and SLS's
+    // repeated notifications of a still-firing alert too) and its labels (a rule that groups fires one alert per group).
+    return stateDigest(region, 'sls-alert', event.project, event.alertId, String(event.fireTime), mapKey(event.labels));
+  }
   return event.kind === 'SystemEvent' && event.systemEventId !== undefined
     ? stateDigest(region, 'system-event', event.systemEventId)
     : stateDigest(region, 'event', event.source, event.id);
@@ -438,6 +524,12 @@ export function markdownOf(alert: Alert): string {
   item('Resources', alert.resourceIds.length === 0 ? null : alert.resourceIds.map(md).join(', '));
   item('Time', alert.fields === null || alert.time === null ? null : md(alert.time));
   for (const [key, value] of Object.entries(alert.fields ?? {})) item(`data.${md(key)}`, md(value));
+  if (alert.sls !== null) {
+    item('Alert', `${md(alert.sls.alertName)} (${md(alert.sls.alertId)}, project ${md(alert.sls.project)})`);
+    item('Fired at', md(alert.sls.firedAt));
+    item('Resolved at', alert.sls.resolvedAt === null ? null : md(alert.sls.resolvedAt));
+    for (const [key, value] of Object.entries(alert.sls.annotations)) item(md(key), md(value));
+  }
   item('Severity', alert.severity);
   item('Action', md(alert.recommendedAction));
   item('Event id', md(alert.eventId));
@@ -536,6 +628,12 @@ const FLUSH_RESERVE_MS = 10_000;
  * then sends one message for its members. Each send is a `SendAlert` action in the ledger.
  */
 export async function handle(event: AlertEvent, deps: NotifyDeps): Promise<HandlerResult> {
+  if (event.kind === 'SlsAlert' && event.labels[SLS_ALERT_LABEL.key] !== SLS_ALERT_LABEL.value) {
+    // The rule matches only this project's alerts; anything else was sent to the function directly.
+    throw new PermanentError(
+      `field "data.labels.${SLS_ALERT_LABEL.key}": ${JSON.stringify(event.labels[SLS_ALERT_LABEL.key] ?? null)} is not "${SLS_ALERT_LABEL.value}"; notify only alerts on the SLS alerts of this project`,
+    );
+  }
   if (event.kind === 'SnapshotCompleted' && event.result !== 'failed') {
     return { outcome: 'skipped', reason: 'snapshot-succeeded', snapshotId: event.snapshotId };
   }
@@ -663,6 +761,7 @@ export const ALERT_KINDS = [
   'InstanceStateChange',
   'PreemptibleInstanceInterruption',
   'ScalingActivity',
+  'SlsAlert',
   'Other',
 ] as const;
 
@@ -670,8 +769,8 @@ export const ALERT_KINDS = [
 export const spec: HandlerSpec<(typeof ALERT_KINDS)[number], NotifyConfig, NotifyDeps> = {
   name: 'notify',
   kind: ALERT_KINDS,
-  // The sources of the event catalogue: a declared rule may send any of their events.
-  sources: [ECS_SOURCE, ESS_SOURCE],
+  // The sources of the event catalogue: a declared rule may send any of their events; SLS alerts of this project.
+  sources: [ECS_SOURCE, ESS_SOURCE, ...SLS_ALERT_SOURCES],
   loadConfig,
   buildDeps: (config, context, base) => ({
     ...base,

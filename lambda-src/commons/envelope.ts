@@ -1,6 +1,10 @@
 import { parseEventTime } from '../../contract/event-time';
 import { idPattern } from '../../contract/ids';
+import { SLS_ALERT_TYPE } from '../../contract/observability';
 import { MalformedEventError } from './errors';
+import { parseSlsAlert, type SlsAlertEvent } from './sls-alert';
+
+export type { SlsAlertEvent };
 
 /**
  * Envelope parsing: turns the invocation payload into a typed ECS event.
@@ -192,6 +196,7 @@ export type EcsEvent =
   | DiskNoticeEvent
   | SnapshotCompletedEvent
   | ScalingActivityEvent
+  | SlsAlertEvent
   | OtherEvent;
 /** The `kind` values of {@link EcsEvent}. */
 export type EcsEventKind = EcsEvent['kind'];
@@ -205,6 +210,7 @@ export const TYPE_OF_KIND: Readonly<Record<EcsEventKind, string>> = {
   DiskNotice: DISK_NOTICES.map((n) => `ecs:Disk:${n}`).join('|'),
   SnapshotCompleted: CREATE_SNAPSHOT_COMPLETED,
   ScalingActivity: `${SCALING_ACTIVITY_PREFIX}*`,
+  SlsAlert: SLS_ALERT_TYPE,
   Other: '*',
 };
 
@@ -252,6 +258,8 @@ export function typeEnvelope(envelope: EventEnvelope): EcsEvent {
     };
   }
   if (envelope.type.startsWith(SCALING_ACTIVITY_PREFIX)) return parseScalingActivity(envelope);
+  // SLS alerts routed to notify (commons/sls-alert.ts): the only event of another service a handler interprets.
+  if (envelope.type === SLS_ALERT_TYPE) return parseSlsAlert(envelope);
   switch (envelope.type) {
     case INSTANCE_STATE_CHANGE:
       return {

@@ -2,9 +2,11 @@ import { ALERTS_PREFIX, statePrefix } from '../../contract/archive';
 import { formatNotifyEnv } from '../../contract/env/notify';
 import { ECS_SOURCE } from '../../contract/events';
 import { prefixedName } from '../../contract/naming';
+import type { RegionConfig } from '../config';
 import { ApiDestinationTarget } from '../constructs/api-destination-target';
 import { SecretParameter } from '../constructs/secret-parameter';
 import { snapshotCompleted, systemEvents } from '../events/ecs-patterns';
+import { slsAlerts } from '../events/sls-patterns';
 import type { AutomationUnit, RuleSpec } from './unit';
 
 /** Instance-health events that are not system events but call for an operator's attention (max 5 per field). */
@@ -22,6 +24,14 @@ function filterOf(filter: { readonly include?: readonly string[]; readonly exclu
 }
 
 /**
+ * Whether the region declares SLS alert rules (lib/stacks/region-stack.ts): `slsAlerts` on, or the dead-letter alert
+ * of `deadLetterCheck.alertVia: "sls"`. Their events then need a rule to notify.
+ */
+export function declaresSlsAlerts(config: RegionConfig): boolean {
+  return config.slsAlerts.enabled || (config.deadLetterCheck.enabled && config.deadLetterCheck.alertVia === 'sls');
+}
+
+/**
  * Turns system events, instance-health events, failed snapshots and the rules that target `notify` into alerts.
  * Config: `systemEvents`, `snapshots` (failed snapshots, the monitoring endpoint), `notifications`. Deployed when
  * any rule feeds it.
@@ -30,7 +40,7 @@ export const notify: AutomationUnit = {
   kind: 'automation',
   name: 'notify',
   id: 'Notify',
-  settings: ['systemEvents', 'snapshots', 'notifications'],
+  settings: ['systemEvents', 'snapshots', 'notifications', 'slsAlerts'],
   plan: (region, feed) => {
     const { config, stack, archive } = region;
     const rules: RuleSpec[] = [];
@@ -70,6 +80,14 @@ export const notify: AutomationUnit = {
         description: 'Failed snapshots: alert, and forward to the monitoring endpoint when configured',
         pattern: snapshotCompleted('failed'),
         extraTargets: monitoring,
+      });
+    }
+    if (declaresSlsAlerts(config)) {
+      rules.push({
+        id: 'SlsAlertsRule',
+        name: 'sls-alerts',
+        description: 'SLS alerts of this project (label app=ecs-event-ops), routed SLS -> EventBridge -> notify',
+        pattern: slsAlerts(),
       });
     }
     rules.push(...feed.rules);

@@ -18,6 +18,7 @@
  */
 
 import { ECS_SOURCE, ESS_SOURCE } from '../../contract/events';
+import { SLS_ALERT_SOURCES, SLS_ALERT_STATUSES, SLS_ALERT_TYPE } from '../../contract/observability';
 
 /** The schema of one `data` field. */
 export interface FieldSchema {
@@ -140,7 +141,44 @@ const simulatedSystemEvents: EventTypeSpec[] = SYSTEM_EVENT_STATUSES.map((status
   variant: 'form shown by the simulated system events tutorial; not in the ECS event list',
 }));
 
-/** The catalogue, ECS then Auto Scaling. */
+/**
+ * `data` of an SLS alert (`sls.alert`), which the project's own SLS alert rules publish to the bus through their
+ * action policy. `labels` and `annotations` are free-form string maps (their keys are the rule's), so a pattern may
+ * match any key under them.
+ * @see https://help.aliyun.com/zh/sls/product-overview/events (format and sample)
+ * @see https://www.alibabacloud.com/help/en/sls/variables-in-new-alert-templates (fields)
+ */
+const SLS_ALERT_DATA: Record<string, FieldSchema> = {
+  aliuid: text('account id of the project'),
+  region: text('region of the project'),
+  project: text('SLS project of the alert rule'),
+  alert_id: text('alert rule id, unique in the project'),
+  alert_name: text('display name of the alert rule'),
+  alert_instance_id: text('id of this evaluation'),
+  alert_type: text(undefined, ['sls_alert']),
+  next_eval_interval: { type: 'number', description: 'seconds to the next evaluation' },
+  fire_time: { type: 'number', description: 'first firing, UNIX seconds' },
+  alert_time: { type: 'number', description: 'this evaluation, UNIX seconds' },
+  resolve_time: { type: 'number', description: 'resolution, UNIX seconds; 0 while firing' },
+  status: text(undefined, SLS_ALERT_STATUSES),
+  severity: { type: 'number', description: '2 report, 4 low, 6 medium, 8 high, 10 critical' },
+  labels: { type: 'object', description: "the rule's and the group's labels" },
+  annotations: { type: 'object', description: 'title, desc and the rule’s own annotations' },
+};
+
+/**
+ * SLS alerts, under the source of the SLS event format (`acs:sls`) and, as a variant, the spelling of the services
+ * on the default bus (`acs.sls`): which one the bus carries is UNCONFIRMED, so both are catalogued and matched.
+ */
+const slsAlerts: EventTypeSpec[] = SLS_ALERT_SOURCES.map((source) => ({
+  source,
+  type: SLS_ALERT_TYPE,
+  description: 'An SLS alert of this project fired or resolved',
+  data: SLS_ALERT_DATA,
+  variant: source === 'acs:sls' ? undefined : 'source spelled like the services on the default bus (UNCONFIRMED)',
+}));
+
+/** The catalogue, ECS then Auto Scaling, then SLS alerts. */
 export const EVENT_CATALOGUE: readonly EventTypeSpec[] = [
   ecs('Instance:StateChange', 'Instance lifecycle state change', {
     resourceId: INSTANCE_ID,
@@ -223,9 +261,12 @@ export const EVENT_CATALOGUE: readonly EventTypeSpec[] = [
     'SCALEREJECT',
     'SCHEDULETASKEXPIRING',
   ].map((x) => ess(`CloudMonitor:AUTOSCALING:${x}`, `Cloud Monitor Auto Scaling alert ${x}`)),
+  ...slsAlerts.filter((spec) => spec.variant === undefined),
+  ...slsAlerts.filter((spec) => spec.variant !== undefined),
 ];
 
-const BY_TYPE = new Map(EVENT_CATALOGUE.map((spec) => [spec.type, spec]));
+// The first entry of a type wins: `sls.alert` is catalogued under two sources, its documented one first.
+const BY_TYPE = new Map([...EVENT_CATALOGUE].reverse().map((spec) => [spec.type, spec]));
 
 /** The catalogue entry of `type`, or undefined. */
 export function findEventType(type: string): EventTypeSpec | undefined {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { SLS_ALERT_SOURCES, SLS_ALERT_TYPE } from '../../contract/observability';
 import {
   EVENT_CATALOGUE,
   type FieldSchema,
@@ -14,8 +15,12 @@ import {
  * Keeps the sample events in test/fixtures/events consistent with the event catalogue: every catalogue type has an
  * EventBridge fixture, every fixture is a well-formed envelope of a catalogue type whose payload fits the documented
  * schema, and no two fixtures share an id. Fixtures are `<source>/<name>.json` (EventBridge CloudEvents) or
- * `<source>/<name>.cms.json` (Cloud Monitor notifications).
+ * `<source>/<name>.cms.json` (Cloud Monitor notifications). SLS alerts are in `acs.sls/` (the SLS event format writes
+ * their source `acs:sls`, which is no portable directory name) and follow that format, not the ECS envelope's.
  */
+
+/** The directory of SLS alert fixtures. */
+const SLS_DIR = 'acs.sls';
 
 const ROOT = join(__dirname, '..', 'fixtures', 'events');
 
@@ -35,8 +40,9 @@ function isRecord(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function loadFixtures(): { eventBridge: Fixture[]; cloudMonitor: Fixture[] } {
+function loadFixtures(): { eventBridge: Fixture[]; cloudMonitor: Fixture[]; slsAlerts: Fixture[] } {
   const eventBridge: Fixture[] = [];
+  const slsAlerts: Fixture[] = [];
   const cloudMonitor: Fixture[] = [];
   for (const dir of readdirSync(ROOT).sort()) {
     for (const file of readdirSync(join(ROOT, dir)).sort()) {
@@ -44,14 +50,16 @@ function loadFixtures(): { eventBridge: Fixture[]; cloudMonitor: Fixture[] } {
       const path = `${dir}/${file}`;
       const json: unknown = JSON.parse(readFileSync(join(ROOT, dir, file), 'utf8'));
       assert.ok(isRecord(json), `${path} must hold a JSON object`);
-      if (file.endsWith('.cms.json')) cloudMonitor.push({ path, dir, name: file.slice(0, -'.cms.json'.length), json });
+      if (dir === SLS_DIR) slsAlerts.push({ path, dir, name: file.slice(0, -'.json'.length), json });
+      else if (file.endsWith('.cms.json'))
+        cloudMonitor.push({ path, dir, name: file.slice(0, -'.cms.json'.length), json });
       else eventBridge.push({ path, dir, name: file.slice(0, -'.json'.length), json });
     }
   }
-  return { eventBridge, cloudMonitor };
+  return { eventBridge, cloudMonitor, slsAlerts };
 }
 
-const { eventBridge, cloudMonitor } = loadFixtures();
+const { eventBridge, cloudMonitor, slsAlerts } = loadFixtures();
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
@@ -101,7 +109,7 @@ function assertString(json: Json, key: string, path: string): string {
 
 describe('event fixtures', () => {
   test('every catalogue entry without a variant has an EventBridge fixture of its type', () => {
-    const covered = new Set(eventBridge.map((f) => `${f.json.source} ${f.json.type}`));
+    const covered = new Set([...eventBridge, ...slsAlerts].map((f) => `${f.json.source} ${f.json.type}`));
     const missing = EVENT_CATALOGUE.filter((spec) => spec.variant === undefined)
       .map((spec) => `${spec.source} ${spec.type}`)
       .filter((key) => !covered.has(key));
@@ -209,10 +217,27 @@ describe('event fixtures', () => {
     });
   }
 
+  for (const fixture of slsAlerts) {
+    // The SLS event format: https://help.aliyun.com/zh/sls/product-overview/events
+    test(`${fixture.path} is an SLS alert event as SLS documents it, with documented data fields`, () => {
+      const { json, path } = fixture;
+      assert.equal(json.specversion, '1.0', `${path}: specversion`);
+      assert.match(assertString(json, 'id', path), UUID, `${path}: id must be UUID style`);
+      assert.ok(SLS_ALERT_SOURCES.includes(assertString(json, 'source', path)), `${path}: source`);
+      assert.equal(json.type, SLS_ALERT_TYPE, `${path}: type`);
+      assert.match(assertString(json, 'subject', path), /^https:\/\/sls\.console\.aliyun\.com\//, `${path}: subject`);
+      assert.equal(json.datacontenttype, 'application/cloudevents+json', `${path}: datacontenttype`);
+      assert.match(assertString(json, 'time', path), RFC3339, `${path}: time must be RFC 3339`);
+      assert.ok(fixture.name.startsWith('sls-alert-'), `${path}: named sls-alert-…`);
+      const spec = findEventType(SLS_ALERT_TYPE);
+      assert.deepEqual(fieldsProblems(json.data as Json, spec?.data ?? {}, 'data'), [], path);
+    });
+  }
+
   test('all fixture ids are unique', () => {
     const seen = new Map<string, string>();
     const duplicates: string[] = [];
-    for (const { path, json } of [...eventBridge, ...cloudMonitor]) {
+    for (const { path, json } of [...eventBridge, ...cloudMonitor, ...slsAlerts]) {
       const id = String(json.id);
       const first = seen.get(id);
       if (first !== undefined) duplicates.push(`${id}: ${first} and ${path}`);

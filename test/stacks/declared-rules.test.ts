@@ -136,7 +136,7 @@ describe('rules declared in the configuration: synth', () => {
   });
 
   test('deploys notify for a rule that targets it even when the built-in alerts are off', () => {
-    const off = { systemEvents: { enabled: false }, snapshots: { enabled: false } };
+    const off = { systemEvents: { enabled: false }, snapshots: { enabled: false }, slsAlerts: { enabled: false } };
     const [without] = Object.values(synthRegions(off));
     const [withRule] = Object.values(synthRegions({ ...off, rules: [{ ...SCALE_OUT_ERRORS, targets: ['notify'] }] }));
 

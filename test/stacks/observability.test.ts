@@ -176,6 +176,28 @@ describe('the SLS event store, ledger index, saved searches, dashboard and alert
     assert.throws(() => template({ eventStore: { retentionDays: 3601 } }), /eventStore\.retentionDays/);
   });
 
+  it('routes the SLS alerts of the stack to notify with a rule matching sls.alert, both sources and the app label, with DLQ and retry', () => {
+    const rule = template().Resources.SlsAlertsRule.Properties;
+    const [target] = rule.Targets as Record<string, unknown>[];
+
+    assert.equal(rule.RuleName, 'ecs-event-ops-sls-alerts');
+    assert.deepEqual(rule.FilterPattern, {
+      source: ['acs.sls', 'acs:sls'],
+      type: ['sls.alert'],
+      data: { labels: { app: ['ecs-event-ops'] } },
+    });
+    assert.equal(target.Type, 'acs.fc.function');
+    assert.equal(target.PushRetryStrategy, 'EXPONENTIAL_DECAY_RETRY');
+    assert.deepEqual(target.DeadLetterQueue, { Arn: { 'Fn::GetAtt': ['NotifyDeadLetterQueue', 'ARN.WithSlash'] } });
+  });
+
+  it('declares the SLS alert rule exactly when the stack declares SLS alerts', () => {
+    const rule = (config: unknown) => template(config).Resources.SlsAlertsRule;
+
+    assert.equal(rule({ slsAlerts: { enabled: false } }), undefined);
+    assert.notEqual(rule({ slsAlerts: { enabled: false }, deadLetterCheck: { alertVia: 'sls' } }), undefined);
+  });
+
   it('passes the target and RAM policy rules with the event store rule and its role', () => {
     const t = template({ deadLetterCheck: { alertVia: 'sls' } });
 

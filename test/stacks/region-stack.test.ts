@@ -70,7 +70,7 @@ describe('RegionStack', () => {
   const templates = synthRegions();
   const template = templates['ecs-event-ops-cn-hangzhou'];
 
-  test('the zero-config app is one cn-hangzhou stack: bucket, log and event stores, six functions with their queues, nine rules, one timer', () => {
+  test('the zero-config app is one cn-hangzhou stack: bucket, log and event stores, six functions with their queues, ten rules, one timer', () => {
     assert.deepEqual(Object.keys(templates), ['ecs-event-ops-cn-hangzhou']);
     const count = (type: string) => Object.keys(resourcesOfType(template, type)).length;
     assert.equal(count('ALIYUN::OSS::Bucket'), 1);
@@ -88,7 +88,8 @@ describe('RegionStack', () => {
     // The event store adds a role (EventBridge writes to SLS), a queue and a rule.
     assert.equal(count('ALIYUN::RAM::Role'), 7);
     assert.equal(count('ALIYUN::MNS::Queue'), 7);
-    assert.equal(count('ALIYUN::EventBridge::Rule'), 9);
+    // Nine rules for ECS and Auto Scaling events, one for the SLS alerts of the stack (to notify).
+    assert.equal(count('ALIYUN::EventBridge::Rule'), 10);
     assert.equal(count('ALIYUN::FC::Trigger'), 1);
     // Features that need ids, endpoints or secrets are off: no parameters, custom resources or policies.
     // No secret parameter without a channel; only the region guard's StackRegion.
@@ -142,6 +143,11 @@ describe('RegionStack', () => {
         'ecs-event-ops-audit': {
           source: ['acs.ecs', 'acs.ess'],
           type: [{ 'anything-but': ['ecs:Instance:StateChange', 'ecs:Snapshot:CreateSnapshotCompleted'] }],
+        },
+        'ecs-event-ops-sls-alerts': {
+          source: ['acs.sls', 'acs:sls'],
+          type: ['sls.alert'],
+          data: { labels: { app: ['ecs-event-ops'] } },
         },
       },
     );
@@ -232,6 +238,8 @@ describe('RegionStack', () => {
         snapshots: { enabled: false },
         audit: { enabled: false },
         deadLetterCheck: { enabled: false },
+        // The SLS alerts reach their people through notify: with them on, notify stays.
+        slsAlerts: { enabled: false },
       },
     });
     assert.equal(Object.keys(resourcesOfType(off['ecs-event-ops-cn-hangzhou'], 'ALIYUN::FC::Function')).length, 6);
@@ -331,6 +339,7 @@ describe('RegionStack', () => {
       notifications: { webhook: true },
       systemEvents: { enabled: false },
       snapshots: { enabled: false },
+      slsAlerts: { enabled: false },
     })['ecs-event-ops-cn-hangzhou'] as Template & { Parameters?: Record<string, unknown> };
     assert.equal(notifyOff.Resources.NotifyFunction, undefined);
     assert.deepEqual(Object.keys(notifyOff.Parameters ?? {}).sort(), ['StackRegion', 'WebhookToken', 'WebhookUrl']);

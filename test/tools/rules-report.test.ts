@@ -55,7 +55,7 @@ describe('rulesReport', () => {
         '| `ecs:Instance:StateChange` | ✓ |  |',
         '| `ecs:Snapshot:CreateSnapshotCompleted` |  | ✓ data.result |',
         '',
-        '2 of 61 catalogue types routed; 59 not routed by any rule.',
+        '2 of 62 catalogue types routed; 60 not routed by any rule.',
         '',
       ].join('\n'),
     );
