@@ -11,30 +11,17 @@ import { zipHandlerCode } from '../../lib/code/zip';
 import { loadConfig } from '../../lib/config';
 import { RegionStack } from '../../lib/stacks/region-stack';
 import { runReplayCli } from '../../ops/replay';
-import { fixture, INSTANCE_ID, type MutableEvent, world } from '../support/harness';
+import { fixture, freshFixtureFile, INSTANCE_ID, type MutableEvent, stampNow, world } from '../support/harness';
 import { testApp } from '../support/synth';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'events', 'acs.ecs');
-const FRESH = fs.mkdtempSync(path.join(os.tmpdir(), 'eeo-replay-fresh-'));
 
 /**
  * A copy of a fixture dated now (`time`, or the Cloud Monitor `eventTime`): action automations skip an event older
  * than their age limit (24 hours by default), and the fixtures were recorded long ago.
  */
 function freshFixture(name: string): string {
-  const event = JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8')) as Record<string, unknown>;
-  stampNow(event);
-  const file = path.join(FRESH, name);
-  fs.writeFileSync(file, JSON.stringify(event, null, 2));
-  return file;
-}
-
-/** Sets an event's time to now, in its own format. */
-function stampNow(event: Record<string, unknown>): void {
-  const iso = new Date().toISOString();
-  if ('time' in event) event.time = iso;
-  // Cloud Monitor's compact form: 20240520T101530.123+0000.
-  if ('eventTime' in event) event.eventTime = `${iso.slice(0, 19).replace(/[-:]/g, '')}.${iso.slice(20, 23)}+0000`;
+  return freshFixtureFile(path.join(FIXTURES, name));
 }
 
 const STOPPED = freshFixture('instance-statechange-stopped.json');

@@ -1,4 +1,7 @@
+import * as fs from 'node:fs';
 import { readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { join } from 'node:path';
 import { LEDGER_RECORD_FIELD, type LedgerRecord, parseLedgerLine } from '../../contract/ledger';
 import type { FcContext } from '../../lambda-src/commons/context';
@@ -147,4 +150,21 @@ export function instantRetries(): { retry: { sleep: (ms: number) => Promise<void
 /** Injects `fault` on every attempt a handler makes in one invocation, so the failure reaches Function Compute. */
 export function failEveryAttempt(cloud: FakeCloud, action: string, fault: Fault): void {
   for (let i = 0; i < DEFAULT_RETRY_POLICY.attempts; i++) cloud.failNext(action, fault);
+}
+
+/** Sets an event's time to now, in its own format (the action automations skip events older than their age limit). */
+export function stampNow(event: Record<string, unknown>): void {
+  const iso = new Date().toISOString();
+  if ('time' in event) event.time = iso;
+  // Cloud Monitor's compact form: 20240520T101530.123+0000.
+  if ('eventTime' in event) event.eventTime = `${iso.slice(0, 19).replace(/[-:]/g, '')}.${iso.slice(20, 23)}+0000`;
+}
+
+/** A copy of an event fixture file, timed now, in a fresh temporary folder; returns its path. */
+export function freshFixtureFile(file: string): string {
+  const event = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  stampNow(event);
+  const fresh = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'eeo-fresh-')), path.basename(file));
+  fs.writeFileSync(fresh, JSON.stringify(event, null, 2));
+  return fresh;
 }

@@ -10,10 +10,13 @@ import { bufferIo, runTool } from '../../ops/cli';
 import { runReplayCli } from '../../ops/replay';
 import type { ReplayStoreFile } from '../../ops/replay/store';
 import { createTraceTool, deadLetterQueueNames, type Timeline } from '../../ops/trace';
-import { INSTANCE_ID, world } from '../support/harness';
+import { freshFixtureFile, INSTANCE_ID, world } from '../support/harness';
 import { testApp } from '../support/synth';
 
-const STOPPED = path.join(__dirname, '..', 'fixtures', 'events', 'acs.ecs', 'instance-statechange-stopped.json');
+// Timed now: auto-restart skips an event older than its age limit (24 h) as stale.
+const STOPPED = freshFixtureFile(
+  path.join(__dirname, '..', 'fixtures', 'events', 'acs.ecs', 'instance-statechange-stopped.json'),
+);
 const STOPPED_ID = (JSON.parse(fs.readFileSync(STOPPED, 'utf8')) as { id: string }).id;
 const RESTART_DLQ = 'ecs-event-ops-auto-restart-dlq';
 

@@ -13,11 +13,12 @@ import { FakeCloud, TEST_CREDENTIALS } from '../../ops/fake-cloud';
 import { runReplayCli } from '../../ops/replay';
 import type { ReplayStoreFile } from '../../ops/replay/store';
 import { createSlsReader, createTraceTool, LogQueryError, type Timeline } from '../../ops/trace';
-import { INSTANCE_ID, world } from '../support/harness';
+import { freshFixtureFile, INSTANCE_ID, world } from '../support/harness';
 import { testApp } from '../support/synth';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'events', 'acs.ecs');
-const STOPPED = path.join(FIXTURES, 'instance-statechange-stopped.json');
+// Timed now: auto-restart skips an event older than its age limit (24 h) as stale.
+const STOPPED = freshFixtureFile(path.join(FIXTURES, 'instance-statechange-stopped.json'));
 const MAINTENANCE = path.join(FIXTURES, 'instance-systemmaintenance-reboot.json');
 const STOPPED_ID = (JSON.parse(fs.readFileSync(STOPPED, 'utf8')) as { id: string }).id;
 const MAINTENANCE_ID = (JSON.parse(fs.readFileSync(MAINTENANCE, 'utf8')) as { id: string }).id;
