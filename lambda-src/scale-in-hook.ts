@@ -3,7 +3,7 @@ import { idPattern } from '../contract/ids';
 import { formatLedgerLine } from '../contract/ledger';
 import { recordActions } from './commons/actions';
 import { systemClock } from './commons/clock';
-import { type CommonConfig, type Env, loadCommonConfig, readInteger } from './commons/config';
+import { type CommonConfig, type Env, loadCommonConfig, readInteger, readList } from './commons/config';
 import type { FcContext, HandlerResult } from './commons/context';
 import { type DrainDeps, type DrainSettings, drainInstance, loadDrainSettings } from './commons/drain';
 import { ecsApiFor } from './commons/ecs-api';
@@ -52,14 +52,7 @@ const ENV = SCALE_IN_HOOK_ENV;
 /** Reads the environment of this function. */
 export function loadConfig(env: Env): ScaleInHookConfig {
   const raw = env[ENV.scalingGroupIds] ?? '';
-  const ids = [
-    ...new Set(
-      raw
-        .split(',')
-        .map((id) => id.trim())
-        .filter((id) => id !== ''),
-    ),
-  ];
+  const ids = readList(env, ENV.scalingGroupIds);
   if (ids.length === 0 || ids.some((id) => !SCALING_GROUP_ID.test(id))) {
     throw new ConfigurationError(
       `environment variable "${ENV.scalingGroupIds}": "${raw}" is not a comma-separated list of scaling group ids (asg-…); it must name the groups whose hook this function serves`,

@@ -1,7 +1,7 @@
 import { SCALE_OUT_ENV } from '../contract/env/scale-out';
 import { ESS_SOURCE } from '../contract/events';
 import { idPattern, TAG_KEY, TAG_KEY_ALLOWED, TAG_VALUE } from '../contract/ids';
-import { type CommonConfig, type Env, loadCommonConfig } from './commons/config';
+import { type CommonConfig, type Env, loadCommonConfig, readList } from './commons/config';
 import type { HandlerResult } from './commons/context';
 import { type EcsApi, ecsApiFor, MAX_DISKS_PER_POLICY_CALL, MAX_INSTANCES_PER_DESCRIBE } from './commons/ecs-api';
 import type { ScalingActivityEvent } from './commons/envelope';
@@ -54,14 +54,7 @@ export const SCALE_OUT_ACTIVITIES = ['ScaleOutSuccess', 'ScaleOutPartialSuccess'
 /** Reads the environment of this function. */
 export function loadConfig(env: Env): ScaleOutConfig {
   const raw = env[ENV.scalingGroupIds] ?? '';
-  const ids = [
-    ...new Set(
-      raw
-        .split(',')
-        .map((id) => id.trim())
-        .filter((id) => id !== ''),
-    ),
-  ];
+  const ids = readList(env, ENV.scalingGroupIds);
   if (ids.length === 0) {
     throw new ConfigurationError(
       `environment variable "${ENV.scalingGroupIds}" is not set; it must list the scaling groups to look after, comma-separated (asg-…)`,

@@ -103,6 +103,19 @@ export interface IntegerBounds {
   readonly why?: string;
 }
 
+/** A comma-separated variable as a list: items trimmed, empty ones dropped, duplicates kept once, in order. */
+export function readList(env: Env, name: string): string[] {
+  const raw = env[name] ?? '';
+  return [
+    ...new Set(
+      raw
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== ''),
+    ),
+  ];
+}
+
 /** Reads an integer variable; unset or empty gives the default. */
 export function readInteger(env: Env, name: string, defaultValue: number, bounds: IntegerBounds): number {
   const raw = env[name];

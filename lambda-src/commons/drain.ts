@@ -1,7 +1,7 @@
 import { DRAIN_SECONDS, SPOT_DRAIN_ENV } from '../../contract/env/spot-drain';
 import { type IdKind, idPattern } from '../../contract/ids';
 import type { Actions } from './actions';
-import { type Env, readInteger } from './config';
+import { type Env, readInteger, readList } from './config';
 import { ConfigurationError } from './errors';
 import { DISCOVERY_CONCURRENCY, mapPool } from './pool';
 import { type RetryPolicy, retryScope, withBackoff } from './retry';
@@ -327,14 +327,7 @@ export interface DrainSettings {
 
 function readIds(env: Env, name: string, kind: IdKind, example: string): string[] {
   const raw = env[name] ?? '';
-  const ids = [
-    ...new Set(
-      raw
-        .split(',')
-        .map((id) => id.trim())
-        .filter((id) => id !== ''),
-    ),
-  ];
+  const ids = readList(env, name);
   const pattern = idPattern(kind);
   const bad = ids.find((id) => !pattern.test(id));
   if (bad !== undefined) {
