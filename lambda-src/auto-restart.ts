@@ -8,6 +8,7 @@ import type { InstanceStateChangeEvent } from './commons/envelope';
 import { HandlerError, RetryableError } from './commons/errors';
 import { type BaseDeps, createFcHandler, type HandlerSpec } from './commons/handler';
 import { eventDigest } from './commons/idempotency';
+import { ACTION_RAILS } from './commons/rails';
 
 /**
  * auto-restart: starts an opted-in ECS instance again when it stops (seed scenario 2).
@@ -152,7 +153,7 @@ function unsettled(instanceId: string, status: string): RetryableError {
 export const spec: HandlerSpec<'InstanceStateChange', AutoRestartConfig, AutoRestartDeps> = {
   name: 'auto-restart',
   kind: 'InstanceStateChange',
-  safety: true,
+  safety: ACTION_RAILS,
   loadConfig,
   buildDeps: (config, context, base) => ({
     ...base,

@@ -14,7 +14,7 @@ import {
 } from './commons/channels';
 import { type CommonConfig, type Env, loadCommonConfig } from './commons/config';
 import type { HandlerResult, JsonValue } from './commons/context';
-import { type EcsApi, ecsApiFor } from './commons/ecs-api';
+import { type EcsApi, instanceReaderFor } from './commons/ecs-api';
 import type {
   DiskNoticeEvent,
   InstanceNoticeEvent,
@@ -204,7 +204,7 @@ export interface NotifyConfig extends CommonConfig, ChannelConfig {
 
 /** Dependencies of {@link handle}. */
 export interface NotifyDeps extends BaseDeps {
-  readonly ecs: EcsApi;
+  readonly ecs: Pick<EcsApi, 'describeInstance'>;
   readonly channels: readonly Channel[];
   readonly timeZone: string;
   readonly policy: AlertPolicy;
@@ -774,7 +774,7 @@ export const spec: HandlerSpec<(typeof ALERT_KINDS)[number], NotifyConfig, Notif
   loadConfig,
   buildDeps: (config, context, base) => ({
     ...base,
-    ecs: ecsApiFor(context, config.endpoints.ecs),
+    ecs: instanceReaderFor(context, config.endpoints.ecs),
     channels: channelsFor(config, context, base.now),
     timeZone: config.timeZone,
     policy: config.policy,

@@ -8,6 +8,7 @@ import type { ScalingActivityEvent } from './commons/envelope';
 import { ConfigurationError, PermanentError } from './commons/errors';
 import { chunks, type EssApi, essApiFor } from './commons/ess-api';
 import { type BaseDeps, createFcHandler, type HandlerSpec } from './commons/handler';
+import { ACTION_RAILS } from './commons/rails';
 
 /**
  * scale-out: when a scale-out activity of a watched Auto Scaling group succeeds (`ess:ScalingActivity:ScaleOutSuccess`,
@@ -186,7 +187,7 @@ export async function handle(event: ScalingActivityEvent, deps: ScaleOutDeps): P
 export const spec: HandlerSpec<'ScalingActivity', ScaleOutConfig, ScaleOutDeps> = {
   name: 'scale-out',
   kind: 'ScalingActivity',
-  safety: true,
+  safety: ACTION_RAILS,
   sources: [ESS_SOURCE],
   loadConfig,
   buildDeps: (config, context, base) => ({

@@ -5,6 +5,7 @@ import { type DrainDeps, type DrainSettings, drainInstance, loadDrainSettings } 
 import type { PreemptibleInstanceInterruptionEvent } from './commons/envelope';
 import { type BaseDeps, createFcHandler, type HandlerSpec } from './commons/handler';
 import { ALB, createRpcClient, NLB, SLB } from './commons/openapi';
+import { ACTION_RAILS } from './commons/rails';
 import { serverGroupApi } from './commons/server-group-api';
 import { slbApi } from './commons/slb-api';
 
@@ -64,7 +65,7 @@ export async function handle(event: PreemptibleInstanceInterruptionEvent, deps: 
 export const spec: HandlerSpec<'PreemptibleInstanceInterruption', SpotDrainConfig, SpotDrainDeps> = {
   name: 'spot-drain',
   kind: 'PreemptibleInstanceInterruption',
-  safety: true,
+  safety: ACTION_RAILS,
   loadConfig,
   buildDeps: (config, context, base) => {
     const client = (product: typeof SLB, endpoint: URL | undefined) =>

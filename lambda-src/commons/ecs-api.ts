@@ -42,48 +42,67 @@ export const MAX_DISKS_PER_POLICY_CALL = 100;
 const DISK_PAGE_SIZE = 100;
 
 /**
+ * DescribeInstances of up to 100 instances: what each found instance is (status, tags, name).
+ *
+ * @see https://www.alibabacloud.com/help/en/ecs/developer-reference/api-describeinstances
+ */
+export async function describeInstances(
+  client: RpcClient,
+  region: string,
+  instanceIds: readonly string[],
+): Promise<InstanceInfo[]> {
+  if (instanceIds.length === 0) return [];
+  if (instanceIds.length > MAX_INSTANCES_PER_DESCRIBE) {
+    throw new PermanentError(`DescribeInstances takes at most 100 instance ids, got ${instanceIds.length}`);
+  }
+  // InstanceIds is a JSON array string. RAM users lacking permission get an empty list, not an error: the
+  // caller treats "not found" as released, which is why the infrastructure must grant ecs:DescribeInstances.
+  // PageSize 100 so that every requested instance fits one page.
+  const body = await client.call('DescribeInstances', {
+    RegionId: region,
+    InstanceIds: JSON.stringify(instanceIds),
+    PageSize: MAX_INSTANCES_PER_DESCRIBE,
+  });
+  return list(body, 'Instances', 'Instance', 'DescribeInstances')
+    .filter((item) => typeof item.InstanceId === 'string' && instanceIds.includes(item.InstanceId))
+    .map((found) => {
+      const tags: Record<string, string> = {};
+      for (const tag of list(found, 'Tags', 'Tag', 'DescribeInstances')) {
+        if (typeof tag.TagKey === 'string') tags[tag.TagKey] = typeof tag.TagValue === 'string' ? tag.TagValue : '';
+      }
+      if (typeof found.Status !== 'string') {
+        throw new PermanentError(`ecs:DescribeInstances returned no Status for ${String(found.InstanceId)}`);
+      }
+      const name = found.InstanceName;
+      return {
+        instanceId: found.InstanceId as string,
+        status: found.Status,
+        tags,
+        instanceName: typeof name === 'string' && name !== '' ? name : undefined,
+      };
+    });
+}
+
+/**
+ * Only the instance reader of {@link ecsApi}, for a handler that reads and never acts (notify): its bundle then leaves
+ * out the calls it does not make.
+ */
+export function instanceReaderFor(context: FcContext, endpoint: URL | undefined): Pick<EcsApi, 'describeInstance'> {
+  const client = createRpcClient({ product: ECS, credentials: context.credentials, region: context.region, endpoint });
+  return { describeInstance: async (instanceId) => (await describeInstances(client, context.region, [instanceId]))[0] };
+}
+
+/**
  * ECS over an RPC client.
  *
  * @see https://www.alibabacloud.com/help/en/ecs/developer-reference/api-describeinstances
  */
 export function ecsApi(client: RpcClient, region: string): EcsApi {
-  async function describeInstances(instanceIds: readonly string[]): Promise<InstanceInfo[]> {
-    if (instanceIds.length === 0) return [];
-    if (instanceIds.length > MAX_INSTANCES_PER_DESCRIBE) {
-      throw new PermanentError(`DescribeInstances takes at most 100 instance ids, got ${instanceIds.length}`);
-    }
-    // InstanceIds is a JSON array string. RAM users lacking permission get an empty list, not an error: the
-    // caller treats "not found" as released, which is why the infrastructure must grant ecs:DescribeInstances.
-    // PageSize 100 so that every requested instance fits one page.
-    const body = await client.call('DescribeInstances', {
-      RegionId: region,
-      InstanceIds: JSON.stringify(instanceIds),
-      PageSize: MAX_INSTANCES_PER_DESCRIBE,
-    });
-    return list(body, 'Instances', 'Instance', 'DescribeInstances')
-      .filter((item) => typeof item.InstanceId === 'string' && instanceIds.includes(item.InstanceId))
-      .map((found) => {
-        const tags: Record<string, string> = {};
-        for (const tag of list(found, 'Tags', 'Tag', 'DescribeInstances')) {
-          if (typeof tag.TagKey === 'string') tags[tag.TagKey] = typeof tag.TagValue === 'string' ? tag.TagValue : '';
-        }
-        if (typeof found.Status !== 'string') {
-          throw new PermanentError(`ecs:DescribeInstances returned no Status for ${String(found.InstanceId)}`);
-        }
-        const name = found.InstanceName;
-        return {
-          instanceId: found.InstanceId as string,
-          status: found.Status,
-          tags,
-          instanceName: typeof name === 'string' && name !== '' ? name : undefined,
-        };
-      });
-  }
   return {
     async describeInstance(instanceId) {
-      return (await describeInstances([instanceId]))[0];
+      return (await describeInstances(client, region, [instanceId]))[0];
     },
-    describeInstances,
+    describeInstances: (instanceIds) => describeInstances(client, region, instanceIds),
     async startInstance(instanceId) {
       await client.call('StartInstance', { InstanceId: instanceId });
     },

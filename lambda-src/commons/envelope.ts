@@ -1,6 +1,7 @@
 import { parseEventTime } from '../../contract/event-time';
 import { idPattern } from '../../contract/ids';
 import { SLS_ALERT_TYPE } from '../../contract/observability';
+import { describe } from './describe';
 import { MalformedEventError } from './errors';
 import { parseSlsAlert, type SlsAlertEvent } from './sls-alert';
 
@@ -562,11 +563,4 @@ function optionalString(record: Readonly<Record<string, unknown>>, key: string):
 /** Narrows to a plain JSON object. */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `"${value.length > 80 ? `${value.slice(0, 80)}...` : value}"`;
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
 }

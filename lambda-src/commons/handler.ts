@@ -1,7 +1,5 @@
-import { breakerPrefix } from '../../contract/env/safety';
 import { formatLedgerLine, type LedgerDecision, type LedgerRecord } from '../../contract/ledger';
 import { type Actions, type RecordingActions, recordActions } from './actions';
-import { type Channel, channelsFor, deliver, loadChannelConfig } from './channels';
 import { systemClock } from './clock';
 import type { CommonConfig, Env } from './config';
 import type { FcContext, HandlerResult } from './context';
@@ -16,23 +14,11 @@ import {
   TYPE_OF_KIND,
 } from './envelope';
 import { ConfigurationError, ForeignEventError, HandlerError, isRetryable, PermanentError } from './errors';
-import { eventDigest, runIdempotent } from './idempotency';
+import { runIdempotent } from './idempotency';
 import { consoleSink, type InvocationLogFields, type LogSink, writeLog } from './logger';
 import { createOssClient, type ObjectStore } from './oss';
-import { DEFAULT_RETRY_SCOPE, deadlineOf, type RetryScope, retryScope, withRetryScope } from './retry';
-import {
-  BREAKER_SETTLE_MS,
-  breakerAlert,
-  CircuitOpenError,
-  circuitOpenResult,
-  claimAction,
-  claimAlert,
-  hourFolder,
-  loadSafetyConfig,
-  type SafetyConfig,
-  staleResult,
-  unwrapRedrive,
-} from './safety';
+import type { LoadedRails, SafetyRails } from './rails';
+import { DEFAULT_RETRY_SCOPE, deadlineOf, type RetryScope, withRetryScope } from './retry';
 
 /** The FC entry point signature. */
 export type FcHandler = (event: Buffer, context: FcContext) => Promise<HandlerResult>;
@@ -76,9 +62,10 @@ export interface HandlerSpec<K extends EcsEventKind, C extends CommonConfig, D> 
   /**
    * An action automation (one that changes the cloud) sets this: the framework then reads `SAFETY_ENV`
    * (contract/env/safety.ts) and the alert channels at container start, and for every event applies the age limit,
-   * the dry run and the fleet breaker (commons/safety.ts), so the core does not. @default false
+   * the dry run and the fleet breaker (commons/safety.ts), so the core does not: `safety: ACTION_RAILS` of
+   * commons/rails.ts (a value, so that handlers without rails do not bundle them). @default - no rails
    */
-  readonly safety?: boolean;
+  readonly safety?: SafetyRails;
 }
 
 /** Test seams of {@link createFcHandler}. */
@@ -197,15 +184,13 @@ export function createFcHandler<K extends EcsEventKind, C extends CommonConfig, 
     spec.name,
     () => ({
       core: spec.loadConfig(env),
-      safety: spec.safety === true ? loadSafetyConfig(env) : undefined,
-      alertChannels: spec.safety === true ? loadChannelConfig(env) : undefined,
+      safety: spec.safety?.load(env, { name: spec.name, sink, now, settleMs: options.breakerSettleMs }),
     }),
     sink,
   );
   const config = loaded.config?.core;
   const { configError } = loaded;
-  const safety = loaded.config?.safety;
-  const channelConfig = loaded.config?.alertChannels;
+  const safety: LoadedRails | undefined = loaded.config?.safety;
 
   return (payload, context) => {
     const started = now();
@@ -224,7 +209,8 @@ export function createFcHandler<K extends EcsEventKind, C extends CommonConfig, 
     let ageOverrideHours: number | undefined;
     try {
       if (config === undefined) throw configError ?? new ConfigurationError('configuration missing');
-      const unwrapped = unwrapRedrive(received);
+      // Only action automations take a redrive's age-limit override (commons/rails.ts); others get events as sent.
+      const unwrapped = safety?.unwrap(received) ?? { payload: received, maxEventAgeHours: undefined };
       const payload = unwrapped.payload;
       ageOverrideHours = unwrapped.maxEventAgeHours;
       event = spec.parsing === 'envelope' ? { ...parseEnvelope(payload), kind: 'Other' } : parseEvent(payload);
@@ -253,15 +239,12 @@ export function createFcHandler<K extends EcsEventKind, C extends CommonConfig, 
       });
       const typed = event as EventOfKind<K>;
       let result: HandlerResult;
-      const stale =
-        safety === undefined
-          ? undefined
-          : staleResult(event.timeMs, event.time, now(), ageOverrideHours ?? safety.maxEventAgeHours);
+      const stale = safety?.stale(event, now(), ageOverrideHours);
       if (stale !== undefined) {
         // Nothing ran, and no marker is written: a deliberate redrive with a larger age limit can still act on it.
         result = ageOverrideHours === undefined ? stale : { ...stale, ageOverrideHours };
       } else {
-        const breaker = safety === undefined ? undefined : breakerGate(safety, store, event, context.region);
+        const breaker = safety?.gate(store, event, context.region);
         actions = recordActions({ dryRun: safety?.dryRun ?? false, beforeFirstCall: breaker });
         const deps = spec.buildDeps(config, context, { store, now, region: context.region, actions });
         const current = event;
@@ -280,9 +263,9 @@ export function createFcHandler<K extends EcsEventKind, C extends CommonConfig, 
             try {
               return await spec.handle(typed, deps);
             } catch (error) {
-              if (!(error instanceof CircuitOpenError)) throw error;
-              await alertOpenBreaker(error, current, context);
-              return circuitOpenResult(spec.name, error);
+              const refused = await safety?.refusal(error, current, context, config);
+              if (refused === undefined) throw error;
+              return refused;
             }
           },
         );
@@ -320,118 +303,6 @@ export function createFcHandler<K extends EcsEventKind, C extends CommonConfig, 
       throw error;
     }
   }
-
-  /** The fleet breaker's check, run at the first mutating call; undefined in a dry run or without a limit. */
-  function breakerGate(
-    settings: SafetyConfig,
-    store: ObjectStore,
-    event: EcsEvent,
-    region: string,
-  ): (() => Promise<void>) | undefined {
-    const limit = settings.maxActionsPerHour;
-    if (settings.dryRun || limit === undefined) return undefined;
-    return async () => {
-      const claim = await claimAction({
-        store,
-        automation: spec.name,
-        limit,
-        digest: eventDigest(event),
-        eventId: event.id,
-        now,
-        sleep: retryScope().sleep,
-        settleMs: options.breakerSettleMs ?? BREAKER_SETTLE_MS,
-      });
-      if (claim.admitted) return;
-      throw new CircuitOpenError(
-        `fleet breaker of ${spec.name} in ${region}: ${claim.actionsLastHour} actions in the last hour, limit ${limit}`,
-        { actionsLastHour: claim.actionsLastHour, limit },
-      );
-    };
-  }
-
-  /**
-   * Alerts that the breaker is open, once per automation and UTC hour: the first refusal of the hour alerts
-   * (`claimAlert`), and per-channel delivery records under `state/breaker/<automation>/alerts/<hour>/` keep a retry
-   * from sending it again. With no
-   * channel configured, one log line at level `error` is the alert. A failed delivery is logged, not thrown: the
-   * event is skipped either way, and failing the invocation would only re-run the breaker.
-   */
-  async function alertOpenBreaker(error: CircuitOpenError, event: EcsEvent, context: FcContext): Promise<void> {
-    if (config === undefined) return;
-    const at = now();
-    const alert = breakerAlert(spec.name, context.region, error, event.id, at);
-    const store = createOssClient({
-      bucket: config.archiveBucket,
-      region: context.region,
-      credentials: context.credentials,
-      endpoint: config.endpoints.oss,
-    });
-    const configured: readonly Channel[] =
-      channelConfig === undefined ? [] : channelsFor({ ...channelConfig, endpoints: config.endpoints }, context, now);
-    const channels: readonly Channel[] =
-      configured.length > 0
-        ? configured
-        : [
-            {
-              name: 'log',
-              send: async () =>
-                writeLog(sink, {
-                  level: 'error',
-                  handler: spec.name,
-                  requestId: context.requestId,
-                  eventId: event.id,
-                  durationMs: 0,
-                  alert,
-                }),
-            },
-          ];
-    try {
-      const first = await claimAlert({
-        store,
-        automation: spec.name,
-        digest: eventDigest(event),
-        eventId: event.id,
-        now,
-        sleep: retryScope().sleep,
-        settleMs: options.breakerSettleMs ?? BREAKER_SETTLE_MS,
-      });
-      if (!first) return;
-      await deliver(
-        channels,
-        { title: alert.title, markdown: breakerMarkdown(alert), json: alert },
-        {
-          store,
-          now,
-          prefix: `${breakerPrefix(spec.name)}alerts/${hourFolder(at)}`,
-          label: `fleet breaker alert of ${spec.name}`,
-          record: { eventId: event.id },
-        },
-      );
-    } catch (failure) {
-      writeLog(sink, {
-        level: 'error',
-        handler: spec.name,
-        requestId: context.requestId,
-        eventId: event.id,
-        durationMs: 0,
-        alertNotDelivered: alert.title,
-        ...errorFields(failure),
-      });
-    }
-  }
-}
-
-/** The DingTalk text of a breaker alert: every value is ours (names, numbers, ISO times), none from the event. */
-function breakerMarkdown(alert: ReturnType<typeof breakerAlert>): string {
-  return [
-    `### ${alert.title}`,
-    '',
-    `- **Automation**: ${alert.automation}`,
-    `- **Region**: ${alert.region}`,
-    `- **Actions in the last hour**: ${alert.actionsLastHour} (limit ${alert.limit})`,
-    `- **Opened at**: ${alert.openedAt}`,
-    `- **Action**: ${alert.recommendedAction}`,
-  ].join('\n');
 }
 
 /**

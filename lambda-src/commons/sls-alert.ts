@@ -1,4 +1,5 @@
 import { SLS_ALERT_SOURCES, SLS_ALERT_STATUSES, type SlsAlertStatus } from '../../contract/observability';
+import { describe, show } from './describe';
 import type { EventEnvelope } from './envelope';
 import { MalformedEventError } from './errors';
 
@@ -188,16 +189,4 @@ function stringMap(data: Readonly<Record<string, unknown>>, key: string): Record
     out[name] = entry.length > MAX_TEXT ? `${entry.slice(0, MAX_TEXT - 3)}...` : entry;
   }
   return out;
-}
-
-function show(value: string): string {
-  return value.length > 80 ? `${value.slice(0, 80)}...` : value;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'nothing';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `"${show(value)}"`;
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
 }
