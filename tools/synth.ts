@@ -29,6 +29,7 @@ import {
   readJsonObject,
 } from '../lib/config/context';
 import { contextOption, defineTool, parseContextPairs, runMain, ToolFailure } from '../ops/cli';
+import { DEFAULT_STORE_FOLDER } from '../ops/replay/store';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -39,6 +40,12 @@ const ROOT = path.resolve(__dirname, '..');
 const ASSEMBLY_ENTRY =
   /^(asset\.[0-9a-f]+(\.zip)?|tree\.json|manifest\.json|cdk\.out|eeo-code|.+\.template\.json|.+\.assets\.json|.+\.code\.json)$/;
 
+/** Whether a synth may replace an entry: the assembly's own, or the replay store `npm run replay` leaves beside it. */
+function replaceable(entry: string): boolean {
+  // The store (ops/replay/store.ts) is derived from the assembly it replayed: a new assembly makes it stale.
+  return ASSEMBLY_ENTRY.test(entry) || entry === DEFAULT_STORE_FOLDER;
+}
+
 /** The context the CLI would hand the app: flags over cdk.json over cdk.context.json, deep-merged. */
 export function mergeContext(projectRoot: string, flags: Record<string, string>): Record<string, unknown> {
   return mergeContextSources(readContextFiles(projectRoot), flags);
@@ -47,7 +54,7 @@ export function mergeContext(projectRoot: string, flags: Record<string, string>)
 /** Refuses to replace a folder that holds anything a synth (or the CLI's publishing) did not write. */
 function checkReplaceable(output: string): void {
   if (!fs.existsSync(output)) return;
-  const foreign = fs.readdirSync(output).filter((entry) => !ASSEMBLY_ENTRY.test(entry));
+  const foreign = fs.readdirSync(output).filter((entry) => !replaceable(entry));
   if (foreign.length > 0) {
     throw new ToolFailure(
       `output folder ${output} holds files a synth does not write (${foreign.slice(0, 3).join(', ')}); refusing to replace it`,

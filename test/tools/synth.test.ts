@@ -99,6 +99,20 @@ describe('npm run synth', () => {
     assert.match(run.stderr, /holds files a synth does not write \(notes\.txt\); refusing to replace it/);
     assert.ok(fs.existsSync(path.join(dir, 'precious', 'notes.txt')));
   });
+
+  test('replaces an output folder that also holds the replay store npm run replay left in it', () => {
+    const dir = checkout();
+    const first = synth(dir, ['-o', 'out']);
+    assert.equal(first.status, 0, first.stderr);
+    fs.mkdirSync(path.join(dir, 'out', 'replay-store'));
+    fs.writeFileSync(path.join(dir, 'out', 'replay-store', 'ecs-event-ops-cn-hangzhou.json'), '{}');
+
+    const again = synth(dir, ['-o', 'out']);
+
+    assert.equal(again.status, 0, again.stderr);
+    assert.ok(fs.existsSync(path.join(dir, 'out', 'manifest.json')));
+    assert.ok(!fs.existsSync(path.join(dir, 'out', 'replay-store')), 'the stale store went with the old assembly');
+  });
 });
 
 describe('synth arguments and context', () => {
