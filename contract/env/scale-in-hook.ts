@@ -14,6 +14,11 @@ export const SCALE_IN_HOOK_ENV = {
   maxWaitMinutes: 'MAX_WAIT_MINUTES',
 } as const;
 
+/** ESS lifecycle transitions (`LifecycleTransition` of a hook, `lifecycleTransition` of its notification). */
+export const LIFECYCLE_TRANSITIONS = { scaleIn: 'SCALE_IN', scaleOut: 'SCALE_OUT' } as const;
+/** A lifecycle transition. */
+export type LifecycleTransition = (typeof LIFECYCLE_TRANSITIONS)[keyof typeof LIFECYCLE_TRANSITIONS];
+
 /** The lifecycle action results the handler may complete with on a scale-in. */
 export const LIFECYCLE_RESULTS = ['CONTINUE', 'ABANDON'] as const;
 /** A lifecycle action result. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { statePrefix } from '../../contract/archive';
 import type { LifecycleResult } from '../../contract/env/scale-in-hook';
+import { LIFECYCLE_TRANSITIONS } from '../../contract/env/scale-in-hook';
 import type { HandlerResult, JsonValue } from '../commons/context';
 import type { DiskInfo } from '../commons/ecs-api';
 import { isRecord } from '../commons/envelope';
@@ -129,7 +130,7 @@ async function saveState(deps: ScaleInHookDeps, key: string, state: HookState): 
 /** Core. */
 export async function handle(notice: LifecycleNotice, deps: ScaleInHookDeps): Promise<HandlerResult> {
   const { settings } = deps;
-  if (notice.transition === 'SCALE_OUT') {
+  if (notice.transition === LIFECYCLE_TRANSITIONS.scaleOut) {
     return { outcome: 'skipped', reason: 'not-scale-in', lifecycleHookId: notice.lifecycleHookId };
   }
   if (!settings.scalingGroupIds.includes(notice.scalingGroupId)) {

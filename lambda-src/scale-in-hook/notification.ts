@@ -1,3 +1,4 @@
+import { LIFECYCLE_TRANSITIONS, type LifecycleTransition } from '../../contract/env/scale-in-hook';
 import { idPattern } from '../../contract/ids';
 import { INSTANCE_ID, isRecord } from '../commons/envelope';
 import { MalformedEventError } from '../commons/errors';
@@ -36,7 +37,7 @@ export interface LifecycleNotice {
   readonly lifecycleHookId: string;
   readonly lifecycleActionToken: string;
   /** `SCALE_IN` or `SCALE_OUT`; undefined when the body does not say. */
-  readonly transition?: 'SCALE_IN' | 'SCALE_OUT';
+  readonly transition?: LifecycleTransition;
   readonly scalingGroupId: string;
   readonly scalingActivityId?: string;
   readonly instanceIds: readonly string[];
@@ -117,8 +118,9 @@ export function parseNotification(payload: Buffer | string): LifecycleNotice {
   const at = (field: string) => (inContent ? `Message.content.${field}` : `Message.${field}`);
 
   const transition = content.lifecycleTransition;
-  if (transition !== undefined && transition !== 'SCALE_IN' && transition !== 'SCALE_OUT') {
-    fail(at('lifecycleTransition'), transition, '"SCALE_IN" or "SCALE_OUT"');
+  const transitions: readonly unknown[] = Object.values(LIFECYCLE_TRANSITIONS);
+  if (transition !== undefined && !transitions.includes(transition)) {
+    fail(at('lifecycleTransition'), transition, transitions.map((t) => `"${t}"`).join(' or '));
   }
   const instanceIds = content.instanceIds;
   if (

@@ -1,4 +1,5 @@
 import * as ros from '@alicloud/ros-cdk-core';
+import { LIFECYCLE_TRANSITIONS, type LifecycleTransition } from '../../contract/env/scale-in-hook';
 import { inRange, RANGES } from '../config/ranges';
 import type { MnsTopic } from './mns-topic';
 
@@ -9,7 +10,7 @@ import type { MnsTopic } from './mns-topic';
  */
 interface LifecycleHookProperties {
   readonly ScalingGroupId: string;
-  readonly LifecycleTransition: 'SCALE_IN' | 'SCALE_OUT';
+  readonly LifecycleTransition: LifecycleTransition;
   readonly DefaultResult: 'CONTINUE' | 'ABANDON';
   /** 30 to 21600 seconds. */
   readonly HeartbeatTimeout: number;
@@ -64,7 +65,7 @@ export class ScaleInLifecycleHook extends ros.Construct {
     const stack = ros.Stack.of(this);
     const properties: LifecycleHookProperties = {
       ScalingGroupId: props.scalingGroupId,
-      LifecycleTransition: 'SCALE_IN',
+      LifecycleTransition: LIFECYCLE_TRANSITIONS.scaleIn,
       DefaultResult: props.defaultResult ?? 'CONTINUE',
       HeartbeatTimeout: heartbeat,
       LifecycleHookName: props.hookName,
