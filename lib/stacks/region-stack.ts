@@ -161,7 +161,11 @@ export class RegionStack extends ros.Stack {
           retentionDays: config.eventStore.retentionDays,
           ruleName: ruleName(config.namePrefix, EVENT_STORE_NAME),
           deadLetterQueueName: deadLetterQueueName(config.namePrefix, EVENT_STORE_NAME),
-          roleName: functionRoleName(config.namePrefix, EVENT_STORE_NAME, config.region),
+          roleName: functionRoleName(
+            config.namePrefix,
+            EVENT_STORE_NAME,
+            fleet === undefined ? config.region : this.region,
+          ),
         })
       : undefined;
     if (this.eventStore !== undefined) dependOn(this.eventStore, services);

@@ -43,9 +43,9 @@ describe('fleet stack', () => {
     assert.deepEqual(
       instances.map(([id, r]) => [id, r.Properties.RegionIds, r.DependsOn]),
       [
-        ['StackInstancesCnHangzhou', ['cn-hangzhou'], ['StackGroup']],
-        ['StackInstancesCnShanghai', ['cn-shanghai'], ['StackInstancesCnHangzhou']],
-        ['StackInstancesApSoutheast1', ['ap-southeast-1'], ['StackInstancesCnShanghai']],
+        ['StackInstancesCnHangzhou', ['cn-hangzhou'], ['StackGroup', 'RegionGuard']],
+        ['StackInstancesCnShanghai', ['cn-shanghai'], ['StackInstancesCnHangzhou', 'RegionGuard']],
+        ['StackInstancesApSoutheast1', ['ap-southeast-1'], ['StackInstancesCnShanghai', 'RegionGuard']],
       ],
     );
     for (const [, r] of instances) {
@@ -83,8 +83,17 @@ describe('fleet stack', () => {
     assert.equal(body.Parameters?.StackRegion, undefined, 'no region guard');
     for (const [id, fn] of ofType(body, 'ALIYUN::FC::Function')) {
       assert.deepEqual(fn.Properties.MemorySize, { Ref: 'FunctionMemoryMb' }, id);
-      assert.deepEqual(fn.Properties.Timeout, { Ref: 'FunctionTimeoutSeconds' }, id);
+      // spot-drain keeps its fixed minimum (drainSeconds plus a margin) in a group template: a number, not the parameter.
+      if (id === 'SpotDrainFunction') assert.equal(typeof fn.Properties.Timeout, 'number', id);
+      else assert.deepEqual(fn.Properties.Timeout, { Ref: 'FunctionTimeoutSeconds' }, id);
     }
+  });
+
+  test('refuses to deploy the fleet stack outside the canary region, with the region guard of a region stack', () => {
+    assert.deepEqual(fleet.Parameters?.StackRegion?.Default, 'cn-hangzhou');
+    assert.deepEqual(fleet.Parameters?.StackRegion?.AllowedValues, ['cn-hangzhou']);
+    assert.equal(fleet.Resources.RegionGuard.Type, 'ALIYUN::ROS::Assert');
+    assert.ok(fleet.Resources.StackGroup.DependsOn?.includes('RegionGuard'));
   });
 
   test('puts the handler zips inline by default, and writes no code manifest to publish', () => {
