@@ -1,10 +1,14 @@
 /**
  * What the deploy workflow needs from a cloud assembly, for `ros-cdk deploy` (the main is tools/deploy-plan.ts):
  *
- * - `npx tsx tools/deploy-plan.ts stacks [--assembly cdk.out]` prints `[{"stack": …, "region": …}, …]`: every ROS
+ * - `npx tsx tools/deploy-plan.ts stacks [--assembly cdk.out]` prints `[{"stack": …, "region": …}, …]`: every region
  *   stack of the assembly with the region it must be deployed to, read from its `StackRegion` parameter (whose default
  *   is the stack's region; the stack refuses any other region). The workflow sets `REGION_ID` from it, because the CLI
- *   ignores the stack's `env.region`.
+ *   ignores the stack's `env.region`. The fleet stack (the one declaring an `ALIYUN::ROS::StackGroup`) is not listed:
+ * - `npx tsx tools/deploy-plan.ts fleet [--assembly cdk.out]` prints `{"configured": true, "stack", "region",
+ *   "codeSource", "publish"}` for it, or `{"configured": false}`: it is deployed once, in the region of its own
+ *   `StackRegion` guard (the canary region, lib/fleet `fleetStackRegion`), and `publish` says whether its handler code
+ *   must be published first (`fleet.codeSource` `shared` or `per-account`, read from its code manifest).
  * - `npx tsx tools/deploy-plan.ts parameters --template <file> --out <file>` writes the `--parameters Name=Value`
  *   arguments for the NoEcho parameters of that template, NUL-separated (for `mapfile -d ''`), taking each value from
  *   the environment variable named by {@link secretName}; it prints the parameter names, never the values. A
@@ -15,7 +19,14 @@
  * (`packages/ros-cdk-cli/bin/cdk.ts` in aliyun/Resource-Orchestration-Service-Cloud-Development-Kit).
  */
 import * as fs from 'node:fs';
-import { type Assembly, AssemblyError, readAssembly, STACK_REGION_PARAMETER } from '../lib/assembly';
+import {
+  type Assembly,
+  AssemblyError,
+  type AssemblyStack,
+  readAssembly,
+  STACK_GROUP_TYPE,
+  STACK_REGION_PARAMETER,
+} from '../lib/assembly';
 import { CodeManifestError } from '../lib/code/read';
 
 /** The template parameter whose default names a stack's region (added by the region guard); lib/assembly's. */
@@ -53,26 +64,71 @@ export function secretName(parameter: string): string {
     .toUpperCase();
 }
 
-/** The stacks of an assembly and their regions, in the order of the manifest (read with lib/assembly). */
-export function stackRegions(assemblyDir: string): { stack: string; region: string }[] {
-  let assembly: Assembly;
+function read(assemblyDir: string): Assembly {
   try {
-    assembly = readAssembly(assemblyDir);
+    return readAssembly(assemblyDir);
   } catch (cause) {
     if (cause instanceof AssemblyError || cause instanceof CodeManifestError) {
       throw new DeployPlanError(cause.message, { cause });
     }
     throw cause;
   }
-  return assembly.stacks.map(({ name: stack, region }) => {
-    if (region === undefined || region === '') {
-      throw new DeployPlanError(
-        `stack ${stack}: parameter ${STACK_REGION_PARAMETER} has default ${JSON.stringify(region)}, expected a region id ` +
-          '(only region stacks, which carry the region guard, can be deployed by this workflow)',
-      );
-    }
-    return { stack, region };
-  });
+}
+
+/** A stack that declares a stack group: the fleet stack (lib/fleet), deployed once, not per region. */
+function isFleetStack(stack: AssemblyStack): boolean {
+  return Object.values(stack.template.Resources ?? {}).some((r) => r.Type === STACK_GROUP_TYPE);
+}
+
+function regionOf(stack: AssemblyStack, what: string): string {
+  if (stack.region === undefined || stack.region === '') {
+    throw new DeployPlanError(
+      `stack ${stack.name}: parameter ${STACK_REGION_PARAMETER} has default ${JSON.stringify(stack.region)}, expected a region id ` +
+        `(only ${what}, which carry the region guard, can be deployed by this workflow)`,
+    );
+  }
+  return stack.region;
+}
+
+/** The region stacks of an assembly and their regions, in the order of the manifest (read with lib/assembly). */
+export function stackRegions(assemblyDir: string): { stack: string; region: string }[] {
+  return read(assemblyDir)
+    .stacks.filter((stack) => !isFleetStack(stack))
+    .map((stack) => ({ stack: stack.name, region: regionOf(stack, 'region stacks and the fleet stack') }));
+}
+
+/** The fleet stack of an assembly, as `deploy-plan fleet` prints it. */
+export type FleetDeployment =
+  | { readonly configured: false }
+  | {
+      readonly configured: true;
+      readonly stack: string;
+      /** Where to deploy it: the default of its `StackRegion` parameter (the canary region). */
+      readonly region: string;
+      /** `fleet.codeSource`, from its code manifest (none: `inline`). */
+      readonly codeSource: 'inline' | 'shared' | 'per-account';
+      /** Whether `npm run assets:publish` must run before the deploy. */
+      readonly publish: boolean;
+    };
+
+/** The fleet stack of an assembly (lib/fleet), or `{configured: false}` when it has none. */
+export function fleetDeployment(assemblyDir: string): FleetDeployment {
+  const fleets = read(assemblyDir).stacks.filter(isFleetStack);
+  if (fleets.length === 0) return { configured: false };
+  if (fleets.length > 1) {
+    throw new DeployPlanError(
+      `the assembly has ${fleets.length} stacks declaring a stack group (${fleets.map((s) => s.name).join(', ')}), expected at most one`,
+    );
+  }
+  const [stack] = fleets;
+  const codeSource = stack.code?.fleet?.codeSource ?? 'inline';
+  return {
+    configured: true,
+    stack: stack.name,
+    region: regionOf(stack, 'region stacks and the fleet stack'),
+    codeSource,
+    publish: codeSource !== 'inline',
+  };
 }
 
 /** The `ros-cdk deploy` arguments for the NoEcho parameters of `template`, values taken from `env`. */

@@ -154,7 +154,10 @@ export function loadConfig(raw: unknown): AppConfig {
   };
 
   const problems: ConfigProblem[] = [];
-  const regions = data.regions ?? [DEFAULT_REGION];
+  // A fleet-only configuration (a `fleet` block, no `regions`) has no region stack: the default region would otherwise
+  // get one in the administration account, deployed beside the stack group's instances (a double deploy when that
+  // account is also a target).
+  const regions = data.regions ?? (data.fleet === undefined ? [DEFAULT_REGION] : []);
   const namePrefix = data.namePrefix ?? DEFAULT_NAME_PREFIX;
   const fleetRegions = data.fleet?.regions ?? [];
   for (const key of Object.keys(value)) {

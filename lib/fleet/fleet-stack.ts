@@ -4,6 +4,7 @@ import { fleetStackName, groupTemplateName, stackGroupName } from '../../contrac
 import { HandlerCode } from '../code/handler-code';
 import { TemplateOnlySynthesizer } from '../code/template-only-synthesizer';
 import { type FleetConfig, KNOWN_REGIONS, type RegionConfig } from '../config';
+import { RegionGuard } from '../constructs/region-guard';
 import { dependOn } from '../private/depend-on';
 import { FLEET_TEMPLATE_PARAMETERS, type RegionStackProps } from '../stacks/region-stack';
 import { buildGroupTemplate, GroupTemplateError, MAX_TEMPLATE_BYTES } from './group-template';
@@ -17,6 +18,18 @@ export const SELF_MANAGED_ROLES = {
   administration: 'AliyunROSStackGroupAdministrationRole',
   execution: 'AliyunROSStackGroupExecutionRole',
 } as const;
+
+/**
+ * The region the fleet stack, and so its stack group, is deployed to: the canary region (`fleet.canaryRegion`, else
+ * the first of `fleet.regions`). A stack group lives in one region and deploys to every region of its instances from
+ * there; the canary region is one the fleet already deploys to, so no extra region must be enabled. Set
+ * `fleet.canaryRegion` explicitly: changing it moves the fleet stack, and the new stack would create a second group
+ * (README "Running in many accounts"). Read by `npm run fleet -- plan` and, through the fleet stack's `StackRegion`
+ * parameter, by `tools/deploy-plan.ts`.
+ */
+export function fleetStackRegion(fleet: Pick<FleetConfig, 'canaryRegion'>): string {
+  return fleet.canaryRegion;
+}
 
 /** Props of {@link FleetStack}. */
 export interface FleetStackProps {
@@ -72,11 +85,16 @@ export class FleetStack extends ros.Stack {
   constructor(scope: ros.Construct, props: FleetStackProps) {
     const { fleet, namePrefix } = props;
     const name = fleetStackName(namePrefix);
+    const stackRegion = fleetStackRegion(fleet);
     super(scope, name, {
+      // Deployed once, in one region: unlike the group's template, this stack may name its region.
+      env: { region: stackRegion },
       description: `ecs-event-ops fleet: one stack group deploying the region template to ${fleet.regions.length} region(s) of every target account`,
       synthesizer: new TemplateOnlySynthesizer(),
       tags: { 'ecs-event-ops': 'fleet' },
     });
+    // The same guard as a region stack's: a fleet stack deployed in another region would create a second stack group.
+    const guard = new RegionGuard(this, 'RegionGuard', { region: stackRegion });
     const codeProps = { regions: fleet.regions, codeSource: fleet.codeSource };
     const code = new HandlerCode(this, { qualifier: props.assetsQualifier, fleet: codeProps });
     const template = buildGroupTemplate({
@@ -135,6 +153,7 @@ export class FleetStack extends ros.Stack {
       instances.push(stackInstances);
     }
     this.instances = instances;
+    guard.protect();
   }
 
   /** Checks the size of this stack's own template, which holds the group's template. */

@@ -1,4 +1,4 @@
-export { FleetStack, type FleetStackProps, SELF_MANAGED_ROLES } from './fleet-stack';
+export { FleetStack, type FleetStackProps, fleetStackRegion, SELF_MANAGED_ROLES } from './fleet-stack';
 export {
   buildGroupTemplate,
   type GroupTemplate,

@@ -1,4 +1,5 @@
 import { fleetStackName, stackGroupName } from '../../contract/naming';
+import { fleetStackRegion } from '../../lib/fleet';
 import type { Style } from '../cli';
 import type { FleetSettings } from './config';
 
@@ -8,7 +9,10 @@ import type { FleetSettings } from './config';
  * `ALIYUN::ROS::StackInstances` per region with DependsOn), each deploying to every target with the configured
  * concurrency and failure tolerance.
  *
- * The canary is `fleet.canaryRegion`, else the first of `fleet.regions` (the region the chain starts with either way).
+ * Everything comes from the configuration as `loadConfig` validates it (lib/config), the same value synth builds the
+ * fleet stack from: the canary is `fleet.canaryRegion`, else the first of `fleet.regions`, and the fleet stack is
+ * deployed in the canary region (lib/fleet `fleetStackRegion`), so the plan, the assembly and the deploy workflow
+ * agree.
  * @see https://www.alibabacloud.com/help/en/ros/developer-reference/aliyun-ros-stackinstances
  */
 
@@ -24,15 +28,19 @@ export interface RolloutStep {
 export interface RolloutPlan {
   readonly configured: true;
   readonly stack: string;
+  /** The region the fleet stack, and so its stack group, is deployed to (lib/fleet `fleetStackRegion`). */
+  readonly region: string;
   readonly stackGroup: string;
   /** `SELF_MANAGED` for account lists, `SERVICE_MANAGED` for Resource Directory folders. */
   readonly permissionModel: 'SELF_MANAGED' | 'SERVICE_MANAGED';
   readonly targets: { readonly kind: 'accounts' | 'folders'; readonly ids: readonly string[] };
   /** Service-managed only: ROS deploys to accounts that join a folder, and removes the stacks of those that leave. */
   readonly autoDeployment: boolean;
+  /** Where member accounts get the handlers' code (`fleet.codeSource`): `shared` and `per-account` need a publish. */
+  readonly codeSource: FleetSettings['codeSource'];
   readonly operationPreferences: {
-    /** Percentage of the targets deployed at once in a region. @default - ROS's default: one target at a time */
-    readonly maxConcurrentPercentage?: number;
+    /** Percentage of the targets deployed at once in a region. @default 25 */
+    readonly maxConcurrentPercentage: number;
     /** Failed targets tolerated in a region before ROS stops the operation. @default 0 */
     readonly failureToleranceCount: number;
   };
@@ -46,40 +54,38 @@ export interface NoFleet {
 
 /** The plan of `fleet` under `namePrefix`. */
 export function rolloutPlan(namePrefix: string, fleet: FleetSettings): RolloutPlan {
-  const canary = fleet.canaryRegion ?? fleet.regions[0];
-  const order = [canary, ...fleet.regions.filter((r) => r !== canary)];
-  const folders = fleet.folderIds !== undefined;
+  const { targets } = fleet;
   return {
     configured: true,
     stack: fleetStackName(namePrefix),
+    region: fleetStackRegion(fleet),
     stackGroup: stackGroupName(namePrefix),
-    permissionModel: folders ? 'SERVICE_MANAGED' : 'SELF_MANAGED',
-    targets: folders
-      ? { kind: 'folders', ids: fleet.folderIds ?? [] }
-      : { kind: 'accounts', ids: fleet.accountIds ?? [] },
-    autoDeployment: folders && fleet.autoDeployment === true,
+    permissionModel: targets.kind === 'folders' ? 'SERVICE_MANAGED' : 'SELF_MANAGED',
+    targets:
+      targets.kind === 'folders'
+        ? { kind: 'folders', ids: targets.folderIds }
+        : { kind: 'accounts', ids: targets.accountIds },
+    autoDeployment: targets.kind === 'folders' && targets.autoDeployment,
+    codeSource: fleet.codeSource,
     operationPreferences: {
-      ...(fleet.maxConcurrentPercentage === undefined
-        ? {}
-        : { maxConcurrentPercentage: fleet.maxConcurrentPercentage }),
-      failureToleranceCount: fleet.failureToleranceCount ?? 0,
+      maxConcurrentPercentage: fleet.maxConcurrentPercentage,
+      failureToleranceCount: fleet.failureToleranceCount,
     },
-    steps: order.map((region, index) => ({ order: index + 1, region, canary: index === 0 })),
+    // loadConfig orders fleet.regions canary first, as the fleet stack chains its StackInstances.
+    steps: fleet.regions.map((region, index) => ({ order: index + 1, region, canary: region === fleet.canaryRegion })),
   };
 }
 
 /** The plan for people. */
 export function formatPlan(plan: RolloutPlan, style: Style): string {
   const { targets, operationPreferences: prefs } = plan;
-  const concurrency =
-    prefs.maxConcurrentPercentage === undefined
-      ? 'one target at a time (ROS default)'
-      : `up to ${prefs.maxConcurrentPercentage}% of the targets at once`;
+  const concurrency = `up to ${prefs.maxConcurrentPercentage}% of the targets at once`;
   const lines = [
     style.bold(`Fleet rollout plan (dry run: nothing is called)`),
-    `stack ${plan.stack} declares stack group ${plan.stackGroup} (${plan.permissionModel})`,
+    `stack ${plan.stack}, deployed in ${plan.region} (the canary region), declares stack group ${plan.stackGroup} (${plan.permissionModel})`,
     `targets: ${targets.ids.length} ${targets.kind === 'folders' ? 'Resource Directory folder(s)' : 'account(s)'}: ${targets.ids.join(', ')}` +
       (plan.autoDeployment ? ' (automatic deployment to accounts that join)' : ''),
+    `handler code: ${plan.codeSource}${plan.codeSource === 'inline' ? ' (in the template, nothing to publish)' : ' (npm run assets:publish before the deploy)'}`,
     `in each region: ${concurrency}; ROS stops the rollout when more than ${prefs.failureToleranceCount} target(s) fail in a region`,
     ...plan.steps.map(
       (step) =>

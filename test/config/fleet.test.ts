@@ -36,6 +36,23 @@ describe('loadConfig: the fleet block', () => {
     assert.deepEqual(fleet.template, { region: 'cn-hangzhou', namePrefix: 'ecs-event-ops', ...DEFAULT_SETTINGS });
   });
 
+  test('builds no region stack for a fleet-only configuration (a fleet block and no regions)', () => {
+    assert.deepEqual(loadConfig({ fleet: FLEET }).regions, []);
+    assert.deepEqual(
+      loadConfig({}).regions.map((r) => r.region),
+      ['cn-hangzhou'],
+    );
+  });
+
+  test('keeps the region stacks written in regions beside the fleet', () => {
+    const config = loadConfig({ regions: ['eu-central-1'], fleet: FLEET });
+    assert.deepEqual(
+      config.regions.map((r) => r.region),
+      ['eu-central-1'],
+    );
+    assert.ok(config.fleet);
+  });
+
   test('leaves the fleet out when the context has no fleet block', () => {
     assert.equal(loadConfig({}).fleet, undefined);
   });

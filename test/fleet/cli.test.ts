@@ -342,14 +342,38 @@ describe('fleet plan and the command line', () => {
     assert.match(io.err(), /--endpoint "http:\/\/ros\.example\.com" uses http:\/\/ to the non-loopback host/);
   });
 
-  it('names the fleet key and the value when the fleet block is invalid', async () => {
-    const run = await fleet(world(), ['plan'], { regions: ['cn-hangzou'], accountIds: [ADMIN], folderIds: ['fd-1'] });
+  it('names the fleet key and the value when the fleet block is invalid, in the words of the one config schema', async () => {
+    const run = await fleet(world(), ['plan'], { regions: ['cn-hangzou'], accountIds: [ADMIN] });
 
     assert.equal(run.code, 1);
     assert.match(
       run.err,
-      /context "ecs-event-ops\.fleet\.regions\[0\]": "cn-hangzou" is not valid: an Alibaba Cloud region id/,
+      /context "ecs-event-ops\.fleet\.regions\[0\]": "cn-hangzou" is not valid: an Alibaba Cloud region id \(did you mean cn-hangzhou\?\)/,
     );
-    assert.match(run.err, /exactly one of accountIds \(self-managed\) and folderIds \(service-managed\)/);
+  });
+
+  it('refuses both accountIds and folderIds with the cross-field rule of the config', async () => {
+    const run = await fleet(world(), ['plan'], { ...FLEET, folderIds: ['fd-1'] });
+
+    assert.equal(run.code, 1);
+    assert.match(
+      run.err,
+      /context "ecs-event-ops\.fleet\.accountIds": .* exactly one of "accountIds" \(self-managed permissions\) and "folderIds"/,
+    );
+  });
+
+  it('plans what synth builds: defaults applied, and the region the fleet stack is deployed to', async () => {
+    const run = await fleet(world(), ['plan', '--json'], {
+      ...FLEET,
+      canaryRegion: 'cn-shanghai',
+      codeSource: 'shared',
+    });
+
+    assert.equal(run.code, 0, run.err);
+    const plan = JSON.parse(run.out) as Record<string, unknown>;
+    assert.equal(plan.stack, 'ecs-event-ops-fleet');
+    assert.equal(plan.region, 'cn-shanghai');
+    assert.equal(plan.codeSource, 'shared');
+    assert.deepEqual(plan.operationPreferences, { maxConcurrentPercentage: 25, failureToleranceCount: 0 });
   });
 });

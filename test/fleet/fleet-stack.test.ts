@@ -43,9 +43,9 @@ describe('fleet stack', () => {
     assert.deepEqual(
       instances.map(([id, r]) => [id, r.Properties.RegionIds, r.DependsOn]),
       [
-        ['StackInstancesCnHangzhou', ['cn-hangzhou'], ['StackGroup']],
-        ['StackInstancesCnShanghai', ['cn-shanghai'], ['StackInstancesCnHangzhou']],
-        ['StackInstancesApSoutheast1', ['ap-southeast-1'], ['StackInstancesCnShanghai']],
+        ['StackInstancesCnHangzhou', ['cn-hangzhou'], ['StackGroup', 'RegionGuard']],
+        ['StackInstancesCnShanghai', ['cn-shanghai'], ['StackInstancesCnHangzhou', 'RegionGuard']],
+        ['StackInstancesApSoutheast1', ['ap-southeast-1'], ['StackInstancesCnShanghai', 'RegionGuard']],
       ],
     );
     for (const [, r] of instances) {
@@ -90,6 +90,13 @@ describe('fleet stack', () => {
         assert.deepEqual(fn.Properties.Timeout, { Ref: 'FunctionTimeoutSeconds' }, id);
       }
     }
+  });
+
+  test('refuses to deploy the fleet stack outside the canary region, with the region guard of a region stack', () => {
+    assert.deepEqual(fleet.Parameters?.StackRegion?.Default, 'cn-hangzhou');
+    assert.deepEqual(fleet.Parameters?.StackRegion?.AllowedValues, ['cn-hangzhou']);
+    assert.equal(fleet.Resources.RegionGuard.Type, 'ALIYUN::ROS::Assert');
+    assert.ok(fleet.Resources.StackGroup.DependsOn?.includes('RegionGuard'));
   });
 
   test('puts the handler zips inline by default, and writes no code manifest to publish', () => {

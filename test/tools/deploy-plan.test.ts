@@ -4,13 +4,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
+import { loadConfig } from '../../lib/config';
 import {
   DeployPlanError,
+  fleetDeployment,
   parameterArguments,
   STACK_REGION_PARAMETER,
   secretName,
   stackRegions,
 } from '../../ops/deploy-plan';
+import { rolloutPlan } from '../../ops/fleet';
+import { FLEET_CONTEXT, synthFleet } from '../fleet/support';
 import { synthRegions } from '../support/synth';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -83,6 +87,56 @@ describe('stackRegions', () => {
   });
 });
 
+describe('the fleet stack', () => {
+  const context = { ...FLEET_CONTEXT, regions: ['eu-central-1'] };
+  const dir = synthFleet(context);
+
+  test('lists only the region stacks for the matrix, and the fleet stack with its region for the fleet job', () => {
+    assert.deepEqual(stackRegions(dir), [{ stack: 'ecs-event-ops-eu-central-1', region: 'eu-central-1' }]);
+    assert.deepEqual(fleetDeployment(dir), {
+      configured: true,
+      stack: 'ecs-event-ops-fleet',
+      region: 'cn-hangzhou',
+      codeSource: 'inline',
+      publish: false,
+    });
+  });
+
+  test('agrees with the rollout plan of npm run fleet -- plan on the stack and its region', () => {
+    const config = loadConfig(context);
+    assert.ok(config.fleet);
+    const plan = rolloutPlan(config.namePrefix, config.fleet);
+    const deployment = fleetDeployment(dir);
+    assert.ok(deployment.configured);
+    assert.deepEqual([plan.stack, plan.region, plan.codeSource], [deployment.stack, deployment.region, 'inline']);
+  });
+
+  test('asks for a publish when the member accounts read the code from a bucket', () => {
+    const shared = synthFleet({ ...FLEET_CONTEXT, fleet: { ...FLEET_CONTEXT.fleet, codeSource: 'shared' } });
+    const deployment = fleetDeployment(shared);
+    assert.ok(deployment.configured);
+    assert.deepEqual([deployment.codeSource, deployment.publish], ['shared', true]);
+    assert.deepEqual(stackRegions(shared), [], 'a fleet-only configuration has no region stack');
+  });
+
+  test('reports no fleet for an assembly of region stacks', () => {
+    assert.deepEqual(fleetDeployment(assembly(['cn-hangzhou'])), { configured: false });
+  });
+
+  test('refuses a fleet stack without the region guard, naming the stack and the parameter', () => {
+    const bare = assembly([]);
+    const stack = 'ecs-event-ops-fleet';
+    const template = { Resources: { StackGroup: { Type: 'ALIYUN::ROS::StackGroup', Properties: {} } } };
+    fs.writeFileSync(path.join(bare, `${stack}.template.json`), JSON.stringify(template));
+    const artifacts = { [stack]: { type: 'aliyun:ros:stack', properties: { templateFile: `${stack}.template.json` } } };
+    fs.writeFileSync(path.join(bare, 'manifest.json'), JSON.stringify({ version: '7.0.0', artifacts }));
+    assert.throws(
+      () => fleetDeployment(bare),
+      /stack ecs-event-ops-fleet: parameter StackRegion has default undefined/,
+    );
+  });
+});
+
 describe('parameterArguments', () => {
   const template = synthRegions(ALL_CHANNELS)['ecs-event-ops-cn-hangzhou'];
   const secrets = {
@@ -139,6 +193,18 @@ describe('deploy-plan command', () => {
     const out = run(['stacks', '--assembly', assembly(['cn-hangzhou'])]);
     assert.equal(out.status, 0, out.stderr);
     assert.deepEqual(JSON.parse(out.stdout), [{ stack: 'ecs-event-ops-cn-hangzhou', region: 'cn-hangzhou' }]);
+  });
+
+  test('prints the fleet stack and its region as JSON for the fleet job', () => {
+    const out = run(['fleet', '--assembly', synthFleet()]);
+    assert.equal(out.status, 0, out.stderr);
+    assert.deepEqual(JSON.parse(out.stdout), {
+      configured: true,
+      stack: 'ecs-event-ops-fleet',
+      region: 'cn-hangzhou',
+      codeSource: 'inline',
+      publish: false,
+    });
   });
 
   test('writes NUL-separated arguments, prints the parameter names and never a value', () => {

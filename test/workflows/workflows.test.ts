@@ -519,54 +519,106 @@ describe('deploy.yml: the fleet path', () => {
     return bin;
   }
 
-  function runFind(plan: string, stacks: string): { status: number | null; output: string; outputs: string } {
+  /** Runs the synth job's fleet step with `npm run fleet -- plan --json` and `deploy-plan fleet` printing these. */
+  function runFind(plan: string, built: string): { status: number | null; output: string; outputs: string } {
     const bin = stubNpm(
       `if [ "$*" = "run --silent fleet -- plan --json" ]; then echo '${plan}'; else echo "plan text"; fi`,
     );
+    fs.writeFileSync(
+      path.join(bin, 'npx'),
+      `#!/bin/bash\nif [ "$*" = "tsx tools/deploy-plan.ts fleet --assembly cdk.out" ]; then echo '${built}'; else exit 9; fi\n`,
+      { mode: 0o755 },
+    );
     const outputs = path.join(bin, 'github-output');
     fs.writeFileSync(outputs, '');
-    const result = bash(find.run ?? '', bin, {
-      PATH: `${bin}:${process.env.PATH}`,
-      GITHUB_OUTPUT: outputs,
-      STACKS: stacks,
-    });
+    const result = bash(find.run ?? '', bin, { PATH: `${bin}:${process.env.PATH}`, GITHUB_OUTPUT: outputs });
     return { ...result, outputs: fs.readFileSync(outputs, 'utf8') };
   }
 
-  test('the synth job outputs the fleet stack and its region, read from the plan and the stacks of the assembly', () => {
+  const BUILT = JSON.stringify({
+    configured: true,
+    stack: 'ecs-event-ops-fleet',
+    region: 'cn-shanghai',
+    codeSource: 'shared',
+    publish: true,
+  });
+  const PLANNED = '{"configured":true,"stack":"ecs-event-ops-fleet","region":"cn-shanghai"}';
+
+  test('the synth job outputs the fleet stack, its region and code source, read from the assembly', () => {
     assert.equal(synth.outputs?.['fleet-stack'], expression('steps.fleet.outputs.stack'));
     assert.equal(synth.outputs?.['fleet-region'], expression('steps.fleet.outputs.region'));
-    assert.equal(find.env?.STACKS, expression('steps.stacks.outputs.stacks'));
-    const stacks = JSON.stringify([
-      { stack: 'ecs-event-ops-cn-hangzhou', region: 'cn-hangzhou' },
-      { stack: 'ecs-event-ops-fleet', region: 'cn-shanghai' },
-    ]);
+    assert.equal(synth.outputs?.['fleet-code-source'], expression('steps.fleet.outputs.code-source'));
 
-    const withFleet = runFind('{"configured":true,"stack":"ecs-event-ops-fleet"}', stacks);
+    const withFleet = runFind(PLANNED, BUILT);
     assert.equal(withFleet.status, 0, withFleet.output);
-    assert.equal(withFleet.outputs, 'stack=ecs-event-ops-fleet\nregion=cn-shanghai\n');
+    assert.equal(withFleet.outputs, 'stack=ecs-event-ops-fleet\nregion=cn-shanghai\ncode-source=shared\n');
 
-    const without = runFind('{"configured":false}', stacks);
+    const without = runFind('{"configured":false}', '{"configured":false}');
     assert.equal(without.status, 0, without.output);
-    assert.equal(without.outputs, 'stack=\nregion=\n');
+    assert.equal(without.outputs, 'stack=\nregion=\ncode-source=\n');
   });
 
-  test('the synth job fails when the configuration has a fleet but the assembly has no fleet stack', () => {
-    const result = runFind('{"configured":true,"stack":"ecs-event-ops-fleet"}', '[]');
-    assert.equal(result.status, 1);
+  test('the synth job fails when the configuration and the assembly disagree on the fleet stack or its region', () => {
+    const missing = runFind(PLANNED, '{"configured":false}');
+    assert.equal(missing.status, 1);
     assert.match(
-      result.output,
-      /::error::the configuration has a fleet block but the assembly has no stack ecs-event-ops-fleet/,
+      missing.output,
+      /::error::the configuration plans ecs-event-ops-fleet in cn-shanghai but the assembly has no fleet stack/,
+    );
+    const moved = runFind(PLANNED.replace('cn-shanghai', 'cn-beijing'), BUILT);
+    assert.equal(moved.status, 1);
+    assert.match(
+      moved.output,
+      /plans ecs-event-ops-fleet in cn-beijing but the assembly has ecs-event-ops-fleet in cn-shanghai/,
     );
   });
 
-  test('either the per-region matrix or the fleet job runs, never both', () => {
-    assert.equal(parsed.jobs.deploy.if, "needs.synth.outputs.fleet-stack == ''");
-    assert.equal(fleet.if, "needs.synth.outputs.fleet-stack != ''");
-    assert.deepEqual(needs(fleet), ['synth']);
+  test('deploys the region stacks of regions, then the fleet stack, skipping the matrix when there is none', () => {
+    assert.equal(parsed.jobs.deploy.if, "needs.synth.outputs.stacks != '[]'");
+    assert.equal(
+      fleet.if,
+      expression(
+        "!cancelled() && needs.synth.result == 'success' && needs.synth.outputs.fleet-stack != '' && needs.deploy.result != 'failure'",
+      ),
+    );
+    assert.deepEqual(needs(fleet), ['synth', 'deploy']);
     assert.equal(fleet.environment, 'production');
     assert.equal(fleet.env?.STACK, expression('needs.synth.outputs.fleet-stack'));
     assert.equal(fleet.env?.REGION_ID, expression('needs.synth.outputs.fleet-region'));
+  });
+
+  const publish = stepNamed(fleet, 'Publish the handler code the member accounts read');
+
+  function runPublish(codeSource: string, confirmed = '') {
+    const bin = stubNpm('echo "npm $*"');
+    return bash(publish.run ?? '', bin, {
+      PATH: `${bin}:${process.env.PATH}`,
+      CODE_SOURCE: codeSource,
+      FLEET_MEMBER_CODE_PUBLISHED: confirmed,
+    });
+  }
+
+  test('publishes the handler code before the fleet deploy unless it is inline', () => {
+    assert.equal(publish.if, "needs.synth.outputs.fleet-code-source != 'inline'");
+    assert.equal(fleet.env?.CODE_SOURCE, expression('needs.synth.outputs.fleet-code-source'));
+    const published = fleet.steps.indexOf(publish);
+    const diffed = fleet.steps.findIndex((s) => /^ros-cdk diff "\$STACK"$/m.test(s.run ?? ''));
+    assert.ok(published >= 0 && published < diffed);
+
+    const shared = runPublish('shared');
+    assert.equal(shared.status, 0, shared.output);
+    assert.match(shared.output, /npm run assets:publish -- --assembly cdk\.out/);
+  });
+
+  test('stops a per-account fleet until the member accounts were published with their own credentials', () => {
+    const refused = runPublish('per-account');
+    assert.equal(refused.status, 1);
+    assert.match(
+      refused.output,
+      /::error::fleet\.codeSource is per-account: run npm run assets:publish -- --account-id/,
+    );
+    assert.doesNotMatch(refused.output, /npm run assets:publish -- --assembly/);
+    assert.equal(runPublish('per-account', 'true').status, 0);
   });
 
   test('deploys the fleet stack with the pinned CLI and the same credential hand-over as the region path', () => {
