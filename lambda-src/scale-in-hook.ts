@@ -21,6 +21,7 @@ import { consoleSink, writeLog } from './commons/logger';
 import { ALB, createRpcClient, ECS, ESS, NLB, SLB } from './commons/openapi';
 import { createOssClient } from './commons/oss';
 import { DEFAULT_RETRY_SCOPE, deadlineOf, type RetryScope, withRetryScope } from './commons/retry';
+import { loadSafetyConfig } from './commons/safety';
 import { serverGroupApi } from './commons/server-group-api';
 import { slbApi } from './commons/slb-api';
 import { lifecycleApi, snapshotApi } from './scale-in-hook/cloud';
@@ -44,6 +45,16 @@ export interface ScaleInHookConfig extends CommonConfig {
   readonly hook: ScaleInHookSettings;
   /** How the instance is drained: spot-drain's settings (`spotDrain.*`), passed through the same variables. */
   readonly drain: DrainSettings;
+  /**
+   * `SAFETY_ENV.dryRun` (`autoScaling.dryRun`, shared with scale-out): drain, snapshot, heartbeat and completion are
+   * recorded, not made, and no state is kept; ESS then applies the hook's default result when it times out.
+   *
+   * The other rails do not apply here (a choice): a lifecycle action has its own age limit (it expires after the
+   * heartbeat timeout, and the handler completes it with the default result after `maxWaitMinutes`), and a fleet
+   * breaker would only hold instances until ESS applies that default, while the scaling group sets the pace of
+   * scale-ins itself.
+   */
+  readonly dryRun: boolean;
 }
 
 const SCALING_GROUP_ID = idPattern('scalingGroup');
@@ -72,6 +83,7 @@ export function loadConfig(env: Env): ScaleInHookConfig {
   return {
     ...loadCommonConfig(env),
     drain: loadDrainSettings(env),
+    dryRun: loadSafetyConfig(env).dryRun,
     hook: {
       scalingGroupIds: ids,
       defaultResult: result as LifecycleResult,
@@ -190,7 +202,7 @@ export function createScaleInHookHandler(env: Env, options: ScaleInHookOptions =
     deadline: number | undefined,
   ): Promise<HandlerResult> {
     let notice: LifecycleNotice | undefined;
-    const actions = recordActions();
+    const actions = recordActions({ dryRun: config?.dryRun ?? false });
     const fields = () => ({
       handler: NAME,
       requestId: context.requestId,

@@ -1,4 +1,5 @@
 import { statePrefix } from '../../contract/archive';
+import { SAFETY_ENV } from '../../contract/env/safety';
 import { formatScaleInHookEnv } from '../../contract/env/scale-in-hook';
 import { formatSpotDrainEnv, SPOT_DRAIN_TIMEOUT_MARGIN_SECONDS } from '../../contract/env/spot-drain';
 import { prefixedName } from '../../contract/naming';
@@ -55,6 +56,8 @@ export const scaleInHook: AutomationUnit = {
       ],
       environment: {
         ...formatSpotDrainEnv(config.spotDrain),
+        // Only the dry run of the Auto Scaling rails (the handler says why the others do not apply to a hook).
+        [SAFETY_ENV.dryRun]: String(config.autoScaling.dryRun),
         ...formatScaleInHookEnv({
           scalingGroupIds: groupIds,
           defaultResult: hook.defaultResult,

@@ -153,6 +153,29 @@ describe('scale-in-hook', () => {
     assert.equal(logs.ledger[0]?.decision, 'acted');
   });
 
+  it('in a dry run (autoScaling.dryRun) records the drain, snapshots and completion it would make, and makes none', async () => {
+    const { cloud, handler, logs } = await setup(
+      hookWorld({ snapshotBehaviour: { describesUntilDone: 1, failingDiskIds: [] } }),
+      { ...ENV, SAFETY_DRY_RUN: 'true' },
+    );
+
+    const result = await handler(notification(), ctx());
+
+    assert.equal(result.outcome, 'ok');
+    const writes = cloud.calls().filter((c) => !/^(Describe|List|Get)/.test(c.action));
+    assert.deepEqual(
+      writes.map((c) => c.action),
+      [],
+    );
+    assert.notEqual(cloud.world.lifecycleActions?.[0]?.status, 'Completed');
+    assert.deepEqual(cloud.world.lifecycleActions?.[0]?.heartbeats ?? [], []);
+    assert.equal(cloud.listKeys(BUCKET, 'state/scale-in-hook/').length, 0);
+    const [record] = logs.ledger;
+    assert.equal(record.decision, 'dry-run');
+    assert.ok(record.calls.some((c) => c.api === 'CreateSnapshot' && c.result === 'dry-run'));
+    assert.ok(record.calls.some((c) => c.api === 'CompleteLifecycleAction' && c.result === 'dry-run'));
+  });
+
   it('sends the heartbeat with the lower-camel wire names of RecordLifecycleActionHeartbeat', async () => {
     const { cloud, handler } = await setup(
       hookWorld({ snapshotBehaviour: { describesUntilDone: 1, failingDiskIds: [] } }),
