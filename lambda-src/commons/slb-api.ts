@@ -78,12 +78,7 @@ export function slbApi(client: RpcClient, region: string): SlbApi {
             `slb:DescribeVServerGroupAttribute returned a backend without ServerId/Port in ${vServerGroupId}`,
           );
         }
-        return {
-          serverId: server.ServerId,
-          port,
-          weight: server.Weight === undefined ? 100 : Number(server.Weight),
-          type: typeof server.Type === 'string' ? server.Type : 'ecs',
-        };
+        return backendOf(server, server.ServerId, port);
       });
     },
     async removeVServerGroupBackends(vServerGroupId, servers) {
@@ -115,12 +110,7 @@ export function slbApi(client: RpcClient, region: string): SlbApi {
             `slb:DescribeLoadBalancerAttribute returned a backend without ServerId in ${loadBalancerId}`,
           );
         }
-        return {
-          serverId: server.ServerId,
-          port: 0,
-          weight: server.Weight === undefined ? 100 : Number(server.Weight),
-          type: typeof server.Type === 'string' ? server.Type : 'ecs',
-        };
+        return backendOf(server, server.ServerId, 0);
       });
     },
     async setDefaultGroupWeights(loadBalancerId, servers) {
@@ -157,4 +147,14 @@ function backendServersParam(action: string, servers: readonly BackendServer[], 
       Type: s.type,
     })),
   );
+}
+
+/** A backend server as the Describe calls answer it: the weight defaults to 100 and the type to `ecs`. */
+function backendOf(server: Readonly<Record<string, unknown>>, serverId: string, port: number): BackendServer {
+  return {
+    serverId,
+    port,
+    weight: server.Weight === undefined ? 100 : Number(server.Weight),
+    type: typeof server.Type === 'string' ? server.Type : 'ecs',
+  };
 }
